@@ -1,0 +1,126 @@
+"""Running scenarios: one model run to a tidy frame, replications in parallel."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from sim import METRICS, GovernanceModel, Parameters
+
+from .scenario import Scenario
+
+SUMMARY_WINDOW = 90  # days at the end of a run over which summaries average
+
+
+def replication_seeds(seed: int, replications: int) -> list[int]:
+    """Independent seeds for replications, spawned from one root seed."""
+    children = np.random.SeedSequence(seed).spawn(replications)
+    return [int(child.generate_state(1, np.uint64)[0]) for child in children]
+
+
+def simulate(
+    params: Parameters, seed: int, on_step: Callable[[], Any] | None = None
+) -> pd.DataFrame:
+    """Run one model for ``params.scenario.steps`` days; one row per day, one column per metric."""
+    model = GovernanceModel(params, rng=seed)
+    for _ in range(params.scenario.steps):
+        model.step()
+        if on_step is not None:
+            on_step()
+    frame = model.datacollector.get_model_vars_dataframe().astype("float64")
+    frame.insert(0, "day", np.arange(1, len(frame) + 1))
+    _forget(model)
+    return frame.reset_index(drop=True)
+
+
+def run(
+    scenario: Scenario | Parameters,
+    *,
+    replications: int | None = None,
+    workers: int = 1,
+    executor: Executor | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """All replications of a scenario as one tidy frame: replication, seed, day, metrics.
+
+    Seeds are spawned from the scenario seed, so the result is the same for any number of
+    workers or any executor.
+    """
+    params = scenario.params if isinstance(scenario, Scenario) else scenario
+    n = replications or params.scenario.replications
+    seeds = replication_seeds(params.scenario.seed, n)
+    if executor is None and (workers <= 1 or n == 1):
+        frames = _run_serial(params, seeds, progress)
+    else:
+        frames = _run_pooled(params, seeds, workers, executor, progress)
+    return pd.concat(
+        [
+            _label(f, params, rep, seed)
+            for rep, (seed, f) in enumerate(zip(seeds, frames, strict=True))
+        ],
+        ignore_index=True,
+    )
+
+
+def summarise(timeseries: pd.DataFrame, window: int = SUMMARY_WINDOW) -> pd.DataFrame:
+    """One row per replication: each metric's final value and its mean over the last days."""
+    keys = ["scenario", "replication", "seed"]
+    last = timeseries.groupby(keys, sort=True).tail(window)
+    means = last.groupby(keys, sort=True)[[m.name for m in METRICS]].mean()
+    finals = timeseries.groupby(keys, sort=True)[[m.name for m in METRICS]].last()
+    out = finals.join(means, rsuffix=f"_last{window}")
+    return out.reset_index()
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def _run_serial(params: Parameters, seeds: list[int], progress: bool) -> list[pd.DataFrame]:
+    steps = params.scenario.steps
+    with tqdm(
+        total=steps * len(seeds), unit="day", disable=not progress, desc=params.scenario.name
+    ) as bar:
+        return [simulate(params, seed, on_step=lambda: bar.update(1)) for seed in seeds]
+
+
+def _run_pooled(
+    params: Parameters, seeds: list[int], workers: int, executor: Executor | None, progress: bool
+) -> list[pd.DataFrame]:
+    own = executor is None
+    if own:
+        context = multiprocessing.get_context("spawn")  # Mesa sets spawn anyway; say so
+        executor = ProcessPoolExecutor(max_workers=min(workers, len(seeds)), mp_context=context)
+    try:
+        futures = [executor.submit(simulate, params, seed) for seed in seeds]
+        with tqdm(
+            total=len(seeds), unit="run", disable=not progress, desc=params.scenario.name
+        ) as bar:
+            for future in futures:
+                future.add_done_callback(lambda _: bar.update(1))
+            return [future.result() for future in futures]
+    finally:
+        if own:
+            executor.shutdown()
+
+
+def _label(frame: pd.DataFrame, params: Parameters, replication: int, seed: int) -> pd.DataFrame:
+    frame = frame.copy()
+    frame.insert(0, "scenario", params.scenario.name)
+    frame.insert(1, "replication", replication)
+    frame.insert(2, "seed", np.uint64(seed))
+    return frame
+
+
+def _forget(model: GovernanceModel) -> None:
+    """Drop Mesa's class-level references to a finished model so long loops don't leak."""
+    model.remove_all_agents()
+    mesa.Agent._ids.pop(model, None)

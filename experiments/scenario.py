@@ -1,0 +1,168 @@
+"""Scenario files (TOML): loading, ``extends`` chains, overrides and validation."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.params import ParameterError, Parameters
+
+SWEEP_KEYS = ("design", "samples", "parameters")
+COMMAND_LINE = "command line (--set)"
+
+
+class ScenarioError(ValueError):
+    """A scenario is wrong. The message names the file, the key and what was expected."""
+
+    def __init__(self, source: str | Path, key: str | None, message: str) -> None:
+        self.source, self.key = str(source), key
+        super().__init__(f"{source}: {key}: {message}" if key else f"{source}: {message}")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: its parameters, where each value came from, and its sweep."""
+
+    params: Parameters
+    path: Path | None = None
+    files: tuple[Path, ...] = ()  # the file and everything it extends, outermost first
+    origin: Mapping[str, str] = field(default_factory=dict)  # dotted key -> file or --set
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    sweep: Mapping[str, Any] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.params.scenario.name
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
+        params = _validated(self.params.to_dict() | {}, overrides, self.origin)
+        origin = dict(self.origin) | dict.fromkeys(overrides, COMMAND_LINE)
+        merged = dict(self.overrides) | dict(overrides)
+        return Scenario(params, self.path, self.files, origin, merged, self.sweep)
+
+
+def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Read a scenario file (following ``extends``), apply ``section.key`` overrides, validate."""
+    path = Path(path)
+    data, origin, files = _read_chain(path, ())
+    sweep = data.pop("sweep", None)
+    if sweep is not None:
+        _check_sweep(sweep, origin.get("sweep", str(path)))
+    params = _validated(data, overrides or {}, origin)
+    origin |= dict.fromkeys(overrides or {}, COMMAND_LINE)
+    return Scenario(params, path, files, origin, dict(overrides or {}), sweep)
+
+
+def parse_assignments(items: Iterable[str]) -> dict[str, Any]:
+    """``["staffing.admin_load=0.4", "moral.moral_bank=true"]`` -> typed values (TOML syntax;
+    a bare word that is not TOML is taken as a string)."""
+    values: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ScenarioError(COMMAND_LINE, item, "expected section.key=value")
+        try:
+            values[key] = tomllib.loads(f"v = {text.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            values[key] = text.strip()
+    return values
+
+
+def _read_chain(
+    path: Path, seen: tuple[Path, ...]
+) -> tuple[dict, dict[str, str], tuple[Path, ...]]:
+    resolved = path.resolve()
+    if resolved in seen:
+        cycle = " -> ".join(str(p) for p in (*seen, resolved))
+        raise ScenarioError(seen[-1], "scenario.extends", f"circular extends: {cycle}")
+    if not path.is_file():
+        raise ScenarioError(path, None, "file not found")
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(path, None, f"not valid TOML: {err}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(path, None, "not a UTF-8 text file") from None
+    own = {k: str(path) for k in _leaves(data)}
+    parent = (
+        data.get("scenario", {}).pop("extends", None)
+        if isinstance(data.get("scenario"), dict)
+        else None
+    )
+    if parent is None:
+        return data, own, (path,)
+    if not isinstance(parent, str):
+        raise ScenarioError(path, "scenario.extends", f"got {parent!r} (expected a file path)")
+    parent_path = path.parent / parent
+    if not parent_path.is_file():
+        raise ScenarioError(path, "scenario.extends", f"file not found: {parent_path}")
+    base, origin, files = _read_chain(parent_path, (*seen, resolved))
+    return _merge(base, data), origin | own, (*files, path)
+
+
+def _merge(base: dict, top: dict) -> dict:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and key != "sweep":
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _leaves(d: Mapping[str, Any], prefix: str = "") -> Iterable[str]:
+    for key, value in d.items():
+        if isinstance(value, dict) and key != "sweep":
+            yield prefix + key  # sections too, so an unknown section can be traced
+            yield from _leaves(value, f"{prefix}{key}.")
+        else:
+            yield prefix + key
+
+
+def _validated(data: dict, overrides: Mapping[str, Any], origin: Mapping[str, str]) -> Parameters:
+    try:
+        params = Parameters.from_dict(data)
+    except ParameterError as err:
+        raise ScenarioError(_source_of(err.key, origin), err.key, _explain(err)) from None
+    if not overrides:
+        return params
+    try:
+        return params.with_values(dict(overrides))
+    except ParameterError as err:
+        raise ScenarioError(COMMAND_LINE, err.key, _explain(err)) from None
+
+
+def _source_of(key: str, origin: Mapping[str, str]) -> str:
+    parts = key.split(".")
+    for depth in range(len(parts), 0, -1):
+        found = origin.get(".".join(parts[:depth]))
+        if found:
+            return found
+    return next(iter(origin.values()), "scenario")
+
+
+def _explain(err: ParameterError) -> str:
+    return f"{err.reason} (expected {err.expected})" if err.expected else err.reason
+
+
+def _check_sweep(sweep: Any, source: str) -> None:
+    """The shape of ``[sweep]``: its keys, and that every swept parameter exists."""
+    if not isinstance(sweep, dict):
+        raise ScenarioError(source, "sweep", "must be a table")
+    for key in sweep:
+        if key not in SWEEP_KEYS:
+            close = difflib.get_close_matches(key, SWEEP_KEYS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ScenarioError(source, f"sweep.{key}", f"unknown key{hint}")
+    known = {row["key"] for row in Parameters.table()}
+    for name in sweep.get("parameters", {}):
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ScenarioError(source, f"sweep.parameters.{name}", f"unknown parameter{hint}")

@@ -1,0 +1,82 @@
+"""Household (resident) state as arrays: one entry per household."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .layout import Layout
+from .params import Parameters
+
+# Traits that diffuse over the network share one Fortran-ordered matrix, so one sparse
+# product serves them all while each column stays a contiguous array.
+DIFFUSING = ("norm", "trust", "engagement")
+
+FIELDS = (
+    "norm",  # civic/moral norm, 0-1
+    "trust",  # trust in grassroots governance, 0-1
+    "engagement",  # willingness to take part in self-governance, 0-1
+    "legal_awareness",  # 0-1
+    "deterrence",  # perceived probability that a violation is caught, 0-1
+    "satisfaction",  # 0-1
+    "security",  # perceived security, 0-1
+    "credits",  # moral-bank credits
+    "volunteer",  # registered volunteer (party members register too)
+    "party_member",
+    "role_model",  # currently on the red list / chosen as role model
+    "open_issues",  # issues this household has open
+    "last_participation",  # last day it took part in self-governance
+    "last_sanctioned",  # last day a violation of its own was sanctioned
+)
+
+
+def _beta(rng: np.random.Generator, mean: float, concentration: float, n: int) -> np.ndarray:
+    mean = min(max(mean, 1e-3), 1 - 1e-3)
+    return rng.beta(mean * concentration, (1 - mean) * concentration, n).astype(np.float32)
+
+
+class Households:
+    """Struct of arrays for all households; ``Resident`` agents are views onto its rows."""
+
+    def __init__(self, params: Parameters, layout: Layout, rng: np.random.Generator) -> None:
+        pop = params.population
+        n = layout.n_households
+        c = pop.heterogeneity
+        self.n = n
+        self.layout = layout
+        self.traits = np.empty((n, len(DIFFUSING)), dtype=np.float32, order="F")
+        self.norm[:] = _beta(rng, pop.mean_norm, c, n)
+        self.trust[:] = _beta(rng, pop.mean_trust, c, n)
+        self.engagement[:] = _beta(rng, params.self_governance.participation, c, n)
+        self.legal_awareness = _beta(rng, pop.mean_legal_awareness, c, n)
+        self.deterrence = _beta(rng, params.rule_of_law.detection_probability, c, n)
+        self.satisfaction = (0.5 * self.trust + 0.5).astype(np.float32)
+        self.security = np.ones(n, dtype=np.float32)
+        self.credits = np.zeros(n, dtype=np.float32)
+        self.party_member = rng.random(n) < pop.party_member_share
+        self.volunteer = (rng.random(n) < pop.volunteer_share) | self.party_member
+        self.role_model = np.zeros(n, dtype=bool)
+        self.open_issues = np.zeros(n, dtype=np.int16)
+        # Households that took part in the past year (in proportion to engagement) start
+        # with a past participation day, so the trailing-year rate starts near steady state.
+        took_part = rng.random(n) < self.engagement
+        self.last_participation = np.where(
+            took_part, -rng.integers(1, 366, n), np.iinfo(np.int32).min // 2
+        ).astype(np.int32)
+        self.last_sanctioned = np.full(n, np.iinfo(np.int32).min // 2, dtype=np.int32)
+
+    @property
+    def norm(self) -> np.ndarray:
+        return self.traits[:, 0]
+
+    @property
+    def trust(self) -> np.ndarray:
+        return self.traits[:, 1]
+
+    @property
+    def engagement(self) -> np.ndarray:
+        return self.traits[:, 2]
+
+    def nudge(self, field: str, who: np.ndarray, rate: float, target: float = 1.0) -> None:
+        """Move ``field`` of households ``who`` a share ``rate`` of the way to ``target``."""
+        arr = getattr(self, field)
+        arr[who] += np.float32(rate) * (np.float32(target) - arr[who])

@@ -1,0 +1,80 @@
+"""Step 2: each new issue is detected on the spot, settled informally, or takes a channel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..issues import Channel, Kind
+
+if TYPE_CHECKING:
+    from ..model import GovernanceModel
+
+INFORMAL_KINDS = (Kind.DISPUTE, Kind.VIOLATION)
+
+
+def detect_on_the_spot(model: GovernanceModel) -> None:
+    """Violations are caught as they happen with the detection probability.
+
+    The violator learns from the outcome either way: perceived deterrence moves toward 1
+    when caught (in ``enforce``) and toward 0 when not (Becker; learned, not read off).
+    """
+    pool = model.issues
+    rows = np.flatnonzero((pool.channel == Channel.NEW) & (pool.kind == Kind.VIOLATION))
+    caught = model.rng.random(rows.size) < model.params.rule_of_law.detection_probability
+    model.enforce(rows[caught])
+    escaped = pool.counterpart[rows[~caught]]
+    model.households.nudge("deterrence", escaped, model.params.behaviour.deterrence_learning, 0.0)
+
+
+def settle_informally(model: GovernanceModel) -> None:
+    """Neighbours try to settle disputes and violations themselves (自治 and 德治).
+
+    Trying needs the parties' norm and resident rules; succeeding needs the weaker party's
+    norm.
+    """
+    pool, h, b, rng = model.issues, model.households, model.params.behaviour, model.rng
+    rules = model.params.self_governance.resident_rules
+    rows = np.flatnonzero((pool.channel == Channel.NEW) & np.isin(pool.kind, INFORMAL_KINDS))
+    a, c = pool.household[rows], pool.counterpart[rows]
+    p_try = b.informal_propensity * 0.5 * (h.norm[a] + h.norm[c]) * (0.5 + rules)
+    tried = rng.random(rows.size) < np.minimum(p_try, 1.0)
+    rows, a, c = rows[tried], a[tried], c[tried]
+    weaker = np.minimum(h.norm[a], h.norm[c])
+    p_ok = b.informal_success * (0.4 + 0.6 * weaker) * (0.6 + 0.4 * rules)
+    ok = rng.random(rows.size) < p_ok
+    model.ledger.add("informal_settlements", int(ok.sum()))
+    h.nudge("engagement", np.concatenate([a[ok], c[ok]]), 0.02)
+    model.resolve(rows[ok], trust_gain=0.0)
+
+
+def choose_channel(model: GovernanceModel) -> None:
+    """The rest choose among the channels open to them, by weights (a discrete choice).
+
+    Reporting to the grid grows with trust, going to the legal advisor with legal
+    awareness, putting a topic on the council agenda with engagement.
+    """
+    pool, h, b, rng = model.issues, model.households, model.params.behaviour, model.rng
+    rows = pool.in_channel(Channel.NEW)
+    who, kind = pool.household[rows], pool.kind[rows]
+    legal = model.legal.available
+    councils = model.councils.available
+    weights = np.zeros((rows.size, 4))
+    weights[:, 0] = b.unreported_weight * np.where(kind == Kind.SERVICE, 0.5, 1.0)
+    weights[:, 1] = b.grid_weight * (0.2 + h.trust[who])
+    if legal:
+        weights[:, 2] = np.where(
+            np.isin(kind, INFORMAL_KINDS), b.legal_weight * h.legal_awareness[who], 0.0
+        )
+    if councils:
+        weights[:, 3] = np.where(kind == Kind.PUBLIC, b.agenda_weight * h.engagement[who], 0.0)
+    cumulative = np.cumsum(weights, axis=1)
+    pick = (rng.random(rows.size)[:, None] * cumulative[:, -1:] >= cumulative).sum(axis=1)
+    channel = np.array(
+        [Channel.UNREPORTED, Channel.GRID, Channel.LEGAL, Channel.AGENDA], dtype=np.int8
+    )[pick]
+    pool.channel[rows] = channel
+    pool.ready[rows] = model.day
+    on_agenda = who[channel == Channel.AGENDA]
+    h.last_participation[on_agenda] = model.day

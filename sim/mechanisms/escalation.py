@@ -1,0 +1,50 @@
+"""Step 5: unresolved issues age; when patience runs out a household may escalate (越级上访).
+
+The escalation chance follows Epstein's grievance-and-legitimacy logic: it rises as trust
+(legitimacy) falls, and a legitimate route in progress (legal advisor, court) damps it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..issues import Channel
+
+if TYPE_CHECKING:
+    from ..model import GovernanceModel
+
+# How much an issue's current channel damps escalation (1 = not at all).
+CHANNEL_FACTOR = np.ones(len(Channel))
+CHANNEL_FACTOR[Channel.UNREPORTED] = 0.6  # not pursued, mostly
+CHANNEL_FACTOR[Channel.GRID] = 0.8
+CHANNEL_FACTOR[Channel.SOCIAL] = 0.8
+CHANNEL_FACTOR[Channel.AGENDA] = 0.7
+CHANNEL_FACTOR[Channel.LEGAL] = 0.5
+CHANNEL_FACTOR[Channel.COURT] = 0.3
+AWARENESS_DAMPING = 0.5  # knowing the legal routes makes petitioning beyond them rarer
+
+
+def fade(model: GovernanceModel) -> None:
+    """Unhandled issues sometimes fade away (the parties make up, the need passes)."""
+    rows = model.issues.in_channel(Channel.UNREPORTED)
+    gone = model.rng.random(rows.size) < 1.0 / model.params.behaviour.spontaneous_days
+    model.resolve(rows[gone], trust_gain=0.0)
+
+
+def escalate_or_wait(model: GovernanceModel) -> None:
+    pool, h, b = model.issues, model.households, model.params.behaviour
+    due = np.flatnonzero((pool.deadline <= model.day) & (pool.channel != Channel.CLOSED))
+    who = pool.household[due]
+    p = (
+        b.escalation_propensity
+        * (1 - h.trust[who])
+        * (1 - AWARENESS_DAMPING * h.legal_awareness[who])
+        * CHANNEL_FACTOR[pool.channel[due]]
+    )
+    up = model.rng.random(due.size) < p
+    model.escalate(due[up])
+    waiting = due[~up]
+    h.nudge("trust", pool.household[waiting], b.trust_loss, 0.0)
+    pool.deadline[waiting] = model.day + model.draw_patience(pool.household[waiting])

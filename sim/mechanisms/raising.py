@@ -1,0 +1,101 @@
+"""Step 1: households raise issues, with hazards that depend on their state."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..issues import Channel, Kind
+from ..network import random_neighbour
+from ..queues import rank_within
+
+if TYPE_CHECKING:
+    from ..model import GovernanceModel
+
+YEAR = 365.0
+PREVENTION = 0.8  # share of the dispute hazard that a perfect norm prevents
+AWARE_COMPLIANCE = 0.5  # share of the violation hazard that full legal awareness prevents
+
+
+def _candidates(model: GovernanceModel, rate_per_year: float) -> np.ndarray:
+    """Households drawn for a hazard whose maximum is ``rate_per_year`` (thinning).
+
+    Drawing Poisson(n * max rate) candidates and accepting each with (hazard / max) is
+    exact for a Poisson process and costs O(events), not O(households), per day.
+    """
+    m = model.rng.poisson(model.households.n * rate_per_year / YEAR)
+    return model.rng.integers(0, model.households.n, m)
+
+
+def _accept(model: GovernanceModel, who: np.ndarray, relative_hazard: np.ndarray) -> np.ndarray:
+    return who[model.rng.random(who.size) < relative_hazard]
+
+
+def disputes(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
+    h = model.households
+    who = _candidates(model, model.params.behaviour.dispute_rate)
+    other = random_neighbour(model.adjacency, who, model.rng)
+    has = other >= 0
+    who, other = who[has], other[has]
+    norm = 0.5 * (h.norm[who] + h.norm[other])
+    keep = model.rng.random(who.size) < 1 - PREVENTION * norm
+    return who[keep], other[keep]
+
+
+def violations(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
+    """Violations by a neighbour of the household that suffers them (Becker deterrence)."""
+    h, law, b = model.households, model.params.rule_of_law, model.params.behaviour
+    victim = _candidates(model, b.violation_rate)
+    violator = random_neighbour(model.adjacency, victim, model.rng)
+    has = violator >= 0
+    victim, violator = victim[has], violator[has]
+    deterred = np.exp(
+        -h.deterrence[violator] * (b.deterrence_weight + b.sanction_weight * law.sanction)
+    )
+    hazard = (
+        (1 - h.norm[violator]) * (1 - AWARE_COMPLIANCE * h.legal_awareness[violator]) * deterred
+    )
+    keep = model.rng.random(victim.size) < hazard
+    return victim[keep], violator[keep]
+
+
+def raise_issues(model: GovernanceModel) -> None:
+    """Draw today's disputes, violations, service requests and public topics."""
+    b = model.params.behaviour
+    d_who, d_other = disputes(model)
+    v_who, v_other = violations(model)
+    s_who = _candidates(model, b.service_rate)
+    p_who = _candidates(model, b.public_rate)
+    who = np.concatenate([d_who, s_who, v_who, p_who])
+    other = np.concatenate([d_other, np.full(s_who.size, -1), v_other, np.full(p_who.size, -1)])
+    kind = np.repeat(
+        np.array([Kind.DISPUTE, Kind.SERVICE, Kind.VIOLATION, Kind.PUBLIC], dtype=np.int8),
+        [d_who.size, s_who.size, v_who.size, p_who.size],
+    )
+    # A household holds at most `max_open_issues` at once.
+    order, rank = rank_within(who)
+    ok = np.zeros(who.size, dtype=bool)
+    ok[order] = model.households.open_issues[who[order]] + rank < b.max_open_issues
+    who, other, kind = who[ok], other[ok], kind[ok]
+
+    np.add.at(model.households.open_issues, who, 1)
+    day = model.day
+    model.issues.add(
+        household=who,
+        counterpart=other,
+        kind=kind,
+        channel=np.full(who.size, Channel.NEW, dtype=np.int8),
+        raised=np.full(who.size, day, dtype=np.int32),
+        ready=np.full(who.size, day, dtype=np.int32),
+        deadline=day + model.draw_patience(who),
+    )
+    ledger = model.ledger
+    ledger.add("raised", who.size)
+    for name, k in (
+        ("disputes", Kind.DISPUTE),
+        ("service_requests", Kind.SERVICE),
+        ("violations", Kind.VIOLATION),
+        ("public_topics", Kind.PUBLIC),
+    ):
+        ledger.add(name, int((kind == k).sum()))

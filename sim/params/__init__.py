@@ -1,0 +1,115 @@
+"""Validated scenario parameters, grouped by section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .base import ParameterError, Section, Spec, unknown_key
+from .sections import (
+    Behaviour,
+    Fusion,
+    Moral,
+    NetworkParams,
+    Population,
+    RuleOfLaw,
+    ScenarioInfo,
+    SelfGovernance,
+    Staffing,
+)
+
+__all__ = [
+    "Behaviour",
+    "Fusion",
+    "Moral",
+    "NetworkParams",
+    "ParameterError",
+    "Parameters",
+    "Population",
+    "RuleOfLaw",
+    "ScenarioInfo",
+    "SelfGovernance",
+    "Spec",
+    "Staffing",
+]
+
+
+@dataclass(frozen=True)
+class Parameters(Section):
+    """All parameters of one run. ``Parameters()`` is the documented default."""
+
+    scenario: ScenarioInfo = field(default_factory=ScenarioInfo)
+    population: Population = field(default_factory=Population)
+    staffing: Staffing = field(default_factory=Staffing)
+    self_governance: SelfGovernance = field(default_factory=SelfGovernance)
+    rule_of_law: RuleOfLaw = field(default_factory=RuleOfLaw)
+    moral: Moral = field(default_factory=Moral)
+    fusion: Fusion = field(default_factory=Fusion)
+    behaviour: Behaviour = field(default_factory=Behaviour)
+
+    def flat(self) -> dict[str, Any]:
+        """``{"section.key": value}`` for every leaf parameter."""
+        return dict(_flatten(self.to_dict()))
+
+    def with_values(self, values: dict[str, Any]) -> Parameters:
+        """A copy with dotted keys (``"staffing.admin_load"``) replaced, validated."""
+        nested = self.to_dict()
+        for dotted, value in values.items():
+            *path, leaf = dotted.split(".")
+            node = nested
+            for depth, part in enumerate(path):
+                if not isinstance(node.get(part), dict):
+                    raise unknown_key(".".join([*path[:depth], part]), node)
+                node = node[part]
+            if leaf not in node or isinstance(node[leaf], dict):
+                err = unknown_key(leaf, {k for k, v in node.items() if not isinstance(v, dict)})
+                raise err.within(".".join(path)) if path else err
+            node[leaf] = value
+        return Parameters.from_dict(nested)
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.flat().items() if v != _DEFAULTS.get(k)}
+        body = ", ".join(f"{k}={v!r}" for k, v in changed.items())
+        return f"Parameters({body})"
+
+    @classmethod
+    def table(cls) -> list[dict[str, Any]]:
+        """One row per leaf parameter: key, default, type, range, unit, doc, source."""
+        rows = []
+        for key, default, kind, spec in cls.specs():
+            if spec.choices:
+                allowed = " / ".join(spec.choices)
+            elif kind is bool:
+                allowed = "true / false"
+            elif spec.low is not None:
+                allowed = (
+                    f"{spec.low:g} - {spec.high:g}" if spec.high is not None else f">= {spec.low:g}"
+                )
+            else:
+                allowed = "text"
+            rows.append(
+                {
+                    "key": key,
+                    "default": default,
+                    "type": kind.__name__,
+                    "range": allowed,
+                    "unit": spec.unit,
+                    "doc": spec.doc,
+                    "source": spec.source,
+                }
+            )
+        return rows
+
+    def replace(self, **sections: Section) -> Parameters:
+        return replace(self, **sections)
+
+
+def _flatten(d: dict[str, Any], prefix: str = ""):
+    for key, value in d.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+_DEFAULTS = dict(_flatten(Parameters().to_dict()))

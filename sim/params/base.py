@@ -1,0 +1,166 @@
+"""Machinery for typed, documented, validated parameter sections."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ParameterError(ValueError):
+    """A parameter is unknown, of the wrong type or out of range.
+
+    ``key`` is the dotted path of the offending parameter, ``expected`` says what would be
+    accepted; the scenario loader adds the file name.
+    """
+
+    def __init__(self, key: str, message: str, expected: str = "") -> None:
+        self.key = key
+        self.expected = expected
+        self.reason = message
+        text = f"{key}: {message}"
+        if expected:
+            text += f" (expected {expected})"
+        super().__init__(text)
+
+    def within(self, section: str) -> ParameterError:
+        """The same error with its key prefixed by an enclosing section name."""
+        return ParameterError(f"{section}.{self.key}", self.reason, self.expected)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a parameter means and which values it accepts."""
+
+    unit: str = ""
+    doc: str = ""
+    source: str = "assumption"
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+
+    def expected(self, kind: type) -> str:
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        name = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}[kind]
+        if self.low is not None and self.high is not None:
+            return f"{name} from {_fmt(self.low)} to {_fmt(self.high)}"
+        if self.low is not None:
+            return f"{name} of at least {_fmt(self.low)}"
+        return name
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def param(
+    default: Any,
+    *,
+    unit: str = "",
+    doc: str = "",
+    source: str = "assumption",
+    low: float | None = None,
+    high: float | None = None,
+    choices: tuple[str, ...] | None = None,
+) -> Any:
+    """A dataclass field carrying its :class:`Spec`."""
+    spec = Spec(unit=unit, doc=doc, source=source, low=low, high=high, choices=choices)
+    return field(default=default, metadata={"spec": spec})
+
+
+class Section:
+    """Base of every parameter section: validates its fields once, at construction."""
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            kind = _field_type(type(self), f.name)
+            if isinstance(kind, type) and issubclass(kind, Section):
+                if not isinstance(value, kind):
+                    raise ParameterError(f.name, "must be a table", f"a table of {kind.__name__}")
+                continue
+            spec: Spec = f.metadata["spec"]
+            object.__setattr__(self, f.name, _check(f.name, value, kind, spec))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Section:
+        """Build the section from plain data, rejecting unknown keys."""
+        if not isinstance(data, dict):
+            raise ParameterError(cls.__name__, "must be a table", "a table of keys")
+        names = {f.name: f for f in dataclasses.fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in names:
+                raise unknown_key(key, names)
+            kind = _field_type(cls, key)
+            if isinstance(kind, type) and issubclass(kind, Section):
+                try:
+                    value = kind.from_dict(value)
+                except ParameterError as err:
+                    raise err.within(key) from None
+            kwargs[key] = value
+        return cls(**kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def specs(cls) -> list[tuple[str, Any, type, Spec]]:
+        """(dotted name, default, type, spec) for every leaf parameter, in order."""
+        rows = []
+        for f in dataclasses.fields(cls):
+            kind = _field_type(cls, f.name)
+            if isinstance(kind, type) and issubclass(kind, Section):
+                rows += [(f"{f.name}.{n}", d, k, s) for n, d, k, s in kind.specs()]
+            else:
+                rows.append((f.name, f.default, kind, f.metadata["spec"]))
+        return rows
+
+
+def unknown_key(key: str, known: Any) -> ParameterError:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return ParameterError(key, f"unknown key{hint}", "one of " + ", ".join(sorted(known)))
+
+
+def _field_type(cls: type, name: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    kind = hints[name]
+    if isinstance(kind, types.UnionType):  # "float | None" is not used; keep the first member
+        kind = typing.get_args(kind)[0]
+    return kind
+
+
+def _check(name: str, value: Any, kind: type, spec: Spec) -> Any:
+    expected = spec.expected(kind)
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ParameterError(name, f"got {value!r}", expected)
+        return value
+    if kind is str:
+        if not isinstance(value, str):
+            raise ParameterError(name, f"got {value!r}", expected)
+        if spec.choices and value not in spec.choices:
+            close = difflib.get_close_matches(value, spec.choices, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ParameterError(name, f"got {value!r}{hint}", expected)
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ParameterError(name, f"got {value!r}", expected)
+    if kind is int:
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise ParameterError(name, f"got {value!r}", expected)
+            value = int(value)
+    else:
+        value = float(value)
+        if not math.isfinite(value):
+            raise ParameterError(name, f"got {value!r}", expected)
+    if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
+        raise ParameterError(name, f"{value!r} is out of range", expected)
+    return value

@@ -1,0 +1,316 @@
+"""The parameter sections of a scenario: every lever with default, range, unit and source.
+
+Rates given "per household per year" are converted to daily hazards by the model
+(one step is one day).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .base import Section, param
+
+KUNSHAN = "DOMAIN.md, Kunshan 2022 party-school article"
+
+
+@dataclass(frozen=True)
+class ScenarioInfo(Section):
+    name: str = param("baseline", doc="Scenario name used in reports.")
+    description: str = param("", doc="One line on what the scenario represents.")
+    steps: int = param(365, unit="days", low=1, high=36500, doc="Days to simulate.")
+    seed: int = param(20240501, low=0, high=2**63 - 1, doc="Root seed; replications spawn from it.")
+    replications: int = param(
+        10, low=1, high=100000, doc="Independent runs per parameter set (seeds spawned)."
+    )
+
+
+@dataclass(frozen=True)
+class NetworkParams(Section):
+    kind: str = param(
+        "small_world",
+        choices=("small_world", "ring"),
+        doc="small_world: ring lattice over households ordered by grid, edges rewired to "
+        "random households with probability `rewire` (Watts-Strogatz); ring: no rewiring.",
+    )
+    mean_degree: int = param(
+        8, unit="ties per household", low=2, high=64, doc="Even number of social ties."
+    )
+    rewire: float = param(
+        0.1, unit="probability", low=0.0, high=1.0, doc="Share of ties that are long-range."
+    )
+
+
+@dataclass(frozen=True)
+class Population(Section):
+    households: int = param(10000, unit="households", low=20, high=5_000_000)
+    households_per_grid: int = param(
+        400, unit="households", low=10, high=20000, source=KUNSHAN + " (standard 300-500)"
+    )
+    households_per_community: int = param(
+        2000, unit="households", low=10, high=200000, source=KUNSHAN + " (recommended 2,000)"
+    )
+    party_member_share: float = param(
+        0.06, unit="share of households", low=0.0, high=1.0, source="DESIGN.md example"
+    )
+    volunteer_share: float = param(
+        0.18, unit="share of households", low=0.0, high=1.0, source=KUNSHAN + " (18%)"
+    )
+    mean_norm: float = param(
+        0.6, unit="0-1", low=0.0, high=1.0, doc="Initial mean civic/moral norm."
+    )
+    mean_trust: float = param(
+        0.6, unit="0-1", low=0.0, high=1.0, doc="Initial mean trust in grassroots governance."
+    )
+    mean_legal_awareness: float = param(0.4, unit="0-1", low=0.0, high=1.0)
+    heterogeneity: float = param(
+        8.0,
+        unit="Beta concentration",
+        low=1.0,
+        high=1000.0,
+        doc="Concentration of the Beta distributions of initial traits (higher = more alike).",
+    )
+    network: NetworkParams = field(default_factory=NetworkParams)
+
+
+@dataclass(frozen=True)
+class Staffing(Section):
+    households_per_grid_worker: float = param(
+        400.0,
+        unit="households",
+        low=20.0,
+        high=100000.0,
+        source=KUNSHAN + ": 1,654 grids staffed where 2,024 are needed (about 420 per worker)",
+    )
+    admin_load: float = param(
+        0.3,
+        unit="share of working time",
+        low=0.0,
+        high=0.95,
+        doc="Top-down administrative tasks that take grid workers' time from residents.",
+        source="DOMAIN.md ('tasks sink down'); assumption",
+    )
+    grid_worker_cases_per_day: float = param(
+        2.0,
+        unit="cases per worker-day",
+        low=0.05,
+        high=50.0,
+        doc="Cases a grid worker can take to closure in a full day without admin tasks.",
+    )
+    legal_advisors_per_community: float = param(
+        1.0, unit="advisors", low=0.0, high=10.0, source=KUNSHAN + " (100% coverage)"
+    )
+    legal_cases_per_week: float = param(
+        2.0,
+        unit="cases per advisor-week",
+        low=0.0,
+        high=100.0,
+        doc="Advisors are part-time retainers; mediation capacity per week.",
+    )
+    households_per_social_organisation: float = param(
+        2000.0,
+        unit="households",
+        low=100.0,
+        high=10_000_000.0,
+        source="DOMAIN.md, Jinchang: 42 community social organisations for 33 communities",
+    )
+    social_workers_per_1000_households: float = param(
+        1.0,
+        unit="social workers",
+        low=0.0,
+        high=50.0,
+        source=KUNSHAN + " (recommended 1 per 1,000 residents = 3 per 1,000 households)",
+    )
+    social_worker_cases_per_day: float = param(1.0, unit="cases per worker-day", low=0.0, high=50.0)
+    party_branch_level: str = param(
+        "grid",
+        choices=("grid", "community"),
+        doc="One branch per grid ('one grid, one organisation') or per community.",
+        source="DOMAIN.md",
+    )
+    grid_worker_cost: float = param(
+        80000.0, unit="yuan per year", low=0.0, high=1e7, doc="Salary and overhead."
+    )
+    legal_advisor_cost: float = param(50000.0, unit="yuan per year", low=0.0, high=1e7)
+    social_worker_cost: float = param(70000.0, unit="yuan per year", low=0.0, high=1e7)
+
+
+@dataclass(frozen=True)
+class SelfGovernance(Section):
+    participation: float = param(
+        0.16,
+        unit="share of households",
+        low=0.0,
+        high=1.0,
+        doc="Baseline willingness to take part in self-governance (initial and long-run "
+        "mean engagement).",
+        source=KUNSHAN + " (15.71% took part in or knew of the campaign)",
+    )
+    deliberation_interval_days: int = param(
+        30, unit="days", low=0, high=365, doc="Days between council meetings; 0 = no councils."
+    )
+    topics_per_deliberation: int = param(
+        5, unit="topics", low=1, high=100, doc="Public topics a council takes up per meeting."
+    )
+    resident_rules: float = param(
+        0.3,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        doc="Strength of resident/village rules (村规民约): raises informal settlement.",
+    )
+
+
+@dataclass(frozen=True)
+class RuleOfLaw(Section):
+    detection_probability: float = param(
+        0.2, unit="probability", low=0.0, high=1.0, doc="Chance a violation is caught on the spot."
+    )
+    sanction: float = param(
+        0.5, unit="0-1", low=0.0, high=1.0, doc="Severity of the sanction when caught."
+    )
+    mediation_success: float = param(
+        0.7,
+        unit="probability",
+        low=0.0,
+        high=1.0,
+        source="DOMAIN.md: reported >95%; 0.7 as a pessimistic value",
+    )
+    legal_lectures_per_year: float = param(
+        2.5, unit="lectures per advisor-year", low=0.0, high=365.0, source=KUNSHAN + " (868/345)"
+    )
+    lecture_reach: float = param(0.03, unit="share of community households", low=0.0, high=1.0)
+    court_days: int = param(
+        90, unit="days", low=1, high=1000, doc="Days to a judgment when mediation fails."
+    )
+
+
+@dataclass(frozen=True)
+class Moral(Section):
+    moral_bank: bool = param(False, doc="Volunteer hours earn credits (道德银行).")
+    credit_value: float = param(
+        0.5, unit="0-1", low=0.0, high=1.0, doc="How much residents value a credit."
+    )
+    red_black_list: bool = param(False, doc="Monthly 'good people' and black boards.")
+    list_share: float = param(
+        0.02, unit="share of households", low=0.0, high=0.5, doc="Share on each board."
+    )
+    role_models: float = param(
+        0.2, unit="0-1", low=0.0, high=1.0, doc="Pull of role models on their neighbours' norms."
+    )
+    crowding_out: float = param(
+        0.2,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        doc="Share of the norm gain from volunteering lost when it is paid in credits.",
+        source="DOMAIN.md (extrinsic rewards crowd out intrinsic motivation)",
+    )
+
+
+@dataclass(frozen=True)
+class Fusion(Section):
+    coordination: float = param(
+        0.5,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        doc="Coordination between departments: referrals arrive sooner and are lost less.",
+    )
+    party_leadership: float = param(
+        0.5,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        doc="Party branches coordinate, mobilise members and visit stuck cases.",
+    )
+    party_visit_cases_per_week: float = param(
+        2.0, unit="cases per branch-week", low=0.0, high=100.0, source="DOMAIN.md (三下沉)"
+    )
+    stuck_days: int = param(
+        30, unit="days", low=1, high=365, doc="Age from which an issue is 'stuck'."
+    )
+
+
+@dataclass(frozen=True)
+class Behaviour(Section):
+    """Free behavioural parameters: not reported anywhere, to be calibrated."""
+
+    dispute_rate: float = param(0.25, unit="per household-year", low=0.0, high=50.0)
+    violation_rate: float = param(0.3, unit="per household-year", low=0.0, high=50.0)
+    service_rate: float = param(
+        0.6,
+        unit="per household-year",
+        low=0.0,
+        high=50.0,
+        source="DOMAIN.md, Beijing 12345 (about 0.6 action requests per household-year)",
+    )
+    public_rate: float = param(0.05, unit="per household-year", low=0.0, high=50.0)
+    max_open_issues: int = param(3, unit="issues", low=1, high=50)
+    informal_propensity: float = param(
+        0.8, unit="probability", low=0.0, high=1.0, doc="Scale of trying to settle informally."
+    )
+    informal_success: float = param(0.7, unit="probability", low=0.0, high=1.0)
+    grid_weight: float = param(1.0, unit="logit weight", low=0.0, high=100.0)
+    legal_weight: float = param(0.6, unit="logit weight", low=0.0, high=100.0)
+    unreported_weight: float = param(0.5, unit="logit weight", low=0.0, high=100.0)
+    agenda_weight: float = param(1.0, unit="logit weight", low=0.0, high=100.0)
+    grid_mediation_success: float = param(0.55, unit="probability", low=0.0, high=1.0)
+    grid_service_success: float = param(0.5, unit="probability", low=0.0, high=1.0)
+    enforcement_success: float = param(0.85, unit="probability", low=0.0, high=1.0)
+    social_service_success: float = param(0.85, unit="probability", low=0.0, high=1.0)
+    party_visit_success: float = param(0.8, unit="probability", low=0.0, high=1.0)
+    council_success: float = param(0.7, unit="probability", low=0.0, high=1.0)
+    public_grid_success: float = param(0.25, unit="probability", low=0.0, high=1.0)
+    patrol_discovery: float = param(
+        0.04, unit="per issue-day", low=0.0, high=1.0, doc="At full staffing and no admin load."
+    )
+    spontaneous_days: float = param(
+        60.0, unit="days", low=1.0, high=1e6, doc="Mean time for an unhandled issue to fade."
+    )
+    patience_days: float = param(
+        45.0, unit="days", low=1.0, high=3650.0, doc="Mean patience before thinking of escalating."
+    )
+    escalation_propensity: float = param(0.1, unit="probability", low=0.0, high=1.0)
+    referral_loss: float = param(
+        0.4, unit="probability", low=0.0, high=1.0, doc="Referral loss with no coordination."
+    )
+    referral_delay_days: float = param(
+        14.0, unit="days", low=0.0, high=365.0, doc="Referral delay with no coordination."
+    )
+    volunteer_sessions_per_year: float = param(
+        40.0,
+        unit="sessions per volunteer-year",
+        low=0.0,
+        high=365.0,
+        doc="At full engagement without credits.",
+    )
+    hours_per_session: float = param(2.0, unit="hours", low=0.1, high=24.0)
+    hours_per_service_case: float = param(6.0, unit="volunteer hours", low=0.1, high=1000.0)
+    norm_diffusion: float = param(
+        0.02, unit="per day", low=0.0, high=1.0, doc="DeGroot weight on the neighbours' mean."
+    )
+    trust_diffusion: float = param(0.01, unit="per day", low=0.0, high=1.0)
+    engagement_diffusion: float = param(0.01, unit="per day", low=0.0, high=1.0)
+    engagement_anchor: float = param(
+        0.005, unit="per day", low=0.0, high=1.0, doc="Pull back to the participation lever."
+    )
+    trust_gain: float = param(0.08, unit="0-1", low=0.0, high=1.0)
+    trust_loss: float = param(0.08, unit="0-1", low=0.0, high=1.0)
+    deterrence_learning: float = param(0.2, unit="0-1", low=0.0, high=1.0)
+    deterrence_weight: float = param(
+        3.0, unit="1", low=0.0, high=50.0, doc="Effect of perceived detection on violating."
+    )
+    sanction_weight: float = param(
+        1.0, unit="1", low=0.0, high=50.0, doc="Extra effect per unit of sanction when detected."
+    )
+    broken_windows: float = param(
+        0.002, unit="per day", low=0.0, high=1.0, doc="Norm erosion from unchecked violations."
+    )
+    norm_from_volunteering: float = param(0.01, unit="0-1", low=0.0, high=1.0)
+    lecture_gain: float = param(0.1, unit="0-1", low=0.0, high=1.0)
+    awareness_decay_days: float = param(730.0, unit="days", low=1.0, high=1e6)
+    satisfaction_days: float = param(30.0, unit="days", low=1.0, high=3650.0)
+    security_days: float = param(30.0, unit="days", low=1.0, high=3650.0)
+    burnout_threshold: float = param(0.85, unit="utilisation", low=0.0, high=5.0)
+    burnout_rate: float = param(0.01, unit="per day", low=0.0, high=1.0)
+    burnout_recovery: float = param(0.005, unit="per day", low=0.0, high=1.0)

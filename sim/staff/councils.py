@@ -1,0 +1,65 @@
+"""Deliberation councils (议事会, "1+7+X"): public topics decided with residents."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..issues import Channel
+from ..queues import take_oldest
+
+if TYPE_CHECKING:
+    from ..model import GovernanceModel
+
+ATTENDANCE = 0.05  # chance a fully engaged household attends a given meeting
+HALF_SUCCESS_ATTENDANCE = 0.01  # attendance share at which councils reach half success
+
+
+class Councils:
+    """One council per community, meeting every ``deliberation_interval_days``."""
+
+    def __init__(self, model: GovernanceModel) -> None:
+        self.interval = model.params.self_governance.deliberation_interval_days
+        self.n = model.layout.n_communities
+        self.meetings = np.zeros(self.n)
+
+    @property
+    def available(self) -> bool:
+        return self.interval > 0
+
+    def step(self, model: GovernanceModel) -> None:
+        if not self.available:
+            return
+        # Councils meet on staggered days so the load spreads over the interval.
+        meeting = np.flatnonzero((np.arange(self.n) + model.day) % self.interval == 0)
+        if meeting.size == 0:
+            return
+        h, layout, rng = model.households, model.layout, model.rng
+        start, stop = layout.community_start[meeting], layout.community_start[meeting + 1]
+        size = stop - start
+        members = np.repeat(start - np.cumsum(size) + size, size) + np.arange(size.sum())
+        attended = members[rng.random(members.size) < ATTENDANCE * h.engagement[members]]
+        h.last_participation[attended] = model.day
+        h.nudge("engagement", attended, 0.05)
+        h.nudge("trust", attended, model.params.behaviour.trust_gain / 2)
+        share = np.bincount(layout.community[attended], minlength=self.n)[meeting] / size
+        self.meetings[meeting] += 1
+        model.ledger.add("deliberations", meeting.size)
+        model.ledger.add("council_attendance", attended.size)
+
+        quality = np.zeros(self.n)
+        quality[meeting] = share / (share + HALF_SUCCESS_ATTENDANCE)
+        pool = model.issues
+        rows = pool.in_channel(Channel.AGENDA, model.day)
+        community = layout.community[pool.household[rows]]
+        capacity = np.zeros(self.n)
+        capacity[meeting] = model.params.self_governance.topics_per_deliberation
+        worked = rows[take_oldest(community, pool.raised[rows], capacity, rng)]
+        p = (
+            model.params.behaviour.council_success
+            * quality[layout.community[pool.household[worked]]]
+        )
+        ok = rng.random(worked.size) < p
+        model.ledger.add("topics_resolved", int(ok.sum()))
+        model.resolve(worked[ok], trust_gain=1.5)

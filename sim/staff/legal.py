@@ -1,0 +1,100 @@
+"""Legal advisors (法律顾问): mediation, enforcement backstop, lectures, and the court route."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..issues import Channel, Kind
+from ..layout import Assignment
+from ..queues import take_oldest
+
+if TYPE_CHECKING:
+    from ..model import GovernanceModel
+
+RETRY_DAYS = 7
+
+
+class LegalAdvisors:
+    """Advisors assigned to communities (several per community, or one serving several)."""
+
+    def __init__(self, model: GovernanceModel) -> None:
+        layout = model.layout
+        n = round(layout.n_communities * model.params.staffing.legal_advisors_per_community)
+        self.n_advisors = n
+        self.assignment = Assignment.spread(layout.n_communities, n)
+        self.weekly_cases = model.params.staffing.legal_cases_per_week
+        self.cases = np.zeros(self.assignment.n_teams)  # cases handled so far, per team
+
+    @property
+    def available(self) -> bool:
+        """Whether disputes can be taken to an advisor at all."""
+        return self.n_advisors > 0 and self.weekly_cases > 0
+
+    def step(self, model: GovernanceModel) -> None:
+        if self.n_advisors > 0:
+            self._lectures(model)
+            if self.available:
+                self._work_queue(model)
+        self._judgments(model)
+
+    def _work_queue(self, model: GovernanceModel) -> None:
+        pool, b, law, rng = (
+            model.issues,
+            model.params.behaviour,
+            model.params.rule_of_law,
+            model.rng,
+        )
+        rows = pool.in_channel(Channel.LEGAL, model.day)
+        team = self.assignment.team_of_unit[model.layout.community[pool.household[rows]]]
+        capacity = self.assignment.staff_per_team * self.weekly_cases / 7.0
+        worked = rows[take_oldest(team, pool.raised[rows], capacity, rng)]
+        self.cases += np.bincount(
+            self.assignment.team_of_unit[model.layout.community[pool.household[worked]]],
+            minlength=self.assignment.n_teams,
+        )
+        kind = pool.kind[worked]
+        u = rng.random(worked.size)
+
+        disputes = worked[kind == Kind.DISPUTE]
+        model.ledger.add("mediations", disputes.size)
+        parties = model.pair_mean(model.households.legal_awareness, disputes)
+        ok = u[kind == Kind.DISPUTE] < law.mediation_success * (0.6 + 0.4 * parties)
+        model.resolve(disputes[ok], trust_gain=1.0)
+        model.households.nudge("legal_awareness", pool.household[disputes], b.lecture_gain / 2)
+        # A failed mediation goes to court: slow, but a legitimate route.
+        failed = disputes[~ok]
+        pool.channel[failed] = Channel.COURT
+        pool.ready[failed] = model.day + law.court_days
+
+        violations = worked[kind == Kind.VIOLATION]
+        ok = u[kind == Kind.VIOLATION] < b.enforcement_success
+        model.enforce(violations[ok])
+        model.retry(violations[~ok], RETRY_DAYS)
+
+        other = worked[(kind == Kind.SERVICE) | (kind == Kind.PUBLIC)]
+        model.refer(other, Channel.GRID)
+
+    def _lectures(self, model: GovernanceModel) -> None:
+        """Lectures raise the legal awareness of the households that attend."""
+        law, rng, h = model.params.rule_of_law, model.rng, model.households
+        per_team = self.assignment.staff_per_team * law.legal_lectures_per_year / 365.0
+        held = rng.poisson(per_team)
+        if held.sum() == 0:
+            return
+        model.ledger.add("legal_lectures", float(held.sum()))
+        teams = np.repeat(np.arange(held.size), held)
+        communities = self.assignment.random_unit(teams, rng)
+        start = model.layout.community_start[communities]
+        size = model.layout.community_start[communities + 1] - start
+        invited = rng.binomial(size, law.lecture_reach)
+        who = np.repeat(start, invited) + (
+            rng.random(invited.sum()) * np.repeat(size, invited)
+        ).astype(np.int64)
+        came = who[rng.random(who.size) < 0.5 + 0.5 * h.engagement[who]]
+        h.nudge("legal_awareness", came, model.params.behaviour.lecture_gain)
+
+    def _judgments(self, model: GovernanceModel) -> None:
+        rows = model.issues.in_channel(Channel.COURT, model.day)
+        model.resolve(rows, trust_gain=0.5)

@@ -1,0 +1,46 @@
+"""Party branches (党组织): weekly leadership visits that take up stuck cases (三下沉)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..issues import Channel
+from ..queues import take_oldest
+
+if TYPE_CHECKING:
+    from ..model import GovernanceModel
+
+STUCK_CHANNELS = (Channel.UNREPORTED, Channel.GRID, Channel.LEGAL, Channel.SOCIAL, Channel.AGENDA)
+
+
+class PartyBranches:
+    """One branch per grid ("one grid, one organisation") or per community."""
+
+    def __init__(self, model: GovernanceModel) -> None:
+        layout = model.layout
+        self.level = model.params.staffing.party_branch_level
+        self.unit = layout.grid if self.level == "grid" else layout.community
+        self.n_branches = layout.n_grids if self.level == "grid" else layout.n_communities
+        self.visits = np.zeros(self.n_branches)
+
+    def step(self, model: GovernanceModel) -> None:
+        """Branches visit on their weekday; each takes up its oldest stuck cases."""
+        fusion, pool = model.params.fusion, model.issues
+        weekly = fusion.party_visit_cases_per_week * fusion.party_leadership
+        if weekly <= 0:
+            return
+        stuck = np.isin(pool.channel, STUCK_CHANNELS) & (
+            pool.raised <= model.day - fusion.stuck_days
+        )
+        rows = np.flatnonzero(stuck)
+        branch = self.unit[pool.household[rows]]
+        visiting = branch % 7 == model.day % 7
+        rows, branch = rows[visiting], branch[visiting]
+        capacity = np.full(self.n_branches, weekly)
+        worked = rows[take_oldest(branch, pool.raised[rows], capacity, model.rng)]
+        model.ledger.add("party_visits", worked.size)
+        self.visits += np.bincount(self.unit[pool.household[worked]], minlength=self.n_branches)
+        ok = model.rng.random(worked.size) < model.params.behaviour.party_visit_success
+        model.resolve(worked[ok], trust_gain=1.5)
