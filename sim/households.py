@@ -56,8 +56,8 @@ class Households:
         self.volunteer = (rng.random(n) < pop.volunteer_share) | self.party_member
         self.role_model = np.zeros(n, dtype=bool)
         self.open_issues = np.zeros(n, dtype=np.int16)
-        # Households that took part in the past year (in proportion to engagement) start
-        # with a past participation day, so the trailing-year rate starts near steady state.
+        # Households start with a past participation day in proportion to engagement, so
+        # the trailing-year rate does not start at zero; it settles over the first year.
         took_part = rng.random(n) < self.engagement
         self.last_participation = np.where(
             took_part, -rng.integers(1, 366, n), np.iinfo(np.int32).min // 2

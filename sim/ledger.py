@@ -15,6 +15,7 @@ COUNTS = (
     "public_topics",
     "informal_settlements",
     "mediations",
+    "legal_mediations",
     "enforcements",
     "referrals",
     "referrals_lost",

@@ -211,6 +211,16 @@ METRICS: tuple[Metric, ...] = (
         _today("mediations"),
     ),
     _m(
+        "legal_mediations",
+        "Legal-advisor mediations",
+        "法律顾问参与调解",
+        "cases/day",
+        "Disputes mediated today by legal advisors (part of mediations).",
+        "count",
+        "",
+        _today("legal_mediations"),
+    ),
+    _m(
         "informal_settlements",
         "Informal settlements",
         "邻里自行化解",
@@ -365,8 +375,8 @@ METRICS: tuple[Metric, ...] = (
         "Participation rate",
         "参与率",
         "share of households",
-        "Households that took part in self-governance (council, informal settlement, "
-        "volunteering, agenda) in the trailing 365 days.",
+        "Households that took part in self-governance (council meeting, volunteering, "
+        "putting a topic on the agenda) in the trailing 365 days.",
         "level",
         "higher",
         _participation,

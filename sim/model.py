@@ -51,6 +51,7 @@ class GovernanceModel(mesa.Model):
         )
         self.degree = network.degree(self.adjacency)
         self.inverse_degree = (1.0 / np.maximum(self.degree, 1)).astype(np.float32)
+        self.isolated = np.flatnonzero(self.degree == 0)
         self.households = Households(params, self.layout, self.rng)
         self.volunteers = np.flatnonzero(self.households.volunteer)
         self.issues = IssuePool()

@@ -22,6 +22,8 @@ def diffuse(model: GovernanceModel) -> None:
     if not weights.any():
         return
     neighbour_mean = (model.adjacency @ h.traits) * model.inverse_degree[:, None]
+    if model.isolated.size:  # a household without ties keeps its own view
+        neighbour_mean[model.isolated] = h.traits[model.isolated]
     h.traits += weights * (neighbour_mean - h.traits)
 
 
@@ -30,7 +32,7 @@ def update(model: GovernanceModel) -> None:
     h, b, pool, n = model.households, model.params.behaviour, model.issues, model.households.n
     open_violation = (pool.kind == Kind.VIOLATION) & (pool.channel != Channel.CLOSED)
     suffered = np.bincount(pool.household[open_violation], minlength=n).astype(np.float32)
-    around = (model.adjacency @ suffered) * model.inverse_degree
+    around = (model.adjacency @ suffered) * model.inverse_degree  # 0 for isolated households
     exposure = np.minimum(1.0, suffered + NEIGHBOUR_EXPOSURE * around)
     h.security += np.float32(1 / b.security_days) * ((1 - exposure) - h.security)
     norm = h.norm

@@ -71,6 +71,7 @@ def choose_channel(model: GovernanceModel) -> None:
         weights[:, 3] = np.where(kind == Kind.PUBLIC, b.agenda_weight * h.engagement[who], 0.0)
     cumulative = np.cumsum(weights, axis=1)
     pick = (rng.random(rows.size)[:, None] * cumulative[:, -1:] >= cumulative).sum(axis=1)
+    pick[cumulative[:, -1] == 0] = 0  # no channel has any weight: the issue stays unreported
     channel = np.array(
         [Channel.UNREPORTED, Channel.GRID, Channel.LEGAL, Channel.AGENDA], dtype=np.int8
     )[pick]

@@ -30,8 +30,9 @@ def volunteer(model: GovernanceModel) -> None:
     if pool.size == 0 or p_max <= 0:
         model.social.record_volunteering(pool[:0], b.hours_per_session)
         return
+    # Thinning: Poisson(p_max) candidate sessions per volunteer, each kept with p / p_max,
+    # gives Poisson(p) sessions a day (two in a day are possible, and rare).
     candidates = pool[model.rng.integers(0, pool.size, model.rng.poisson(pool.size * p_max))]
-    candidates = np.unique(candidates)
     mobilised = np.where(h.party_member[candidates], 1 + lead, 1.0)
     p = base * h.engagement[candidates] * (1 + bank) * mobilised
     went = candidates[model.rng.random(candidates.size) < p / p_max]
@@ -39,7 +40,7 @@ def volunteer(model: GovernanceModel) -> None:
     model.ledger.add("volunteer_hours", went.size * hours)
     h.last_participation[went] = model.day
     if m.moral_bank:
-        h.credits[went] += hours * m.credit_value
+        np.add.at(h.credits, went, np.float32(hours * m.credit_value))
     h.nudge("norm", went, b.norm_from_volunteering * (1 - m.crowding_out * (bank > 0)))
     model.social.record_volunteering(went, hours)
 

@@ -28,10 +28,6 @@ def _candidates(model: GovernanceModel, rate_per_year: float) -> np.ndarray:
     return model.rng.integers(0, model.households.n, m)
 
 
-def _accept(model: GovernanceModel, who: np.ndarray, relative_hazard: np.ndarray) -> np.ndarray:
-    return who[model.rng.random(who.size) < relative_hazard]
-
-
 def disputes(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
     h = model.households
     who = _candidates(model, model.params.behaviour.dispute_rate)
@@ -73,8 +69,9 @@ def raise_issues(model: GovernanceModel) -> None:
         np.array([Kind.DISPUTE, Kind.SERVICE, Kind.VIOLATION, Kind.PUBLIC], dtype=np.int8),
         [d_who.size, s_who.size, v_who.size, p_who.size],
     )
-    # A household holds at most `max_open_issues` at once.
-    order, rank = rank_within(who)
+    # A household holds at most `max_open_issues` at once; at the cap, which of the day's
+    # issues it still raises is random, not fixed by kind.
+    order, rank = rank_within(who, model.rng.random(who.size))
     ok = np.zeros(who.size, dtype=bool)
     ok[order] = model.households.open_issues[who[order]] + rank < b.max_open_issues
     who, other, kind = who[ok], other[ok], kind[ok]

@@ -81,6 +81,8 @@ class Parameters(Section):
                 allowed = " / ".join(spec.choices)
             elif kind is bool:
                 allowed = "true / false"
+            elif spec.low is not None and kind is int:
+                allowed = f"{int(spec.low):,} - {int(spec.high):,}"
             elif spec.low is not None:
                 allowed = (
                     f"{spec.low:g} - {spec.high:g}" if spec.high is not None else f">= {spec.low:g}"

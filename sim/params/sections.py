@@ -42,18 +42,44 @@ class NetworkParams(Section):
 
 @dataclass(frozen=True)
 class Population(Section):
-    households: int = param(10000, unit="households", low=20, high=5_000_000)
+    households: int = param(
+        10000,
+        unit="households",
+        low=20,
+        high=5_000_000,
+        doc="Households simulated (the sample or whole city).",
+    )
     households_per_grid: int = param(
-        400, unit="households", low=10, high=20000, source=KUNSHAN + " (standard 300-500)"
+        400,
+        unit="households",
+        low=10,
+        high=20000,
+        source=KUNSHAN + " (standard 300-500)",
+        doc="Households per grid (网格).",
     )
     households_per_community: int = param(
-        2000, unit="households", low=10, high=200000, source=KUNSHAN + " (recommended 2,000)"
+        2000,
+        unit="households",
+        low=10,
+        high=200000,
+        source=KUNSHAN + " (recommended 2,000)",
+        doc="Households per community or village (社区/村); communities hold whole grids.",
     )
     party_member_share: float = param(
-        0.06, unit="share of households", low=0.0, high=1.0, source="DESIGN.md example"
+        0.06,
+        unit="share of households",
+        low=0.0,
+        high=1.0,
+        source="DESIGN.md example",
+        doc="Households with a party member; they register as volunteers too (双报到).",
     )
     volunteer_share: float = param(
-        0.18, unit="share of households", low=0.0, high=1.0, source=KUNSHAN + " (18%)"
+        0.18,
+        unit="share of households",
+        low=0.0,
+        high=1.0,
+        source=KUNSHAN + " (18%)",
+        doc="Households with a registered volunteer (a share of persons, applied to households).",
     )
     mean_norm: float = param(
         0.6, unit="0-1", low=0.0, high=1.0, doc="Initial mean civic/moral norm."
@@ -61,7 +87,13 @@ class Population(Section):
     mean_trust: float = param(
         0.6, unit="0-1", low=0.0, high=1.0, doc="Initial mean trust in grassroots governance."
     )
-    mean_legal_awareness: float = param(0.4, unit="0-1", low=0.0, high=1.0)
+    mean_legal_awareness: float = param(
+        0.4,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        doc="Initial mean legal awareness; awareness relaxes back to it without lectures.",
+    )
     heterogeneity: float = param(
         8.0,
         unit="Beta concentration",
@@ -80,6 +112,7 @@ class Staffing(Section):
         low=20.0,
         high=100000.0,
         source=KUNSHAN + ": 1,654 grids staffed where 2,024 are needed (about 420 per worker)",
+        doc="Households per full-time grid worker (网格员); fewer means more staff.",
     )
     admin_load: float = param(
         0.3,
@@ -97,7 +130,12 @@ class Staffing(Section):
         doc="Cases a grid worker can take to closure in a full day without admin tasks.",
     )
     legal_advisors_per_community: float = param(
-        1.0, unit="advisors", low=0.0, high=10.0, source=KUNSHAN + " (100% coverage)"
+        1.0,
+        unit="advisors",
+        low=0.0,
+        high=10.0,
+        source=KUNSHAN + " (100% coverage)",
+        doc="Legal advisors per community (1 = one each; 0.5 = one per two communities; 0 = none).",
     )
     legal_cases_per_week: float = param(
         2.0,
@@ -112,15 +150,24 @@ class Staffing(Section):
         low=100.0,
         high=10_000_000.0,
         source="DOMAIN.md, Jinchang: 42 community social organisations for 33 communities",
+        doc="Households served by one social organisation.",
     )
     social_workers_per_1000_households: float = param(
         1.0,
         unit="social workers",
         low=0.0,
         high=50.0,
-        source=KUNSHAN + " (recommended 1 per 1,000 residents = 3 per 1,000 households)",
+        source=KUNSHAN + ": 1 per 1,000 residents (3 per 1,000 households) recommended; "
+        "today assumed a third of that",
+        doc="Professional social workers per 1,000 households (today below the recommended 3).",
     )
-    social_worker_cases_per_day: float = param(1.0, unit="cases per worker-day", low=0.0, high=50.0)
+    social_worker_cases_per_day: float = param(
+        1.0,
+        unit="cases per worker-day",
+        low=0.0,
+        high=50.0,
+        doc="Service cases a social worker takes up per day.",
+    )
     party_branch_level: str = param(
         "grid",
         choices=("grid", "community"),
@@ -130,8 +177,16 @@ class Staffing(Section):
     grid_worker_cost: float = param(
         80000.0, unit="yuan per year", low=0.0, high=1e7, doc="Salary and overhead."
     )
-    legal_advisor_cost: float = param(50000.0, unit="yuan per year", low=0.0, high=1e7)
-    social_worker_cost: float = param(70000.0, unit="yuan per year", low=0.0, high=1e7)
+    legal_advisor_cost: float = param(
+        50000.0, unit="yuan per year", low=0.0, high=1e7, doc="Retainer of a legal advisor."
+    )
+    social_worker_cost: float = param(
+        70000.0,
+        unit="yuan per year",
+        low=0.0,
+        high=1e7,
+        doc="Salary and overhead of a social worker.",
+    )
 
 
 @dataclass(frozen=True)
@@ -174,11 +229,23 @@ class RuleOfLaw(Section):
         low=0.0,
         high=1.0,
         source="DOMAIN.md: reported >95%; 0.7 as a pessimistic value",
+        doc="Base chance a legal advisor settles a dispute (scaled by the parties' awareness).",
     )
     legal_lectures_per_year: float = param(
-        2.5, unit="lectures per advisor-year", low=0.0, high=365.0, source=KUNSHAN + " (868/345)"
+        2.5,
+        unit="lectures per advisor-year",
+        low=0.0,
+        high=365.0,
+        source=KUNSHAN + " (868/345)",
+        doc="Legal lectures each advisor gives a year.",
     )
-    lecture_reach: float = param(0.03, unit="share of community households", low=0.0, high=1.0)
+    lecture_reach: float = param(
+        0.03,
+        unit="share of community households",
+        low=0.0,
+        high=1.0,
+        doc="Share of a community's households invited to a lecture.",
+    )
     court_days: int = param(
         90, unit="days", low=1, high=1000, doc="Days to a judgment when mediation fails."
     )
@@ -224,7 +291,12 @@ class Fusion(Section):
         doc="Party branches coordinate, mobilise members and visit stuck cases.",
     )
     party_visit_cases_per_week: float = param(
-        2.0, unit="cases per branch-week", low=0.0, high=100.0, source="DOMAIN.md (三下沉)"
+        2.0,
+        unit="cases per branch-week",
+        low=0.0,
+        high=100.0,
+        source="DOMAIN.md (三下沉)",
+        doc="Stuck cases a branch can take up a week at full party leadership.",
     )
     stuck_days: int = param(
         30, unit="days", low=1, high=365, doc="Age from which an issue is 'stuck'."
@@ -235,32 +307,125 @@ class Fusion(Section):
 class Behaviour(Section):
     """Free behavioural parameters: not reported anywhere, to be calibrated."""
 
-    dispute_rate: float = param(0.25, unit="per household-year", low=0.0, high=50.0)
-    violation_rate: float = param(0.3, unit="per household-year", low=0.0, high=50.0)
+    dispute_rate: float = param(
+        0.25,
+        unit="per household-year",
+        low=0.0,
+        high=50.0,
+        doc="Disputes per household-year at norm 0 (norms prevent up to 80%).",
+    )
+    violation_rate: float = param(
+        0.3,
+        unit="per household-year",
+        low=0.0,
+        high=50.0,
+        doc="Violations suffered per household-year by a neighbour with norm 0 and no deterrence.",
+    )
     service_rate: float = param(
         0.6,
         unit="per household-year",
         low=0.0,
         high=50.0,
         source="DOMAIN.md, Beijing 12345 (about 0.6 action requests per household-year)",
+        doc="Service requests (demands for action) per household-year.",
     )
-    public_rate: float = param(0.05, unit="per household-year", low=0.0, high=50.0)
-    max_open_issues: int = param(3, unit="issues", low=1, high=50)
+    public_rate: float = param(
+        0.05,
+        unit="per household-year",
+        low=0.0,
+        high=50.0,
+        doc="Public topics (shared concerns) raised per household-year.",
+    )
+    max_open_issues: int = param(
+        3, unit="issues", low=1, high=50, doc="Most issues a household has open at once."
+    )
     informal_propensity: float = param(
         0.8, unit="probability", low=0.0, high=1.0, doc="Scale of trying to settle informally."
     )
-    informal_success: float = param(0.7, unit="probability", low=0.0, high=1.0)
-    grid_weight: float = param(1.0, unit="logit weight", low=0.0, high=100.0)
-    legal_weight: float = param(0.6, unit="logit weight", low=0.0, high=100.0)
-    unreported_weight: float = param(0.5, unit="logit weight", low=0.0, high=100.0)
-    agenda_weight: float = param(1.0, unit="logit weight", low=0.0, high=100.0)
-    grid_mediation_success: float = param(0.55, unit="probability", low=0.0, high=1.0)
-    grid_service_success: float = param(0.5, unit="probability", low=0.0, high=1.0)
-    enforcement_success: float = param(0.85, unit="probability", low=0.0, high=1.0)
-    social_service_success: float = param(0.85, unit="probability", low=0.0, high=1.0)
-    party_visit_success: float = param(0.8, unit="probability", low=0.0, high=1.0)
-    council_success: float = param(0.7, unit="probability", low=0.0, high=1.0)
-    public_grid_success: float = param(0.25, unit="probability", low=0.0, high=1.0)
+    informal_success: float = param(
+        0.7,
+        unit="probability",
+        low=0.0,
+        high=1.0,
+        doc="Base chance an informal settlement attempt succeeds.",
+    )
+    grid_weight: float = param(
+        1.0,
+        unit="logit weight",
+        low=0.0,
+        high=100.0,
+        doc="Weight of reporting to the grid worker (times 0.2 + trust).",
+    )
+    legal_weight: float = param(
+        0.6,
+        unit="logit weight",
+        low=0.0,
+        high=100.0,
+        doc="Weight of going to the legal advisor (times legal awareness).",
+    )
+    unreported_weight: float = param(
+        0.5,
+        unit="logit weight",
+        low=0.0,
+        high=100.0,
+        doc="Weight of leaving an issue unreported (halved for service requests).",
+    )
+    agenda_weight: float = param(
+        1.0,
+        unit="logit weight",
+        low=0.0,
+        high=100.0,
+        doc="Weight of putting a public topic on the council agenda (times engagement).",
+    )
+    grid_mediation_success: float = param(
+        0.55,
+        unit="probability",
+        low=0.0,
+        high=1.0,
+        doc="Base chance a grid worker settles a dispute (scaled by the parties' norm).",
+    )
+    grid_service_success: float = param(
+        0.5,
+        unit="probability",
+        low=0.0,
+        high=1.0,
+        doc="Chance a grid worker meets a service request on the spot.",
+    )
+    enforcement_success: float = param(
+        0.85,
+        unit="probability",
+        low=0.0,
+        high=1.0,
+        doc="Chance a reported violation is stopped and sanctioned when worked.",
+    )
+    social_service_success: float = param(
+        0.85,
+        unit="probability",
+        low=0.0,
+        high=1.0,
+        doc="Base chance a social organisation meets a service request.",
+    )
+    party_visit_success: float = param(
+        0.8,
+        unit="probability",
+        low=0.0,
+        high=1.0,
+        doc="Chance a leadership visit resolves a stuck case.",
+    )
+    council_success: float = param(
+        0.7,
+        unit="probability",
+        low=0.0,
+        high=1.0,
+        doc="Chance a council settles a topic at full attendance.",
+    )
+    public_grid_success: float = param(
+        0.25,
+        unit="probability",
+        low=0.0,
+        high=1.0,
+        doc="Chance a grid worker settles a public topic alone.",
+    )
     patrol_discovery: float = param(
         0.04, unit="per issue-day", low=0.0, high=1.0, doc="At full staffing and no admin load."
     )
@@ -270,7 +435,13 @@ class Behaviour(Section):
     patience_days: float = param(
         45.0, unit="days", low=1.0, high=3650.0, doc="Mean patience before thinking of escalating."
     )
-    escalation_propensity: float = param(0.1, unit="probability", low=0.0, high=1.0)
+    escalation_propensity: float = param(
+        0.1,
+        unit="probability",
+        low=0.0,
+        high=1.0,
+        doc="Chance of escalating when patience runs out, at trust 0 (Epstein-style grievance).",
+    )
     referral_loss: float = param(
         0.4, unit="probability", low=0.0, high=1.0, doc="Referral loss with no coordination."
     )
@@ -284,19 +455,57 @@ class Behaviour(Section):
         high=365.0,
         doc="At full engagement without credits.",
     )
-    hours_per_session: float = param(2.0, unit="hours", low=0.1, high=24.0)
-    hours_per_service_case: float = param(6.0, unit="volunteer hours", low=0.1, high=1000.0)
+    hours_per_session: float = param(
+        2.0, unit="hours", low=0.1, high=24.0, doc="Hours of one volunteering session."
+    )
+    hours_per_service_case: float = param(
+        6.0,
+        unit="volunteer hours",
+        low=0.1,
+        high=1000.0,
+        doc="Volunteer hours a social organisation needs per service case.",
+    )
     norm_diffusion: float = param(
         0.02, unit="per day", low=0.0, high=1.0, doc="DeGroot weight on the neighbours' mean."
     )
-    trust_diffusion: float = param(0.01, unit="per day", low=0.0, high=1.0)
-    engagement_diffusion: float = param(0.01, unit="per day", low=0.0, high=1.0)
+    trust_diffusion: float = param(
+        0.01,
+        unit="per day",
+        low=0.0,
+        high=1.0,
+        doc="DeGroot weight on neighbours' mean trust (word of mouth).",
+    )
+    engagement_diffusion: float = param(
+        0.01,
+        unit="per day",
+        low=0.0,
+        high=1.0,
+        doc="DeGroot weight on neighbours' mean engagement.",
+    )
     engagement_anchor: float = param(
         0.005, unit="per day", low=0.0, high=1.0, doc="Pull back to the participation lever."
     )
-    trust_gain: float = param(0.08, unit="0-1", low=0.0, high=1.0)
-    trust_loss: float = param(0.08, unit="0-1", low=0.0, high=1.0)
-    deterrence_learning: float = param(0.2, unit="0-1", low=0.0, high=1.0)
+    trust_gain: float = param(
+        0.08,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        doc="Share of the gap to 1 that trust closes when an issue is resolved.",
+    )
+    trust_loss: float = param(
+        0.08,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        doc="Share of trust lost when patience runs out or a referral is lost (x2 on escalation).",
+    )
+    deterrence_learning: float = param(
+        0.2,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        doc="Step of perceived detection toward the outcome (caught 1, not caught 0).",
+    )
     deterrence_weight: float = param(
         3.0, unit="1", low=0.0, high=50.0, doc="Effect of perceived detection on violating."
     )
@@ -306,11 +515,59 @@ class Behaviour(Section):
     broken_windows: float = param(
         0.002, unit="per day", low=0.0, high=1.0, doc="Norm erosion from unchecked violations."
     )
-    norm_from_volunteering: float = param(0.01, unit="0-1", low=0.0, high=1.0)
-    lecture_gain: float = param(0.1, unit="0-1", low=0.0, high=1.0)
-    awareness_decay_days: float = param(730.0, unit="days", low=1.0, high=1e6)
-    satisfaction_days: float = param(30.0, unit="days", low=1.0, high=3650.0)
-    security_days: float = param(30.0, unit="days", low=1.0, high=3650.0)
-    burnout_threshold: float = param(0.85, unit="utilisation", low=0.0, high=5.0)
-    burnout_rate: float = param(0.01, unit="per day", low=0.0, high=1.0)
-    burnout_recovery: float = param(0.005, unit="per day", low=0.0, high=1.0)
+    norm_from_volunteering: float = param(
+        0.01,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        doc="Share of the gap to 1 that a volunteering session closes in the norm.",
+    )
+    lecture_gain: float = param(
+        0.1,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        doc="Share of the gap to 1 that a lecture closes in legal awareness.",
+    )
+    awareness_decay_days: float = param(
+        730.0,
+        unit="days",
+        low=1.0,
+        high=1e6,
+        doc="Time constant of legal awareness relaxing back to its initial mean.",
+    )
+    satisfaction_days: float = param(
+        30.0,
+        unit="days",
+        low=1.0,
+        high=3650.0,
+        doc="Time constant of satisfaction following its target.",
+    )
+    security_days: float = param(
+        30.0,
+        unit="days",
+        low=1.0,
+        high=3650.0,
+        doc="Time constant of perceived security following exposure.",
+    )
+    burnout_threshold: float = param(
+        0.85,
+        unit="utilisation",
+        low=0.0,
+        high=5.0,
+        doc="Pressure (admin share + workload) above which burnout builds.",
+    )
+    burnout_rate: float = param(
+        0.01,
+        unit="per day",
+        low=0.0,
+        high=1.0,
+        doc="Burnout added per day per unit of pressure above the threshold.",
+    )
+    burnout_recovery: float = param(
+        0.005,
+        unit="per day",
+        low=0.0,
+        high=1.0,
+        doc="Share of burnout recovered per day below the threshold.",
+    )

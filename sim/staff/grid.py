@@ -63,7 +63,9 @@ class GridTeams:
         team = self.team_of(model, pool.household[rows])
         capacity = self.capacity(model)
         worked = rows[take_oldest(team, pool.raised[rows], capacity, rng)]
-        queued = np.bincount(team, minlength=len(capacity))
+        # Pressure counts every case on the desk, including those waiting for a retry.
+        desk = self.team_of(model, pool.household[pool.in_channel(Channel.GRID)])
+        queued = np.bincount(desk, minlength=len(capacity))
         handled = np.bincount(self.team_of(model, pool.household[worked]), minlength=len(capacity))
         self._update_workload(model, queued, handled, capacity)
 

@@ -59,6 +59,7 @@ class LegalAdvisors:
 
         disputes = worked[kind == Kind.DISPUTE]
         model.ledger.add("mediations", disputes.size)
+        model.ledger.add("legal_mediations", disputes.size)
         parties = model.pair_mean(model.households.legal_awareness, disputes)
         ok = u[kind == Kind.DISPUTE] < law.mediation_success * (0.6 + 0.4 * parties)
         model.resolve(disputes[ok], trust_gain=1.0)
