@@ -33,6 +33,7 @@ _FIELDS = {
     "raised": np.int32,  # day raised
     "ready": np.int32,  # first day the current channel can work on it
     "deadline": np.int32,  # day the household's patience runs out
+    "attempts": np.int8,  # times a grid worker has tried to mediate it
 }
 
 

@@ -77,6 +77,12 @@ class Layout:
     def n_communities(self) -> int:
         return len(self.community_start) - 1
 
+    def members(self, starts: np.ndarray, units: np.ndarray) -> np.ndarray:
+        """All households of the given grids or communities (``starts`` = their boundaries)."""
+        first, stop = starts[units], starts[units + 1]
+        size = stop - first
+        return np.repeat(first - np.cumsum(size) + size, size) + np.arange(size.sum())
+
     @property
     def grid_size(self) -> np.ndarray:
         return np.diff(self.grid_start)

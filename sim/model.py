@@ -11,7 +11,7 @@ import numpy as np
 from . import network
 from .agents import GridWorker, LegalAdvisor, PartyBranch, Resident, SocialOrganisation
 from .households import Households
-from .issues import Channel, IssuePool
+from .issues import Channel, IssuePool, Kind
 from .layout import Layout
 from .ledger import Ledger
 from .mechanisms import attitudes, channels, escalation, moral, raising
@@ -20,6 +20,7 @@ from .params import ParameterError, Parameters
 from .staff import Councils, GridTeams, LegalAdvisors, PartyBranches, SocialOrganisations
 
 PARTY_COORDINATION = 0.5  # share of the coordination gap that full party leadership closes
+PUBLIC_SPILLOVER = 0.1  # share of the raiser's trust gain that a solved public topic gives its grid
 
 
 class GovernanceModel(mesa.Model):
@@ -109,7 +110,13 @@ class GovernanceModel(mesa.Model):
         self.ledger.add("resolved", rows.size)
         self.ledger.add("resolve_days", float((self.day - pool.raised[rows]).sum()))
         if trust_gain > 0:
-            h.nudge("trust", who, min(1.0, self.params.behaviour.trust_gain * trust_gain))
+            gain = min(1.0, self.params.behaviour.trust_gain * trust_gain)
+            h.nudge("trust", who, gain)
+            # A public topic is shared: its whole grid sees it solved.
+            public = np.unique(self.layout.grid[who[pool.kind[rows] == Kind.PUBLIC]])
+            if public.size:
+                grid = self.layout.members(self.layout.grid_start, public)
+                h.nudge("trust", grid, PUBLIC_SPILLOVER * gain)
         self._close(rows, who)
 
     def escalate(self, rows: np.ndarray) -> None:

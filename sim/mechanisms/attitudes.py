@@ -41,6 +41,8 @@ def update(model: GovernanceModel) -> None:
     sg = model.params.self_governance
     engagement = h.engagement
     engagement += np.float32(b.engagement_anchor) * (np.float32(sg.participation) - engagement)
+    trust = h.trust
+    trust += np.float32(b.trust_anchor) * (np.float32(model.params.population.mean_trust) - trust)
     mean_awareness = np.float32(model.params.population.mean_legal_awareness)
     h.legal_awareness += (mean_awareness - h.legal_awareness) / np.float32(b.awareness_decay_days)
 

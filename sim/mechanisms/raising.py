@@ -86,6 +86,7 @@ def raise_issues(model: GovernanceModel) -> None:
         raised=np.full(who.size, day, dtype=np.int32),
         ready=np.full(who.size, day, dtype=np.int32),
         deadline=day + model.draw_patience(who),
+        attempts=np.zeros(who.size, dtype=np.int8),
     )
     ledger = model.ledger
     ledger.add("raised", who.size)

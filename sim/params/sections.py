@@ -485,6 +485,13 @@ class Behaviour(Section):
     engagement_anchor: float = param(
         0.005, unit="per day", low=0.0, high=1.0, doc="Pull back to the participation lever."
     )
+    trust_anchor: float = param(
+        0.003,
+        unit="per day",
+        low=0.0,
+        high=1.0,
+        doc="Pull of trust back to its initial mean: influences outside grassroots governance.",
+    )
     trust_gain: float = param(
         0.08,
         unit="0-1",

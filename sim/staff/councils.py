@@ -36,9 +36,8 @@ class Councils:
         if meeting.size == 0:
             return
         h, layout, rng = model.households, model.layout, model.rng
-        start, stop = layout.community_start[meeting], layout.community_start[meeting + 1]
-        size = stop - start
-        members = np.repeat(start - np.cumsum(size) + size, size) + np.arange(size.sum())
+        size = layout.community_size[meeting]
+        members = layout.members(layout.community_start, meeting)
         attended = members[rng.random(members.size) < ATTENDANCE * h.engagement[members]]
         h.last_participation[attended] = model.day
         h.nudge("engagement", attended, 0.05)

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from ..model import GovernanceModel
 
 RETRY_DAYS = 7
+# A dispute that failed mediation has shown itself to be hard: each failed attempt halves
+# the grid worker's chance with it next time (selection of hard cases, not fatigue).
+REPEAT_FACTOR = 0.5
 WORKLOAD_DAYS = 14  # burnout follows sustained pressure, not one busy day
 
 
@@ -73,8 +76,10 @@ class GridTeams:
         u = rng.random(worked.size)
         disputes = worked[kind == Kind.DISPUTE]
         model.ledger.add("mediations", disputes.size)
-        p_mediate = b.grid_mediation_success * (0.5 + 0.5 * model.pair_norm(disputes))
+        hardness = REPEAT_FACTOR ** pool.attempts[disputes]
+        p_mediate = b.grid_mediation_success * (0.5 + 0.5 * model.pair_norm(disputes)) * hardness
         ok = u[kind == Kind.DISPUTE] < p_mediate
+        pool.attempts[disputes] = np.minimum(pool.attempts[disputes] + 1, 100)
         model.resolve(disputes[ok], trust_gain=1.0)
         if model.legal.available:
             model.refer(disputes[~ok], Channel.LEGAL)
