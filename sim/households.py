@@ -7,9 +7,7 @@ import numpy as np
 from .layout import Layout
 from .params import Parameters
 
-# Traits that diffuse over the network share one Fortran-ordered matrix, so one sparse
-# product serves them all while each column stays a contiguous array.
-DIFFUSING = ("norm", "trust", "engagement")
+DIFFUSING = ("norm", "trust", "engagement")  # traits averaged over the network daily
 
 FIELDS = (
     "norm",  # civic/moral norm, 0-1
@@ -43,10 +41,9 @@ class Households:
         c = pop.heterogeneity
         self.n = n
         self.layout = layout
-        self.traits = np.empty((n, len(DIFFUSING)), dtype=np.float32, order="F")
-        self.norm[:] = _beta(rng, pop.mean_norm, c, n)
-        self.trust[:] = _beta(rng, pop.mean_trust, c, n)
-        self.engagement[:] = _beta(rng, params.self_governance.participation, c, n)
+        self.norm = _beta(rng, pop.mean_norm, c, n)
+        self.trust = _beta(rng, pop.mean_trust, c, n)
+        self.engagement = _beta(rng, params.self_governance.participation, c, n)
         self.legal_awareness = _beta(rng, pop.mean_legal_awareness, c, n)
         self.deterrence = _beta(rng, params.rule_of_law.detection_probability, c, n)
         self.satisfaction = (0.5 * self.trust + 0.5).astype(np.float32)
@@ -63,18 +60,6 @@ class Households:
             took_part, -rng.integers(1, 366, n), np.iinfo(np.int32).min // 2
         ).astype(np.int32)
         self.last_sanctioned = np.full(n, np.iinfo(np.int32).min // 2, dtype=np.int32)
-
-    @property
-    def norm(self) -> np.ndarray:
-        return self.traits[:, 0]
-
-    @property
-    def trust(self) -> np.ndarray:
-        return self.traits[:, 1]
-
-    @property
-    def engagement(self) -> np.ndarray:
-        return self.traits[:, 2]
 
     def nudge(self, field: str, who: np.ndarray, rate: float, target: float = 1.0) -> None:
         """Move ``field`` of households ``who`` a share ``rate`` of the way to ``target``."""
