@@ -20,6 +20,7 @@ from .params import ParameterError, Parameters
 from .staff import Councils, GridTeams, LegalAdvisors, PartyBranches, SocialOrganisations
 
 PARTY_COORDINATION = 0.5  # share of the coordination gap that full party leadership closes
+PUBLIC = int(Kind.PUBLIC)  # plain int: enum attribute access is slow in a hot path
 PUBLIC_SPILLOVER = 0.1  # share of the raiser's trust gain that a solved public topic gives its grid
 
 
@@ -113,10 +114,14 @@ class GovernanceModel(mesa.Model):
             gain = min(1.0, self.params.behaviour.trust_gain * trust_gain)
             h.nudge("trust", who, gain)
             # A public topic is shared: its whole grid sees it solved.
-            public = np.unique(self.layout.grid[who[pool.kind[rows] == Kind.PUBLIC]])
+            public = who[pool.kind[rows] == PUBLIC]
             if public.size:
-                grid = self.layout.members(self.layout.grid_start, public)
-                h.nudge("trust", grid, PUBLIC_SPILLOVER * gain)
+                grids = np.unique(self.layout.grid[public])
+                h.nudge(
+                    "trust",
+                    self.layout.members(self.layout.grid_start, grids),
+                    PUBLIC_SPILLOVER * gain,
+                )
         self._close(rows, who)
 
     def escalate(self, rows: np.ndarray) -> None:

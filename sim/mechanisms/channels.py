@@ -11,7 +11,9 @@ from ..issues import Channel, Kind
 if TYPE_CHECKING:
     from ..model import GovernanceModel
 
-INFORMAL_KINDS = (Kind.DISPUTE, Kind.VIOLATION)
+# Which kinds neighbours may settle informally (and may take to a legal advisor), by kind.
+INFORMAL = np.zeros(len(Kind), dtype=bool)
+INFORMAL[[Kind.DISPUTE, Kind.VIOLATION]] = True
 
 
 def detect_on_the_spot(model: GovernanceModel) -> None:
@@ -36,7 +38,7 @@ def settle_informally(model: GovernanceModel) -> None:
     """
     pool, h, b, rng = model.issues, model.households, model.params.behaviour, model.rng
     rules = model.params.self_governance.resident_rules
-    rows = np.flatnonzero((pool.channel == Channel.NEW) & np.isin(pool.kind, INFORMAL_KINDS))
+    rows = np.flatnonzero((pool.channel == Channel.NEW) & INFORMAL[pool.kind])
     a, c = pool.household[rows], pool.counterpart[rows]
     p_try = b.informal_propensity * 0.5 * (h.norm[a] + h.norm[c]) * (0.5 + rules)
     tried = rng.random(rows.size) < np.minimum(p_try, 1.0)
@@ -64,9 +66,7 @@ def choose_channel(model: GovernanceModel) -> None:
     weights[:, 0] = b.unreported_weight * np.where(kind == Kind.SERVICE, 0.5, 1.0)
     weights[:, 1] = b.grid_weight * (0.2 + h.trust[who])
     if legal:
-        weights[:, 2] = np.where(
-            np.isin(kind, INFORMAL_KINDS), b.legal_weight * h.legal_awareness[who], 0.0
-        )
+        weights[:, 2] = np.where(INFORMAL[kind], b.legal_weight * h.legal_awareness[who], 0.0)
     if councils:
         weights[:, 3] = np.where(kind == Kind.PUBLIC, b.agenda_weight * h.engagement[who], 0.0)
     cumulative = np.cumsum(weights, axis=1)

@@ -12,7 +12,9 @@ from ..queues import take_oldest
 if TYPE_CHECKING:
     from ..model import GovernanceModel
 
-STUCK_CHANNELS = (Channel.UNREPORTED, Channel.GRID, Channel.LEGAL, Channel.SOCIAL, Channel.AGENDA)
+# Channels whose issues a leadership visit can take up (not NEW, COURT or CLOSED).
+STUCK = np.zeros(len(Channel), dtype=bool)
+STUCK[[Channel.UNREPORTED, Channel.GRID, Channel.LEGAL, Channel.SOCIAL, Channel.AGENDA]] = True
 
 
 class PartyBranches:
@@ -31,9 +33,7 @@ class PartyBranches:
         weekly = fusion.party_visit_cases_per_week * fusion.party_leadership
         if weekly <= 0:
             return
-        stuck = np.isin(pool.channel, STUCK_CHANNELS) & (
-            pool.raised <= model.day - fusion.stuck_days
-        )
+        stuck = STUCK[pool.channel] & (pool.raised <= model.day - fusion.stuck_days)
         rows = np.flatnonzero(stuck)
         branch = self.unit[pool.household[rows]]
         visiting = branch % 7 == model.day % 7

@@ -1,0 +1,377 @@
+"""Statistical equivalence of the engine (``GovernanceModel``) and the per-agent reference
+(``sim.reference.ReferenceModel``), which implement the same rules (docs/ODD.md) separately.
+
+Design. Each setting runs ``REPLICATIONS`` = 20 independent replications of each model at
+1,000 households (3 grids in 1 community) for 100 days, with seeds spawned from different
+roots, and reduces every run to the per-replication outcomes in ``OUTCOMES`` (totals of daily
+counts, final levels, run means). Size and length are set by the reference's cost (about
+1.1 s per run against the engine's 0.2 s): the file needs about 130 CPU-seconds, about 70 s
+on 2 idle cores (3 minutes measured while other test suites shared the 2 cores).
+
+Test and tolerance, per outcome:
+
+- **Test**: two-sided Welch t-test of the two samples of per-replication outcomes, with
+  Holm's step-down correction over all outcomes of the setting at family alpha = 0.01. The
+  models differ significantly if any Holm-adjusted p-value is below 0.01.
+- **Tolerance**: ``|mean_engine - mean_reference| <= 3.5 * SE + 0.005 * |mean_engine|``,
+  where ``SE = sqrt(s_e^2 / n_e + s_r^2 / n_r)`` is the standard error of the difference.
+  It bounds every outcome on its own (uncorrected, about 0.1 % two-sided per outcome), so a
+  difference can not hide behind the correction for the many outcomes; the relative 0.5 %
+  absorbs float32-versus-float64 drift in outcomes with almost no spread.
+
+The models are equivalent in a setting when no outcome fails either check. Two settings are
+checked: the defaults, and one with a moral bank, red/black boards, weekly councils, low
+coordination, more grid workers (one team per grid) and party branches per community.
+
+Power is itself tested: the reference with one mechanism switched off
+(``ReferenceModel(..., disable={name})``) must be found *not* equivalent to the engine, with
+only ``MUTANT_REPLICATIONS`` = 10 reference runs against the engine's 20 (half the data, so
+a harder test of power; it also keeps the file within its time budget). Measured with 20
+reference runs per mutant, the check detects the loss of informal settlement, referral
+loss, party visits and the public-topic trust spillover in both settings, of patrols and of
+the moral-bank boost in the second setting (patrols barely work in the default setting,
+whose grid teams burn out; the boost is off without a moral bank). It does not detect,
+at 1,000 households over 100 days, the loss of broken windows (exposure is rare and slow),
+of the halving of grid mediation on repeat disputes (few disputes return to the grid) or of
+on-the-spot detection (reported violations are enforced instead). With 10 runs the trust
+spillover is no longer detected, so it is not among the ``MUTANTS`` below.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import warnings
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sim import Channel, GovernanceModel, Kind, Parameters
+from sim.reference import ReferenceModel
+
+pytestmark = pytest.mark.slow
+
+HOUSEHOLDS = 1_000
+DAYS = 100
+REPLICATIONS = 20
+MUTANT_REPLICATIONS = 10  # the power check gets half the reference runs: a harder test
+ENGINE_ROOT, REFERENCE_ROOT = 20240501, 20240502
+FAMILY_ALPHA = 0.01
+TOL_SE = 3.5
+TOL_REL = 0.005
+MAX_WORKERS = 2
+
+SETTINGS: dict[str, dict[str, Any]] = {
+    "defaults": {},
+    "moral-boards-weekly-councils-low-coordination": {  # LOW_COORDINATION
+        "moral.moral_bank": True,
+        "moral.red_black_list": True,
+        "self_governance.deliberation_interval_days": 7,
+        "fusion.coordination": 0.1,
+        "staffing.households_per_grid_worker": 300.0,
+        "staffing.party_branch_level": "community",
+    },
+}
+
+
+def total(metric: str) -> Callable[[pd.DataFrame], float]:
+    return lambda frame: float(frame[metric].sum())
+
+
+def final(metric: str) -> Callable[[pd.DataFrame], float]:
+    return lambda frame: float(frame[metric].iloc[-1])
+
+
+def mean(metric: str, start: int = 0) -> Callable[[pd.DataFrame], float]:
+    return lambda frame: float(frame[metric].iloc[start:].mean())
+
+
+OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
+    "escalations total": total("issues_escalated"),
+    "resolved total": total("issues_resolved"),
+    "raised total": total("issues_raised"),
+    "violations total": total("violations"),
+    "mean_days_to_resolve (mean, days 51-100)": mean("mean_days_to_resolve", DAYS // 2),
+    "mean_trust final": final("mean_trust"),
+    "mean_norm final": final("mean_norm"),
+    "mean_legal_awareness final": final("mean_legal_awareness"),
+    "mean_deterrence final": final("mean_deterrence"),
+    "satisfaction final": final("satisfaction"),
+    "participation_rate final": final("participation_rate"),
+    "volunteer_hours_per_volunteer_year final": final("volunteer_hours_per_volunteer_year"),
+    "grid_worker_utilisation mean": mean("grid_worker_utilisation"),
+    "grid_worker_burnout final": final("grid_worker_burnout"),
+    "open_issues final": final("open_issues"),
+    "informal_settlements total": total("informal_settlements"),
+    "legal_mediations total": total("legal_mediations"),
+    "mediations total": total("mediations"),
+    "referrals_lost total": total("referrals_lost"),
+    "enforcements total": total("enforcements"),
+    "party_visits total": total("party_visits"),
+    "deliberation_topics_resolved total": total("deliberation_topics_resolved"),
+}
+
+# (setting, mechanism switched off in the reference) pairs the check must detect; the
+# module docstring lists the mechanisms whose loss it does not detect at this size.
+LOW_COORDINATION = "moral-boards-weekly-councils-low-coordination"
+MUTANTS = [
+    ("defaults", "informal_settlement"),  # 7.3
+    ("defaults", "referral_loss"),  # 7.0
+    (LOW_COORDINATION, "patrol"),  # 7.5
+    (LOW_COORDINATION, "moral_bank_boost"),  # 7.13
+]
+
+
+# --- Running: one run -> its outcomes (top-level so a process pool can call it).
+
+
+def replication_seeds(root: int, replications: int) -> list[int]:
+    """Independent seeds spawned from one root (as the experiment layer spawns them)."""
+    children = np.random.SeedSequence(root).spawn(replications)
+    return [int(child.generate_state(1, np.uint64)[0]) for child in children]
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def params_for(setting: str) -> Parameters:
+    return Parameters().with_values(
+        {"population.households": HOUSEHOLDS, "scenario.steps": DAYS, **SETTINGS[setting]}
+    )
+
+
+def run_outcomes(
+    model: str, setting: str, seed: int, disable: tuple[str, ...] = ()
+) -> dict[str, float]:
+    """Run one model for ``DAYS`` days and reduce it to ``OUTCOMES``."""
+    params = params_for(setting)
+    if model == "engine":
+        m: mesa.Model = GovernanceModel(params, rng=seed)
+    else:
+        m = ReferenceModel(params, rng=seed, disable=disable)
+    for _ in range(DAYS):
+        m.step()
+    frame = m.datacollector.get_model_vars_dataframe().astype("float64")
+    m.remove_all_agents()
+    mesa.Agent._ids.pop(m, None)
+    return {name: fn(frame) for name, fn in OUTCOMES.items()}
+
+
+class Runs:
+    """Replications per (model, setting, mutation), run once per module, in parallel."""
+
+    def __init__(self, executor: Executor | None) -> None:
+        self.executor = executor
+        self._done: dict[tuple[str, str, tuple[str, ...]], list[dict[str, float]]] = {}
+
+    def get(self, model: str, setting: str, disable: tuple[str, ...] = ()) -> pd.DataFrame:
+        key = (model, setting, disable)
+        if key not in self._done:
+            self.submit([key])
+        return pd.DataFrame(self._done[key])
+
+    def submit(self, keys: list[tuple[str, str, tuple[str, ...]]]) -> None:
+        """Run every key not yet run, all in the pool at once."""
+        todo = [k for k in dict.fromkeys(keys) if k not in self._done]
+        jobs = {}
+        for model, setting, disable in todo:
+            root = ENGINE_ROOT if model == "engine" else REFERENCE_ROOT
+            n = MUTANT_REPLICATIONS if disable else REPLICATIONS
+            jobs[model, setting, disable] = [
+                (model, setting, seed, disable) for seed in replication_seeds(root, n)
+            ]
+        if self.executor is None:
+            for key, runs in jobs.items():
+                self._done[key] = [run_outcomes(*job) for job in runs]
+            return
+        futures = {
+            key: [self.executor.submit(run_outcomes, *job) for job in runs]
+            for key, runs in jobs.items()
+        }
+        for key, pending in futures.items():
+            self._done[key] = [f.result() for f in pending]
+
+
+@pytest.fixture(scope="module")
+def runs() -> Iterator[Runs]:
+    workers = min(MAX_WORKERS, usable_cores())
+    if workers <= 1:
+        yield Runs(None)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
+        everything = [("engine", s, ()) for s in SETTINGS] + [
+            ("reference", s, ()) for s in SETTINGS
+        ]
+        everything += [("reference", s, (name,)) for s, name in MUTANTS]
+        r = Runs(executor)
+        r.submit(everything)  # keep both cores busy from the start
+        yield r
+
+
+# --- The check.
+
+
+@dataclass(frozen=True)
+class Comparison:
+    outcome: str
+    engine_mean: float
+    reference_mean: float
+    se: float
+    p: float  # Welch, unadjusted
+    p_holm: float
+    tolerance: float
+
+    @property
+    def difference(self) -> float:
+        return self.reference_mean - self.engine_mean
+
+    @property
+    def significant(self) -> bool:
+        return self.p_holm < FAMILY_ALPHA
+
+    @property
+    def out_of_tolerance(self) -> bool:
+        return abs(self.difference) > self.tolerance
+
+    @property
+    def fails(self) -> bool:
+        return self.significant or self.out_of_tolerance
+
+    def __str__(self) -> str:
+        flag = "FAIL" if self.fails else "ok"
+        return (
+            f"{flag:4s} {self.outcome:44s} engine {self.engine_mean:10.4g}  "
+            f"reference {self.reference_mean:10.4g}  diff {self.difference:+9.3g} "
+            f"(tol {self.tolerance:.3g})  p {self.p:.3g}  Holm p {self.p_holm:.3g}"
+        )
+
+
+def welch_p(a: np.ndarray, b: np.ndarray) -> float:
+    """Two-sided Welch t-test p; 1 if both samples are constant and equal, 0 if unequal."""
+    if a.std() == 0 and b.std() == 0:
+        return 1.0 if a.mean() == b.mean() else 0.0
+    with warnings.catch_warnings():  # nearly constant samples make scipy warn, harmlessly
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return float(stats.ttest_ind(a, b, equal_var=False).pvalue)
+
+
+def holm(p: list[float]) -> list[float]:
+    """Holm step-down adjusted p-values (monotone, capped at 1)."""
+    order = np.argsort(p)
+    adjusted = np.empty(len(p))
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (len(p) - rank) * p[i]))
+        adjusted[i] = running
+    return adjusted.tolist()
+
+
+def compare(engine: pd.DataFrame, reference: pd.DataFrame) -> list[Comparison]:
+    """Test and tolerance for every outcome (see the module docstring)."""
+    rows = []
+    for outcome in OUTCOMES:
+        e, r = engine[outcome].to_numpy(), reference[outcome].to_numpy()
+        assert np.all(np.isfinite(e)) and np.all(np.isfinite(r)), outcome
+        se = math.sqrt(e.var(ddof=1) / e.size + r.var(ddof=1) / r.size)
+        rows.append((outcome, e.mean(), r.mean(), se, welch_p(e, r)))
+    adjusted = holm([row[4] for row in rows])
+    return [
+        Comparison(o, em, rm, se, p, ph, TOL_SE * se + TOL_REL * abs(em))
+        for (o, em, rm, se, p), ph in zip(rows, adjusted, strict=True)
+    ]
+
+
+def report(rows: list[Comparison]) -> str:
+    return "\n".join(str(row) for row in rows)
+
+
+# --- Tests.
+
+
+def test_holm_adjustment_matches_the_definition() -> None:
+    assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+    assert holm([0.5]) == [0.5]
+
+
+def test_reference_restates_the_engine_constants() -> None:
+    """The reference restates the ODD's fixed assumptions; they must match the engine's."""
+    from sim import model as engine_model
+    from sim import reference as ref
+    from sim.mechanisms import attitudes, channels, escalation, moral, raising
+    from sim.staff import councils, grid, legal, party, social
+
+    pairs = [
+        (ref.PARTY_COORDINATION, engine_model.PARTY_COORDINATION),
+        (ref.PUBLIC_SPILLOVER, engine_model.PUBLIC_SPILLOVER),
+        (ref.PREVENTION, raising.PREVENTION),
+        (ref.AWARE_COMPLIANCE, raising.AWARE_COMPLIANCE),
+        (ref.GRID_RETRY_DAYS, grid.RETRY_DAYS),
+        (ref.REPEAT_FACTOR, grid.REPEAT_FACTOR),
+        (ref.WORKLOAD_DAYS, grid.WORKLOAD_DAYS),
+        (ref.LEGAL_RETRY_DAYS, legal.RETRY_DAYS),
+        (ref.SOCIAL_RETRY_DAYS, social.RETRY_DAYS),
+        (ref.CREDIBILITY_RATE, social.CREDIBILITY_RATE),
+        (ref.STUCK_CHANNELS, frozenset(Channel(c) for c in np.flatnonzero(party.STUCK))),
+        (
+            frozenset(ref.INFORMAL_KINDS),
+            frozenset(Kind(k) for k in np.flatnonzero(channels.INFORMAL)),
+        ),
+        (ref.ATTENDANCE, councils.ATTENDANCE),
+        (ref.HALF_SUCCESS_ATTENDANCE, councils.HALF_SUCCESS_ATTENDANCE),
+        (ref.AWARENESS_DAMPING, escalation.AWARENESS_DAMPING),
+        (ref.BANK_BOOST, moral.BANK_BOOST),
+        (ref.BOARD_NORM_GAIN, moral.BOARD_NORM_GAIN),
+        (ref.BLACK_DETERRENCE_GAIN, moral.BLACK_DETERRENCE_GAIN),
+        (ref.ROLE_MODEL_RATE, moral.ROLE_MODEL_RATE),
+        (ref.NEIGHBOUR_EXPOSURE, attitudes.NEIGHBOUR_EXPOSURE),
+        (ref.WAITING_DAYS, attitudes.WAITING_DAYS),
+    ]
+    for mine, engine in pairs:
+        assert mine == engine
+    for channel, factor in ref.CHANNEL_FACTOR.items():
+        assert factor == escalation.CHANNEL_FACTOR[channel]
+
+
+def test_reference_keeps_issue_counts_consistent() -> None:
+    """raised = resolved + escalated + open, and every open issue sits in one queue."""
+    model = ReferenceModel(params_for("defaults"), rng=7)
+    for _ in range(60):
+        model.step()
+    ledger = model.ledger
+    raised, closed = ledger.total("raised"), ledger.total("resolved") + ledger.total("escalated")
+    assert raised == closed + model.n_open
+    held = [i for h in model.residents for i in h.issues]
+    assert len(held) == model.n_open
+    assert all(issue.place is not None and issue in issue.place for issue in held)
+
+
+def test_unknown_mutation_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown mutations"):
+        ReferenceModel(params_for("defaults"), rng=1, disable={"no_such_mechanism"})
+
+
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_engine_and_reference_are_equivalent(runs: Runs, setting: str) -> None:
+    rows = compare(runs.get("engine", setting), runs.get("reference", setting))
+    print(f"\n[{setting}]\n{report(rows)}")
+    failing = [row for row in rows if row.fails]
+    assert not failing, f"engine and reference differ in {setting}:\n{report(failing)}"
+
+
+@pytest.mark.parametrize(("setting", "mechanism"), MUTANTS, ids=[f"{s}-{m}" for s, m in MUTANTS])
+def test_check_detects_a_dropped_mechanism(runs: Runs, setting: str, mechanism: str) -> None:
+    rows = compare(runs.get("engine", setting), runs.get("reference", setting, (mechanism,)))
+    print(f"\n[{setting} without {mechanism}]\n{report(rows)}")
+    assert any(row.fails for row in rows), (
+        f"the equivalence check did not notice {mechanism} missing:\n{report(rows)}"
+    )
