@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sim import Parameters
 
+from . import cli_compare, cli_sweep
 from .runner import default_workers, replication_seeds, run, summarise
 from .scenario import COMMAND_LINE, Scenario, ScenarioError, load_scenario, parse_assignments
 from .store import environment, now, write_json, write_parquet
@@ -76,8 +77,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         note = where if where else ("default" if value == defaults[key] else "")
         print(f"{leaf} = {_toml(value)}".ljust(46) + f"  # {note}")
     if scenario.sweep is not None:
-        print(f"\n# sweep: {dict(scenario.sweep)}")
+        print(f"\n# {cli_sweep.describe(scenario)}")
     return 0
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from dashboards.server import serve  # Solara is needed only here
+
+    return serve(args.host, args.port)
 
 
 def _load(path: str | None, assignments: list[str], *, steps=None, seed=None) -> Scenario:
@@ -148,6 +155,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", help="scenario file")
     _add_set(p)
     p.set_defaults(command=cmd_validate)
+
+    cli_sweep.add_parser(sub, _add_set)
+    cli_compare.add_parser(sub)
+
+    p = sub.add_parser("dashboard", help="serve the instructors' dashboard (open it in a browser)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.set_defaults(command=cmd_dashboard)
     return parser
 
 

@@ -70,9 +70,16 @@ def run(
     )
 
 
-def summarise(timeseries: pd.DataFrame, window: int = SUMMARY_WINDOW) -> pd.DataFrame:
-    """One row per replication: each metric's final value and its mean over the last days."""
-    keys = ["scenario", "replication", "seed"]
+def summarise(
+    timeseries: pd.DataFrame,
+    window: int = SUMMARY_WINDOW,
+    keys: list[str] | None = None,
+) -> pd.DataFrame:
+    """One row per run: each metric's final value and its mean over the last days.
+
+    Runs are identified by ``keys`` (default scenario, replication and seed).
+    """
+    keys = keys or ["scenario", "replication", "seed"]
     last = timeseries.groupby(keys, sort=True).tail(window)
     means = last.groupby(keys, sort=True)[[m.name for m in METRICS]].mean()
     finals = timeseries.groupby(keys, sort=True)[[m.name for m in METRICS]].last()

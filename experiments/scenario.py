@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -11,16 +10,10 @@ from typing import Any
 
 from sim.params import ParameterError, Parameters
 
-SWEEP_KEYS = ("design", "samples", "parameters")
+from .errors import ScenarioError
+from .sweep_design import check_sweep
+
 COMMAND_LINE = "command line (--set)"
-
-
-class ScenarioError(ValueError):
-    """A scenario is wrong. The message names the file, the key and what was expected."""
-
-    def __init__(self, source: str | Path, key: str | None, message: str) -> None:
-        self.source, self.key = str(source), key
-        super().__init__(f"{source}: {key}: {message}" if key else f"{source}: {message}")
 
 
 @dataclass(frozen=True)
@@ -33,6 +26,7 @@ class Scenario:
     origin: Mapping[str, str] = field(default_factory=dict)  # dotted key -> file or --set
     overrides: Mapping[str, Any] = field(default_factory=dict)
     sweep: Mapping[str, Any] | None = None
+    design: Any = field(default=None, compare=False, repr=False)  # the validated sweep design
 
     @property
     def name(self) -> str:
@@ -42,7 +36,11 @@ class Scenario:
         params = _validated(self.params.to_dict() | {}, overrides, self.origin)
         origin = dict(self.origin) | dict.fromkeys(overrides, COMMAND_LINE)
         merged = dict(self.overrides) | dict(overrides)
-        return Scenario(params, self.path, self.files, origin, merged, self.sweep)
+        design = None
+        if self.sweep is not None:
+            source = self.origin.get("sweep", str(self.path))
+            design = check_sweep(self.sweep, source, params, overrides)
+        return Scenario(params, self.path, self.files, origin, merged, self.sweep, design)
 
 
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
@@ -50,11 +48,12 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     path = Path(path)
     data, origin, files = _read_chain(path, ())
     sweep = data.pop("sweep", None)
-    if sweep is not None:
-        _check_sweep(sweep, origin.get("sweep", str(path)))
     params = _validated(data, overrides or {}, origin)
+    design = None
+    if sweep is not None:
+        design = check_sweep(sweep, origin.get("sweep", str(path)), params, overrides or {})
     origin |= dict.fromkeys(overrides or {}, COMMAND_LINE)
-    return Scenario(params, path, files, origin, dict(overrides or {}), sweep)
+    return Scenario(params, path, files, origin, dict(overrides or {}), sweep, design)
 
 
 def parse_assignments(items: Iterable[str]) -> dict[str, Any]:
@@ -149,20 +148,3 @@ def _source_of(key: str, origin: Mapping[str, str]) -> str:
 
 def _explain(err: ParameterError) -> str:
     return f"{err.reason} (expected {err.expected})" if err.expected else err.reason
-
-
-def _check_sweep(sweep: Any, source: str) -> None:
-    """The shape of ``[sweep]``: its keys, and that every swept parameter exists."""
-    if not isinstance(sweep, dict):
-        raise ScenarioError(source, "sweep", "must be a table")
-    for key in sweep:
-        if key not in SWEEP_KEYS:
-            close = difflib.get_close_matches(key, SWEEP_KEYS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ScenarioError(source, f"sweep.{key}", f"unknown key{hint}")
-    known = {row["key"] for row in Parameters.table()}
-    for name in sweep.get("parameters", {}):
-        if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ScenarioError(source, f"sweep.parameters.{name}", f"unknown parameter{hint}")

@@ -1,0 +1,565 @@
+"""Matplotlib figures for the dashboard (Agg, no pyplot state): grid map, network, series.
+
+Each builder returns a new ``matplotlib.figure.Figure`` (not registered with pyplot, so it
+is freed when dropped); :func:`to_png` renders and closes it. The network layout is the
+expensive part and is computed once per model network (see :func:`network_layout`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import networkx as nx
+import numpy as np
+import PIL.Image
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+
+from sim.issues import Channel
+from sim.metrics import REGISTRY
+
+from .i18n import metric_label, t
+from .state import DashboardModel, grid_values, workers_per_grid
+
+DPI = 90
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "Droid Sans Fallback")
+COLOURS = {"a": "#d95f02", "b": "#1b9e77", "current": "#1f5fa8", "previous": "#9a9a9a"}
+STAFF = {  # channel -> (legend key, marker, colour)
+    Channel.GRID: ("legend_grid_worker", "s", "#1f5fa8"),
+    Channel.LEGAL: ("legend_legal", "P", "#7b3294"),
+    Channel.SOCIAL: ("legend_social", "^", "#1b9e77"),
+    Channel.AGENDA: ("legend_party", "*", "#c51b1b"),
+}
+
+
+def configure_fonts() -> str | None:
+    """Use a CJK-capable font when one is installed (Debian: fonts-noto-cjk); returns it."""
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    family = next((f for f in CJK_FAMILIES if f in known), None)
+    if family is None and shutil.which("fc-list"):
+        # The font cache predates the font: register the files fontconfig knows about.
+        out = subprocess.run(
+            ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, check=False
+        ).stdout
+        for line in out.splitlines():
+            path = Path(line.strip().rstrip(":"))
+            if path.is_file():
+                font_manager.fontManager.addfont(str(path))
+        known = {f.name for f in font_manager.fontManager.ttflist}
+        family = next((f for f in CJK_FAMILIES if f in known), None)
+    # A list of families gives per-glyph fallback: Latin in DejaVu Sans, Chinese in CJK.
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans"] + ([family] if family else [])
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return family
+
+
+CJK_FONT = configure_fonts()
+
+
+# --- Live plots: a persistent figure per view whose static part (axes, ticks, titles,
+# edges, outlines) is drawn once and kept as a bitmap; each step restores that bitmap and
+# draws only the artists that changed (Agg blitting), then encodes the PNG. A full redraw
+# happens only when the static part changes (language, axis range, model rebuilt).
+
+
+class LivePlot:
+    """Base class: subclasses implement ``static_key``, ``build`` and ``update``."""
+
+    size = (5.4, 4.0)
+
+    def __init__(self) -> None:
+        self.fig = Figure(figsize=self.size, dpi=DPI)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.key: object = None
+        self.background = None
+        self.dynamic: list = []
+        self.full_redraws = 0
+
+    def render(self, *args) -> bytes:
+        key = self.static_key(*args)
+        if key != self.key:
+            self.fig.clear()
+            self.dynamic = []
+            self.build(*args)
+            for artist in self.dynamic:
+                artist.set_animated(True)
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self.key = key
+            self.full_redraws += 1
+        self.update(*args)
+        self.canvas.restore_region(self.background)
+        for artist in self.dynamic:
+            self.fig.draw_artist(artist)
+        return self._png()
+
+    def _png(self) -> bytes:
+        width, height = self.canvas.get_width_height()
+        image = PIL.Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba())
+        buf = io.BytesIO()
+        image.convert("RGB").save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+    def static_key(self, *args) -> object:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def build(self, *args) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def update(self, *args) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+# --- Grid map
+
+MAP_STYLE = {  # metric -> (colormap, colour range); red always means strain
+    "trust": ("RdYlGn", (0.3, 0.9)),
+    "norm": ("RdYlGn", (0.3, 0.9)),
+    "backlog": ("RdYlGn_r", (0.0, 5.0)),
+    "escalations": ("RdYlGn_r", (0.0, 60.0)),
+}
+
+
+def _tile_positions(layout) -> np.ndarray:
+    """(x, y) of each grid tile: communities as square blocks of tiles, blocks in rows."""
+    n_comm = layout.n_communities
+    grids_in = np.bincount(layout.community_of_grid, minlength=n_comm)
+    side = max(1, math.ceil(math.sqrt(grids_in.max())))
+    rows_per_block = max(1, math.ceil(grids_in.max() / side))
+    blocks_per_row = max(1, math.ceil(math.sqrt(n_comm * rows_per_block / side) * 1.3))
+    pos = np.zeros((layout.n_grids, 2))
+    first = np.searchsorted(layout.community_of_grid, np.arange(n_comm))
+    for c in range(n_comm):
+        bx = (c % blocks_per_row) * (side + 0.5)
+        by = (c // blocks_per_row) * (rows_per_block + 0.7)
+        for i in range(grids_in[c]):
+            pos[first[c] + i] = (bx + i % side, -(by + i // side))
+    return pos
+
+
+class GridMapPlot(LivePlot):
+    """Grids as tiles coloured by a per-grid aggregate; communities outlined."""
+
+    def static_key(self, model: DashboardModel, metric: str, lang: str) -> object:
+        return (id(model), metric, lang)
+
+    def build(self, model: DashboardModel, metric: str, lang: str) -> None:
+        fig, layout = self.fig, model.layout
+        cmap_name, (lo, hi) = MAP_STYLE[metric]
+        self.cmap = matplotlib.colormaps[cmap_name]
+        self.norm = matplotlib.colors.Normalize(lo, hi, clip=True)
+        self.decimals = 2 if hi <= 2 else 1
+        pos = _tile_positions(layout)
+        staff = workers_per_grid(model)
+        ax = fig.add_axes((0.02, 0.2, 0.96, 0.78))
+        cax = fig.add_axes((0.15, 0.12, 0.7, 0.03))
+        n = layout.n_grids
+        labels = n <= 12
+        self.tiles, self.values = [], []
+        for g in range(n):
+            x, y = pos[g]
+            # The coloured tile (redrawn each step) sits between two static labels.
+            tile = Rectangle(
+                (x + 0.03, y + 0.24), 0.88, 0.5, facecolor="white", edgecolor="#666", linewidth=0.6
+            )
+            ax.add_patch(tile)
+            self.tiles.append(tile)
+            if labels:  # names and staffing only while they stay readable
+                ax.text(
+                    x + 0.47,
+                    y + 0.84,
+                    f"{t('grid_label', lang)} {g + 1}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="#222",
+                )
+                ax.text(
+                    x + 0.47,
+                    y + 0.13,
+                    f"{staff[g]:.2g} {t('workers_per_grid', lang)}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="#333",
+                )
+            if n <= 40:
+                value = ax.text(
+                    x + 0.47,
+                    y + 0.49,
+                    "",
+                    ha="center",
+                    va="center",
+                    fontsize=12 if labels else 8,
+                    weight="bold",
+                    color="#111",
+                )
+                self.values.append(value)
+        for c in range(layout.n_communities):
+            members = np.flatnonzero(layout.community_of_grid == c)
+            x0, y0 = pos[members].min(axis=0)
+            x1, y1 = pos[members].max(axis=0) + 0.94
+            ax.add_patch(
+                Rectangle(
+                    (x0 - 0.07, y0 - 0.07),
+                    x1 - x0 + 0.14,
+                    y1 - y0 + 0.14,
+                    fill=False,
+                    edgecolor="#333",
+                    linewidth=2.0,
+                )
+            )
+            if labels:
+                ax.text(
+                    x0 - 0.05,
+                    y1 + 0.1,
+                    f"{t('community_label', lang)} {c + 1}",
+                    fontsize=8,
+                    va="bottom",
+                    color="#333",
+                )
+        ax.set_xlim(pos[:, 0].min() - 0.15, pos[:, 0].max() + 1.1)
+        ax.set_ylim(pos[:, 1].min() - 0.15, pos[:, 1].max() + 1.35)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        bar = fig.colorbar(
+            matplotlib.cm.ScalarMappable(self.norm, self.cmap), cax=cax, orientation="horizontal"
+        )
+        bar.set_label(t(f"map_{metric}", lang), fontsize=8)
+        bar.ax.tick_params(labelsize=7)
+        self.dynamic = self.tiles + self.values
+
+    def update(self, model: DashboardModel, metric: str, lang: str) -> None:
+        values = grid_values(model, metric)
+        for tile, v in zip(self.tiles, values, strict=True):
+            tile.set_facecolor(self.cmap(self.norm(v)))
+        for text, v in zip(self.values, values, strict=False):
+            text.set_text(f"{v:.{self.decimals}f}")
+
+
+# --- Network
+
+
+def network_layout(model: DashboardModel, grid: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(households, xy positions in [-1, 1], edges as local index pairs) of one grid.
+
+    The spring layout takes 0.1-0.5 s, so callers compute it once per network and grid.
+    """
+    layout = model.layout
+    start, stop = int(layout.grid_start[grid]), int(layout.grid_start[grid + 1])
+    sub = model.adjacency[start:stop, start:stop].tocoo()
+    keep = sub.row < sub.col
+    edges = np.column_stack([sub.row[keep], sub.col[keep]])
+    graph = nx.Graph()
+    graph.add_nodes_from(range(stop - start))
+    graph.add_edges_from(map(tuple, edges.tolist()))
+    xy = nx.spring_layout(graph, seed=1, iterations=60)
+    pos = np.array([xy[i] for i in range(stop - start)])
+    pos -= pos.mean(axis=0)
+    pos /= max(np.abs(pos).max(), 1e-9)
+    return np.arange(start, stop), pos, edges
+
+
+STAFF_ANCHORS = {
+    Channel.GRID: (-1.4, 0.0),
+    Channel.LEGAL: (1.4, 0.0),
+    Channel.SOCIAL: (0.0, 1.3),
+    Channel.AGENDA: (0.0, -1.3),
+}
+
+
+class NetworkPlot(LivePlot):
+    """One grid's households (spring layout, cached), coloured by norm or trust, with the
+    staff who serve them and lines to the households waiting in each queue."""
+
+    size = (5.6, 4.0)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layouts: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def layout_for(self, model: DashboardModel, grid: int):
+        # Replays rebuild the same network: key the layout by the grid's ties, not the model.
+        layout = model.layout
+        rows = model.adjacency[int(layout.grid_start[grid]) : int(layout.grid_start[grid + 1])]
+        ties = hashlib.blake2b(rows.indices.tobytes() + rows.indptr.tobytes()).hexdigest()
+        key = (grid, ties)
+        if key not in self.layouts:
+            if len(self.layouts) > 16:
+                self.layouts.clear()
+            self.layouts[key] = network_layout(model, grid)
+        return self.layouts[key]
+
+    def static_key(self, model, grid: int, colour_by: str, lang: str) -> object:
+        return (id(model), grid, colour_by, lang)
+
+    def build(self, model, grid: int, colour_by: str, lang: str) -> None:
+        households, pos, edges = self.cached = self.layout_for(model, grid)
+        fig = self.fig
+        ax = fig.add_axes((0.0, 0.17, 0.62, 0.82))
+        cax = fig.add_axes((0.08, 0.12, 0.48, 0.03))
+        ax.add_collection(LineCollection(pos[edges], colors="#c4c4c4", linewidths=0.5, zorder=1))
+        # viridis has no red, so the red outlines of open issues stand out.
+        self.cmap = matplotlib.colormaps["viridis"]
+        party = model.households.party_member[households]
+        self.scatters = []
+        for mask, marker, size in ((~party, "o", 30), (party, "D", 28)):
+            sc = ax.scatter(
+                pos[mask, 0],
+                pos[mask, 1],
+                c=np.zeros(mask.sum()),
+                cmap=self.cmap,
+                vmin=0.3,
+                vmax=0.9,
+                s=size,
+                marker=marker,
+                linewidths=0.4,
+                edgecolors="white",
+                zorder=3,
+            )
+            self.scatters.append((mask, sc))
+        self.queues, self.counts = {}, {}
+        handles = []
+        for channel, (key, marker, colour) in STAFF.items():
+            if channel == Channel.LEGAL and not model.legal.available:
+                continue
+            x, y = STAFF_ANCHORS[channel]
+            lines = LineCollection([], colors=colour, linewidths=0.9, alpha=0.6, zorder=2)
+            ax.add_collection(lines)
+            self.queues[channel] = lines
+            ax.scatter([x], [y], marker=marker, s=240, c=colour, edgecolors="black", zorder=4)
+            self.counts[channel] = ax.text(
+                x,
+                y - 0.2,
+                "",
+                ha="center",
+                va="top",
+                fontsize=9,
+                weight="bold",
+                color=colour,
+                zorder=5,
+            )
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker=marker,
+                    linestyle="",
+                    color=colour,
+                    markersize=9,
+                    markeredgecolor="black",
+                    label=t(key, lang),
+                )
+            )
+        handles += [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                color="#21918c",
+                markersize=7,
+                markeredgecolor="#e00000",
+                markeredgewidth=1.8,
+                label=t("legend_open_issue", lang),
+            ),
+            Line2D(
+                [],
+                [],
+                marker="D",
+                linestyle="",
+                color="#21918c",
+                markersize=6,
+                label=t("legend_party_member", lang),
+            ),
+        ]
+        fig.legend(
+            handles=handles,
+            loc="center left",
+            bbox_to_anchor=(0.62, 0.55),
+            fontsize=8,
+            frameon=False,
+            labelspacing=1.0,
+        )
+        ax.set_xlim(-1.6, 1.6)
+        ax.set_ylim(-1.55, 1.45)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        bar = fig.colorbar(
+            matplotlib.cm.ScalarMappable(matplotlib.colors.Normalize(0.3, 0.9), self.cmap),
+            cax=cax,
+            orientation="horizontal",
+        )
+        bar.set_label(t(f"net_{colour_by}", lang), fontsize=8)
+        bar.ax.tick_params(labelsize=7)
+        self.dynamic = (
+            [sc for _, sc in self.scatters]
+            + list(self.queues.values())
+            + list(self.counts.values())
+        )
+
+    def update(self, model, grid: int, colour_by: str, lang: str) -> None:
+        households, pos, _ = self.cached
+        first, last = households[0], households[-1]
+        pool = model.issues
+        who, channel = pool.household, pool.channel
+        here = (who >= first) & (who <= last) & (channel != Channel.CLOSED)
+        local, chan = who[here] - first, channel[here]
+        has_issue = np.zeros(households.size, bool)
+        has_issue[local] = True
+        values = getattr(model.households, colour_by)[households]
+        for mask, sc in self.scatters:
+            sc.set_array(values[mask])
+            sc.set_edgecolors(np.where(has_issue[mask][:, None], RED, WHITE))
+            sc.set_linewidths(np.where(has_issue[mask], 1.8, 0.4))
+        for ch, lines in self.queues.items():
+            waiting = local[chan == ch]
+            anchor = np.broadcast_to(STAFF_ANCHORS[ch], (waiting.size, 2))
+            lines.set_segments(np.stack([anchor, pos[waiting]], axis=1))
+            self.counts[ch].set_text(str(waiting.size))
+
+
+RED = np.array([0.88, 0.0, 0.0, 1.0])
+WHITE = np.array([1.0, 1.0, 1.0, 1.0])
+
+
+# --- Time series
+
+
+def _smooth(values: np.ndarray, name: str) -> np.ndarray:
+    """Counts per day are noisy: show their trailing 30-day mean."""
+    if REGISTRY[name].kind != "count" or values.size < 2:
+        return values
+    kernel = np.ones(min(30, values.size))
+    total = np.convolve(values, kernel)[: values.size]
+    count = np.convolve(np.ones(values.size), kernel)[: values.size]
+    return total / count
+
+
+def _nice_ceiling(x: float) -> float:
+    """The next of 1, 2, 5, 10, 20, 50, ... at or above ``x``."""
+    if x <= 0:
+        return 1.0
+    base = 10 ** math.floor(math.log10(x))
+    return next(m * base for m in (1, 2, 5, 10) if m * base >= x)
+
+
+def _nice_limits(name: str, values: np.ndarray) -> tuple[float, float]:
+    """Generous axis limits, so that they rarely change (a change means a full redraw)."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return (0.0, 1.0)
+    lo, hi = float(finite.min()), float(finite.max())
+    if REGISTRY[name].unit in UNIT_SHARES and hi <= 1.0:
+        lo = max(0.0, math.floor((lo - 0.05) * 10) / 10)
+        hi = min(1.0, math.ceil((hi + 0.05) * 10) / 10)
+        return (lo, hi + 0.02 if hi >= 1.0 else hi)
+    top = _nice_ceiling(max(1.5 * hi, 1.0))  # at least 0-1, even for an all-zero series
+    return (0.0, top) if lo >= 0 else (-_nice_ceiling(-1.5 * lo), top)
+
+
+UNIT_SHARES = ("share", "0-1", "share of households", "share of time")
+X_BLOCK = 120  # the x axis grows in blocks of 120 days
+
+
+class SeriesPlot(LivePlot):
+    """Small multiples of the key metrics; the previous run (after a lever change) dashed."""
+
+    size = (10.8, 4.5)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.limits: dict[str, tuple[float, float]] = {}
+
+    def _limits(self, name, current, previous) -> tuple[float, float]:
+        data = current if previous is None else np.concatenate([current, previous])
+        old = self.limits.get(name)
+        finite = data[np.isfinite(data)]
+        if old is not None and finite.size and old[0] <= finite.min() and finite.max() <= old[1]:
+            return old
+        if not finite.size:  # no data yet: do not fix the range on nothing
+            return (0.0, 1.0)
+        self.limits[name] = _nice_limits(name, data)
+        return self.limits[name]
+
+    def static_key(self, current, previous, lang, prev_id) -> object:
+        days = max((v.size for v in current.values()), default=0)
+        if days <= 1 and previous is None:  # a fresh run: axis ranges start over
+            self.limits.clear()
+        xmax = X_BLOCK * max(1, math.ceil(days / X_BLOCK))
+        smoothed = {n: _smooth(v, n) for n, v in current.items()}
+        prev = {n: _smooth(v, n) for n, v in (previous or {}).items()}
+        limits = tuple(self._limits(n, smoothed[n], prev.get(n)) for n in current)
+        self._smoothed = smoothed
+        return (lang, xmax, limits, prev_id, tuple(current))
+
+    def build(self, current, previous, lang, prev_id) -> None:
+        _, xmax, limits, _, names = self.static_key(current, previous, lang, prev_id)
+        fig = self.fig
+        axes = fig.subplots(2, 3).ravel()
+        fig.subplots_adjust(left=0.05, right=0.99, top=0.93, bottom=0.1, wspace=0.22, hspace=0.5)
+        self.lines = []
+        for ax, name, (lo, hi) in zip(axes, names, limits, strict=False):
+            if previous is not None and name in previous:
+                ax.plot(
+                    _smooth(previous[name], name),
+                    color=COLOURS["previous"],
+                    linestyle="--",
+                    linewidth=1.3,
+                    label=t("previous_run", lang),
+                )
+            (line,) = ax.plot(
+                [], [], color=COLOURS["current"], linewidth=1.8, label=t("current_run", lang)
+            )
+            self.lines.append((name, line))
+            ax.set_title(metric_label(name, lang), fontsize=10)
+            ax.set_xlim(0, xmax)
+            ax.set_ylim(lo, hi)
+            ax.tick_params(labelsize=8)
+            ax.grid(alpha=0.3)
+            ax.set_xlabel(t("days_axis", lang), fontsize=8, labelpad=1)
+        if previous is not None:
+            axes[0].legend(fontsize=7, loc="upper left", frameon=False)
+        self.dynamic = [line for _, line in self.lines]
+
+    def update(self, current, previous, lang, prev_id) -> None:
+        for name, line in self.lines:
+            y = self._smoothed[name]
+            line.set_data(np.arange(y.size), y)
+
+
+def compare_figure(
+    series: dict[str, dict[str, np.ndarray]], labels: tuple[str, str], lang: str
+) -> Figure:
+    """Key metrics of settings A and B on the same axes (a fresh figure; close after use)."""
+    names = list(series)
+    fig = Figure(figsize=(10.8, 4.6), dpi=DPI)
+    axes = fig.subplots(2, 3).ravel()
+    fig.subplots_adjust(left=0.05, right=0.99, top=0.93, bottom=0.1, wspace=0.22, hspace=0.5)
+    for ax, name in zip(axes, names, strict=False):
+        for side, label in zip(("a", "b"), labels, strict=True):
+            ax.plot(
+                _smooth(series[name][side], name), color=COLOURS[side], linewidth=1.7, label=label
+            )
+        ax.set_title(metric_label(name, lang), fontsize=10)
+        ax.tick_params(labelsize=8)
+        ax.grid(alpha=0.3)
+        ax.set_xlabel(t("days_axis", lang), fontsize=8, labelpad=1)
+        ax.set_xlim(left=0)
+    axes[0].legend(fontsize=7, loc="best", frameon=False)
+    for ax in axes[len(names) :]:
+        ax.axis("off")
+    return fig

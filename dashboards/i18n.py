@@ -1,0 +1,493 @@
+"""The dashboard's one translation table: every UI string, lever label and explanation.
+
+Metric labels are not here: they come from the metric registry (``sim.metrics``), so the
+dashboard, the command line and reports always agree. Components never hold literal
+strings; they call :func:`t`, :func:`lever_label`, :func:`lever_help` or :func:`metric_label`.
+"""
+
+from __future__ import annotations
+
+from sim.metrics import REGISTRY
+
+LANGS = ("en", "zh")
+
+# key: (English, 中文)
+UI: dict[str, tuple[str, str]] = {
+    "title": ("Sanzhi · three-governance fusion", "三治融合 · 基层治理仿真"),
+    "subtitle": (
+        "Self-governance, rule of law and moral governance, led by the party, in a grid",
+        "党建引领下的自治、法治、德治与网格化管理",
+    ),
+    "language": ("Language", "语言"),
+    # run controls
+    "run": ("Run", "运行"),
+    "reset": ("Reset", "重置"),
+    "step": ("Step", "单步"),
+    "play": ("Play", "播放"),
+    "pause": ("Pause", "暂停"),
+    "speed": ("Speed (days per second)", "速度（每秒天数）"),
+    "day": ("Day", "第"),
+    "day_suffix": ("", "天"),
+    "day_card": ("Day", "天数"),
+    "seed": ("Seed", "随机种子"),
+    "seed_help": (
+        "Same seed and same levers give the same run, bit for bit.",
+        "相同的种子和参数会得到完全相同的运行结果。",
+    ),
+    "households": ("households", "户"),
+    "grids": ("grids", "个网格"),
+    "communities": ("communities", "个社区"),
+    "replay_note": (
+        "Levers apply from day 0: changing one re-runs the same seed up to today; the previous "
+        "run stays on the charts as a dashed line.",
+        "参数从第0天起生效：调整参数后用同一随机种子重新运行到当前天数，上一次运行以虚线保留在图中。",
+    ),
+    "lever_error": ("Invalid lever value", "参数值无效"),
+    # scenario picker
+    "scenario": ("Scenario", "情景"),
+    "scenario_pick": ("Scenario file (scenarios/)", "情景文件（scenarios/）"),
+    "scenario_load": ("Load scenario", "载入情景"),
+    "scenario_loaded": ("Loaded", "已载入"),
+    "scenario_refused": ("Refused", "已拒绝"),
+    "scenario_outside": (
+        "only files inside scenarios/ can be loaded",
+        "只能载入 scenarios/ 目录中的文件",
+    ),
+    "scenario_missing": ("no such scenario file", "情景文件不存在"),
+    "scenario_not_toml": ("not a .toml scenario file", "不是 .toml 情景文件"),
+    "scenario_size_note": (
+        "Population size and grid sizes are taken from the file.",
+        "人口规模和网格规模取自情景文件。",
+    ),
+    # lever groups
+    "levers": ("Levers", "政策杠杆"),
+    "group_self": ("自治 Self-governance", "自治 Self-governance"),
+    "group_law": ("法治 Rule of law", "法治 Rule of law"),
+    "group_moral": ("德治 Moral governance", "德治 Moral governance"),
+    "group_fusion": ("融合 Fusion & party leadership", "融合 党建引领"),
+    "group_staffing": ("Staffing", "人员配置"),
+    "group_population": ("Population & grids", "人口与网格"),
+    "on": ("on", "开"),
+    "off": ("off", "关"),
+    "reset_levers": ("Default levers", "恢复默认参数"),
+    # tabs
+    "tab_live": ("Live", "实时"),
+    "tab_compare": ("Compare", "对比"),
+    "tab_guide": ("Lever guide", "参数说明"),
+    # KPI cards
+    "kpi_open": ("Open issues", "未结事项"),
+    # grid map
+    "grid_map": ("Grid map", "网格地图"),
+    "grid_map_colour": ("Colour grids by", "网格着色指标"),
+    "map_trust": ("Trust", "信任度"),
+    "map_backlog": ("Backlog (open issues per 100 households)", "积压（每百户未结事项）"),
+    "map_norm": ("Civic norm", "道德规范"),
+    "map_escalations": (
+        "Escalations per 1,000 households a year (last 30 days)",
+        "越级上访（每千户年，近30天）",
+    ),
+    "map_btn_trust": ("Trust", "信任度"),
+    "map_btn_backlog": ("Backlog", "积压"),
+    "map_btn_norm": ("Norm", "道德规范"),
+    "map_btn_escalations": ("Escalations", "越级上访"),
+    "grid_label": ("Grid", "网格"),
+    "community_label": ("Community", "社区"),
+    "workers_per_grid": ("grid workers", "名网格员"),
+    "grid_map_help": (
+        "Each tile is one grid (网格); thick outlines group grids into communities. The number "
+        "under each tile is its grid-worker staffing.",
+        "每个方块是一个网格；粗框表示社区。方块下方数字为该网格的网格员配置。",
+    ),
+    # network
+    "network": ("Network: households of one grid", "社会网络：一个网格内的住户"),
+    "network_colour": ("Colour households by", "住户着色指标"),
+    "network_grid": ("Grid shown", "显示网格"),
+    "net_norm": ("Civic norm", "道德规范"),
+    "net_trust": ("Trust", "信任度"),
+    "legend_household": ("Household", "住户"),
+    "legend_open_issue": ("Household with an open issue", "有未结事项的住户"),
+    "legend_party_member": ("Party-member household", "党员户"),
+    "legend_grid_worker": ("Grid worker", "网格员"),
+    "legend_legal": ("Legal advisor", "法律顾问"),
+    "legend_social": ("Social organisation", "社会组织"),
+    "legend_party": ("Party branch / council", "党组织/议事会"),
+    "network_help": (
+        "Lines from a staff marker lead to the households whose open issue sits in that "
+        "queue: grid worker, legal advisor, social organisation, or the council agenda convened "
+        "by the party branch.",
+        "从工作人员标记引出的连线指向其队列中有未结事项的住户：网格员、法律顾问、社会组织，"
+        "或党组织召集的议事会议程。",
+    ),
+    # time series
+    "timeseries": ("Key metrics over time", "关键指标走势"),
+    "days_axis": ("day", "天"),
+    "previous_run": ("previous run", "上一次运行"),
+    "current_run": ("current run", "当前运行"),
+    # compare
+    "compare_title": (
+        "Two lever settings, same seed, stepped together",
+        "两组参数·同一种子·同步运行",
+    ),
+    "compare_help": (
+        "Both runs start from the same seed and the levers in the sidebar; each side then "
+        "applies its preset. Differences come from the preset alone.",
+        "两次运行使用相同的随机种子和侧栏中的参数，各自再叠加所选预设，差异只来自预设本身。",
+    ),
+    "side_a": ("Setting A", "方案 A"),
+    "side_b": ("Setting B", "方案 B"),
+    "plus_30": ("+30 days", "+30天"),
+    "plus_365": ("+1 year", "+1年"),
+    "compare_reset": ("Reset both", "全部重置"),
+    "compare_step": ("Step both", "同步单步"),
+    "metric": ("Metric", "指标"),
+    "difference": ("B − A", "B − A"),
+    "preset_silos": (
+        "Silos: coordination 0, party leadership 0",
+        "各自为政：协同 0，党建引领 0",
+    ),
+    "preset_fusion": (
+        "Fusion: coordination 0.9, party leadership 0.8",
+        "三治融合：协同 0.9，党建引领 0.8",
+    ),
+    "preset_current": ("Sidebar levers as they are", "侧栏当前参数"),
+    "preset_more_workers": (
+        "More grid workers: 1 per 150 households",
+        "增配网格员：每150户1名",
+    ),
+    "preset_moral_bank": ("Moral bank and red/black lists on", "开启道德银行和红黑榜"),
+    "preset_no_legal": ("No legal advisors", "不配法律顾问"),
+    "preset_admin_heavy": ("Heavy admin load: 60% of grid time", "行政任务繁重：占网格员60%时间"),
+    # guide
+    "guide_intro": (
+        "What each lever means in practice. Hover over a lever in the sidebar for the same text.",
+        "各项参数在实践中的含义。将鼠标悬停在侧栏参数上也可看到说明。",
+    ),
+    "range": ("range", "范围"),
+    "default": ("default", "默认"),
+}
+
+# Lever key -> (English label, 中文标签, English explanation, 中文说明)
+LEVERS: dict[str, tuple[str, str, str, str]] = {
+    # 自治 self-governance
+    "self_governance.participation": (
+        "Participation",
+        "居民参与度",
+        "Baseline share of households willing to take part in self-governance: council "
+        "meetings, volunteering, raising topics. Engagement drifts back to this level.",
+        "愿意参与自治的住户比例基线：参加议事会、志愿服务、提出议题。参与意愿会向此水平回归。",
+    ),
+    "self_governance.deliberation_interval_days": (
+        "Council every N days",
+        "议事会间隔（天）",
+        "How often each community's deliberation council (议事会, '1+7+X') meets to settle "
+        "public topics with residents. 0 means no councils.",
+        "每个社区议事会（“1+7+X”）召开的间隔天数，会上与居民共同商议公共事务。0 表示不设议事会。",
+    ),
+    "self_governance.topics_per_deliberation": (
+        "Topics per council meeting",
+        "每次议事议题数",
+        "Public topics a council can take up at one meeting.",
+        "议事会每次会议能处理的公共议题数量。",
+    ),
+    "self_governance.resident_rules": (
+        "Resident rules (村规民约)",
+        "村规民约强度",
+        "Strength of the rules residents wrote for themselves: neighbours settle more disputes "
+        "and minor violations between them, before anyone has to report them.",
+        "居民自订规约的约束力：更多纠纷和轻微违规在邻里之间自行化解，无需上报。",
+    ),
+    # 法治 rule of law
+    "staffing.legal_advisors_per_community": (
+        "Legal advisors per community",
+        "每社区法律顾问数",
+        "One legal advisor per village/community is today's 100% coverage. Advisors mediate "
+        "disputes the grid worker could not settle, give legal lectures, and are the backstop "
+        "before a case goes to court or is escalated.",
+        "一村（社区）一法律顾问即全覆盖。顾问调解网格员未能化解的纠纷、开展法治讲座，"
+        "是案件诉至法院或越级上访前的最后防线。",
+    ),
+    "staffing.legal_cases_per_week": (
+        "Advisor cases per week",
+        "顾问每周办案量",
+        "Advisors are part-time retainers: mediation cases each can take per week.",
+        "法律顾问多为兼职，每人每周可承办的调解案件数。",
+    ),
+    "rule_of_law.detection_probability": (
+        "Detection probability",
+        "违规查处概率",
+        "Chance that a minor violation is caught on the spot. Residents learn the risk from "
+        "their own and their neighbours' experience (deterrence).",
+        "轻微违规被当场发现的概率。居民从自身和邻居的经历中感知被查处的风险（威慑）。",
+    ),
+    "rule_of_law.sanction": (
+        "Sanction severity",
+        "处罚力度",
+        "How heavy the sanction is when caught. Perceived detection matters more than "
+        "severity (Becker; Entorf).",
+        "被查处时处罚的轻重。研究表明，感知到的查处概率比处罚力度更重要。",
+    ),
+    "rule_of_law.mediation_success": (
+        "Legal mediation success",
+        "法律调解成功率",
+        "Base chance a legal advisor settles a dispute, higher when the parties know the law.",
+        "法律顾问调解成功的基础概率，当事人法治意识越强越容易成功。",
+    ),
+    "rule_of_law.legal_lectures_per_year": (
+        "Legal lectures per advisor a year",
+        "每名顾问年度法治讲座",
+        "Lectures raise legal awareness in the community, so residents use legal channels "
+        "and settle more disputes themselves.",
+        "法治讲座提升社区居民的法治意识，使其更善于运用法律途径、更多自行化解纠纷。",
+    ),
+    "rule_of_law.lecture_reach": (
+        "Lecture reach",
+        "讲座覆盖面",
+        "Share of a community's households invited to each lecture.",
+        "每场讲座覆盖的社区住户比例。",
+    ),
+    "rule_of_law.court_days": (
+        "Days to a court judgment",
+        "诉讼审理天数",
+        "When mediation fails the case goes to court; households wait this long, and some "
+        "lose patience and escalate.",
+        "调解失败后进入诉讼程序，住户需等待这么多天，部分人会失去耐心而越级上访。",
+    ),
+    # 德治 moral governance
+    "moral.moral_bank": (
+        "Moral bank (道德银行)",
+        "道德银行",
+        "Volunteer hours earn points redeemable for goods, services or cheaper credit. More "
+        "volunteering, but paying for it can crowd out the intrinsic motive.",
+        "志愿服务时长可积分，积分可兑换物品、服务或优惠贷款。志愿服务增加，但外在奖励可能挤出内在动机。",
+    ),
+    "moral.credit_value": (
+        "Value of a credit",
+        "积分吸引力",
+        "How much residents value a moral-bank point: the pull of the reward.",
+        "居民对道德银行积分的重视程度，即奖励的吸引力。",
+    ),
+    "moral.red_black_list": (
+        "Red and black lists",
+        "红黑榜",
+        "Monthly 'good people' boards and black boards: public praise and shame that pull "
+        "neighbours' norms toward the role models.",
+        "每月评选“好人榜”和“黑榜”：以公开表扬和批评带动邻里向榜样看齐。",
+    ),
+    "moral.list_share": (
+        "Share on each board",
+        "上榜比例",
+        "Share of households named on the red (and on the black) board each month.",
+        "每月登上红榜（及黑榜）的住户比例。",
+    ),
+    "moral.role_models": (
+        "Pull of role models",
+        "榜样带动力",
+        "How strongly role models ('ten-star civilised households') pull their neighbours' norms.",
+        "榜样（如“十星级文明户”）对邻居道德规范的带动力度。",
+    ),
+    "moral.crowding_out": (
+        "Crowding out",
+        "动机挤出效应",
+        "Share of the moral benefit of volunteering that is lost when it is paid in credits.",
+        "志愿服务以积分回报时损失的道德提升比例。",
+    ),
+    # 融合 fusion and party leadership
+    "fusion.coordination": (
+        "Coordination between departments",
+        "部门协同",
+        "The three modes are run by different departments. With low coordination, a case "
+        "referred from the grid to a legal advisor or social organisation arrives late or is "
+        "lost; high coordination makes referrals quick and reliable.",
+        "三治分属不同部门。协同不足时，网格转给法律顾问或社会组织的事项会延误甚至流失；"
+        "协同充分则转办及时可靠。",
+    ),
+    "fusion.party_leadership": (
+        "Party leadership (党建引领)",
+        "党建引领",
+        "Party branches coordinate the channels (closing part of the coordination gap), "
+        "mobilise members as volunteers and send leaders to take up stuck cases (三下沉).",
+        "党组织统筹各渠道（弥补部分协同缺口），动员党员参与志愿服务，并组织干部下沉办理积案（三下沉）。",
+    ),
+    "fusion.party_visit_cases_per_week": (
+        "Stuck cases per branch a week",
+        "支部每周办理积案数",
+        "Stuck cases a branch can take up each week at full party leadership.",
+        "党建引领力度最大时，每个党支部每周可下沉办理的积案数量。",
+    ),
+    "fusion.stuck_days": (
+        "Stuck after N days",
+        "积案认定天数",
+        "Age from which an open issue counts as stuck and qualifies for a leadership visit.",
+        "未结事项超过此天数即视为积案，可由党员干部下沉办理。",
+    ),
+    "staffing.party_branch_level": (
+        "Party branch level",
+        "党组织设置层级",
+        "One branch per grid ('one grid, one organisation') or one per community.",
+        "每个网格一个党组织（“一网格一支部”）或每个社区一个。",
+    ),
+    "population.party_member_share": (
+        "Party-member households",
+        "党员户比例",
+        "Share of households with a party member; they register as volunteers in their home "
+        "community (双报到).",
+        "有党员的住户比例；党员到居住社区报到参与志愿服务（双报到）。",
+    ),
+    # staffing
+    "staffing.households_per_grid_worker": (
+        "Households per grid worker",
+        "每名网格员服务户数",
+        "Fewer households per grid worker means more workers. When there are fewer workers "
+        "than grids, one worker covers several grids: 'a small horse pulling a big cart'.",
+        "每名网格员服务的户数越少，网格员越多。网格员少于网格数时，一人需兼管多个网格，即“小马拉大车”。",
+    ),
+    "staffing.admin_load": (
+        "Admin load on grid workers",
+        "网格员行政负担",
+        "Share of grid workers' time taken by top-down administrative tasks ('tasks sink "
+        "down, responsibility does not'), leaving less for patrols and residents' cases.",
+        "上级摊派的行政事务占网格员工作时间的比例（“任务下沉、责任不下沉”），挤占巡查和服务居民的时间。",
+    ),
+    "staffing.grid_worker_cases_per_day": (
+        "Grid-worker cases per day",
+        "网格员日办案量",
+        "Cases a grid worker can close in a full day without admin tasks.",
+        "网格员在无行政事务时每天可办结的事项数。",
+    ),
+    "staffing.households_per_social_organisation": (
+        "Households per social organisation",
+        "每个社会组织服务户数",
+        "Households served by one social organisation (三社联动): they take referred service "
+        "requests and run volunteer activities.",
+        "一个社会组织服务的住户数（三社联动）：承接转办的服务诉求并组织志愿活动。",
+    ),
+    "staffing.social_workers_per_1000_households": (
+        "Social workers per 1,000 households",
+        "每千户社工数",
+        "Professional social workers; the recommended level is about 3 per 1,000 households.",
+        "专业社会工作者数量；建议标准约为每千户3名。",
+    ),
+    "staffing.social_worker_cases_per_day": (
+        "Social-worker cases per day",
+        "社工日办案量",
+        "Service cases a social worker takes up per day.",
+        "每名社工每天承接的服务事项数。",
+    ),
+    "staffing.grid_worker_cost": (
+        "Grid-worker cost (yuan/year)",
+        "网格员年成本（元）",
+        "Salary and overhead per grid worker; only affects the staff-cost metric.",
+        "每名网格员的工资及费用，仅影响人员成本指标。",
+    ),
+    "staffing.legal_advisor_cost": (
+        "Legal-advisor cost (yuan/year)",
+        "法律顾问年成本（元）",
+        "Retainer per legal advisor; only affects the staff-cost metric.",
+        "每名法律顾问的聘用费用，仅影响人员成本指标。",
+    ),
+    "staffing.social_worker_cost": (
+        "Social-worker cost (yuan/year)",
+        "社工年成本（元）",
+        "Salary and overhead per social worker; only affects the staff-cost metric.",
+        "每名社工的工资及费用，仅影响人员成本指标。",
+    ),
+    # population
+    "population.households": (
+        "Households",
+        "住户数",
+        "Households simulated. Around 2,000 keeps every step fast enough for a live class.",
+        "模拟的住户数量。约2,000户可保证课堂演示时每一步都足够快。",
+    ),
+    "population.households_per_grid": (
+        "Households per grid",
+        "每网格户数",
+        "Size of a grid (网格); the national standard is 300-500 households.",
+        "网格规模；一般标准为每网格300至500户。",
+    ),
+    "population.households_per_community": (
+        "Households per community",
+        "每社区户数",
+        "Size of a community or village (社区/村); communities hold whole grids.",
+        "社区（村）的规模；每个社区由若干完整网格组成。",
+    ),
+    "population.volunteer_share": (
+        "Volunteer households",
+        "志愿者户比例",
+        "Share of households with a registered volunteer.",
+        "有注册志愿者的住户比例。",
+    ),
+    "population.mean_norm": (
+        "Initial civic norm",
+        "初始道德规范水平",
+        "Mean civic and moral norm at the start: norms prevent disputes and violations.",
+        "初始的平均道德规范水平：道德规范能预防纠纷和违规。",
+    ),
+    "population.mean_trust": (
+        "Initial trust",
+        "初始信任度",
+        "Mean trust in grassroots governance at the start: trusting households report to "
+        "the grid and wait longer before escalating.",
+        "初始的基层治理信任度：信任度高的住户更愿意向网格上报，也更有耐心，不轻易越级上访。",
+    ),
+    "population.mean_legal_awareness": (
+        "Initial legal awareness",
+        "初始法治意识",
+        "Mean legal awareness at the start; it relaxes back to this level without lectures.",
+        "初始的平均法治意识；若无讲座会逐渐回落到此水平。",
+    ),
+}
+
+# Chinese one-line definitions of the metrics the dashboard shows (English from the registry).
+METRIC_HELP_ZH: dict[str, str] = {
+    "escalations_per_1000_households_year": "近30天越级上访数，折算为每千户每年。",
+    "resolution_rate": "近30天已化解 ÷（已化解 + 越级上访）。",
+    "mean_days_to_resolve": "近30天化解事项从提出到化解的平均天数。",
+    "mean_trust": "住户对基层治理的平均信任度。",
+    "satisfaction": "平均满意度：信任、安全感，以及没有久拖未决的事项。",
+    "open_issues": "当天结束时既未化解也未越级的事项数。",
+    "participation_rate": "近365天参与过自治（议事会、志愿服务、提出议题）的住户比例。",
+    "volunteer_hours_per_volunteer_year": "近365天志愿服务时长，折算为每名注册志愿者每年。",
+    "grid_worker_utilisation": "网格员当天用于行政事务和办理事项的时间比例。",
+    "referrals_lost": "当天转办途中流失的事项（住户被撂在一边），显示为30天平均。",
+}
+
+CHOICES: dict[str, tuple[str, str]] = {
+    "grid": ("per grid", "每个网格"),
+    "community": ("per community", "每个社区"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "zh" else pair[0]
+
+
+def t(key: str, lang: str) -> str:
+    """The UI string ``key`` in ``lang`` ('en' or 'zh')."""
+    return _pick(UI[key], lang)
+
+
+def lever_label(key: str, lang: str) -> str:
+    en, zh, _, _ = LEVERS[key]
+    return zh if lang == "zh" else en
+
+
+def lever_help(key: str, lang: str) -> str:
+    _, _, en, zh = LEVERS[key]
+    return zh if lang == "zh" else en
+
+
+def choice_label(value: str, lang: str) -> str:
+    return _pick(CHOICES[value], lang) if value in CHOICES else value
+
+
+def metric_label(name: str, lang: str) -> str:
+    """A metric's label from the registry (``sim.metrics``)."""
+    return REGISTRY[name].label(lang)
+
+
+def metric_help(name: str, lang: str) -> str:
+    """A metric's one-line definition: the registry's, or its Chinese translation."""
+    metric = REGISTRY[name]
+    if lang == "zh":
+        return f"{metric.label_zh}：{METRIC_HELP_ZH.get(name, metric.definition)}"
+    return f"{metric.label_en}: {metric.definition} ({metric.unit})"

@@ -1,0 +1,48 @@
+"""``sanzhi compare``: a comparison report from scenario files and results folders."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim import KEY_METRICS
+
+from .cli_sweep import positive
+from .runner import default_workers
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "compare",
+        help="compare scenarios or results folders in a report",
+        description="Compare scenario files (run now with their replications) and results "
+        "folders of `sanzhi run` or `sanzhi sweep` (one group per sweep point). The first "
+        "input is the reference. Writes report.html, summary.csv and PNG figures.",
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="scenario file or results folder")
+    p.add_argument("--out", required=True, help="report folder")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="labels (default en)")
+    p.add_argument("--replications", type=positive, help="replications for scenario files")
+    p.add_argument("--workers", type=positive, default=default_workers(), help="processes")
+    p.set_defaults(command=cmd_compare)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .report import compare  # matplotlib is slow to import; only this command needs it
+
+    table = compare(
+        args.inputs,
+        args.out,
+        lang=args.lang,
+        replications=args.replications,
+        workers=args.workers,
+        progress=True,
+        command=["sanzhi", *sys.argv[1:]],
+    )
+    groups = list(dict.fromkeys(table["group"]))
+    print(f"compared {len(groups)} group(s); reference: {groups[0]}")
+    for sentence in table.loc[table["metric"].isin(KEY_METRICS), "sentence"].dropna()[:12]:
+        print(f"  {sentence}")
+    print(f"report: {Path(args.out) / 'report.html'}")
+    return 0

@@ -1,0 +1,337 @@
+"""The ``[sweep]`` section: validate it, then expand it into parameter points.
+
+A sweep has *factors*. A factor is either one parameter (``[sweep.parameters]``) or a named
+set of linked parameters switched together (``[sweep.levels.<name>]``, e.g. ``off``/``on``).
+A factor's values are a list, ``{start, stop, num}`` (evenly spaced, both ends included) or,
+for the sampled designs, a continuous ``{low, high}`` range. ``grid`` crosses every value of
+every factor; ``lhs``, ``sobol`` and ``morris`` draw ``samples`` with SALib, mapping a
+sampled number in [0, 1) onto a discrete factor's values.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from SALib.sample import latin, morris, sobol
+
+from sim.params import ParameterError, Parameters
+
+from .errors import ScenarioError
+
+DESIGNS = ("grid", "lhs", "sobol", "morris")
+SAMPLED = ("lhs", "sobol", "morris")
+SWEEP_KEYS = ("design", "samples", "parameters", "levels")
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One swept dimension: a parameter, or a named set of linked parameters."""
+
+    name: str  # dotted parameter key, or the level factor's name
+    values: tuple[Any, ...] = ()  # discrete values (a parameter's values or level names)
+    low: float | None = None  # continuous range (sampled designs only)
+    high: float | None = None
+    integer: bool = False  # round sampled values (integer parameters)
+    levels: Mapping[str, Mapping[str, Any]] | None = None  # level name -> {key: value}
+
+    @property
+    def continuous(self) -> bool:
+        return self.low is not None
+
+    def parameter_keys(self) -> list[str]:
+        """The parameters this factor sets."""
+        if self.levels is None:
+            return [self.name]
+        return list(next(iter(self.levels.values())))
+
+    def assignments(self, value: Any) -> dict[str, Any]:
+        """``{dotted key: value}`` that one value of this factor sets."""
+        return dict(self.levels[value]) if self.levels is not None else {self.name: value}
+
+
+@dataclass(frozen=True)
+class Design:
+    kind: str
+    factors: tuple[Factor, ...]
+    samples: int | None = None
+    source: str = ""
+
+    @property
+    def columns(self) -> list[str]:
+        """Result columns describing a point: factor names, then linked parameters' keys."""
+        cols = [f.name for f in self.factors]
+        for f in self.factors:
+            if f.levels is not None:
+                cols += [k for k in f.parameter_keys() if k not in cols]
+        return cols
+
+
+def check_sweep(
+    sweep: Any, source: str, params: Parameters, overrides: Mapping[str, Any] | None = None
+) -> Design:
+    """Validate a ``[sweep]`` table against the resolved parameters; raise ScenarioError."""
+    design = parse_sweep(sweep, source, params)
+    for key in overrides or {}:
+        for factor in design.factors:
+            if key in factor.parameter_keys():
+                raise ScenarioError(
+                    "command line (--set)",
+                    key,
+                    f"is swept by the [sweep] section of {source}; a --set value would be "
+                    "overridden (remove one of them)",
+                )
+    return design
+
+
+def parse_sweep(sweep: Any, source: str, params: Parameters) -> Design:
+    """The validated :class:`Design` of a ``[sweep]`` table."""
+    if not isinstance(sweep, dict):
+        raise ScenarioError(source, "sweep", "must be a table")
+    for key in sweep:
+        if key not in SWEEP_KEYS:
+            raise ScenarioError(source, f"sweep.{key}", "unknown key" + _hint(key, SWEEP_KEYS))
+    kind = sweep.get("design", "grid")
+    if kind not in DESIGNS:
+        raise ScenarioError(
+            source,
+            "sweep.design",
+            f"got {kind!r}{_hint(str(kind), DESIGNS)} (expected one of {', '.join(DESIGNS)})",
+        )
+    samples = _samples(sweep, kind, source)
+    specs = {key: kind_ for key, _, kind_, _ in Parameters.specs()}
+    raw_params = sweep.get("parameters", {})
+    raw_levels = sweep.get("levels", {})
+    for name, table in (("parameters", raw_params), ("levels", raw_levels)):
+        if not isinstance(table, dict):
+            raise ScenarioError(source, f"sweep.{name}", "must be a table")
+    factors = [
+        _parameter_factor(key, value, kind, specs, params, source)
+        for key, value in raw_params.items()
+    ]
+    factors += [
+        _level_factor(name, table, specs, params, source) for name, table in raw_levels.items()
+    ]
+    if not factors:
+        raise ScenarioError(source, "sweep.parameters", "nothing to sweep (no parameters)")
+    _check_disjoint(factors, source)
+    return Design(kind, tuple(factors), samples, source)
+
+
+def expand(design: Design, seed: int) -> list[dict[str, Any]]:
+    """The points of a design, in a fixed order: ``{column: value}`` per point.
+
+    Sampled designs draw with ``seed``, so a design always expands to the same points.
+    """
+    if design.kind == "grid":
+        choices = itertools.product(*(f.values for f in design.factors))
+    else:
+        unit = _unit_samples(design, seed)
+        choices = (
+            [_from_unit(f, u) for f, u in zip(design.factors, row, strict=True)] for row in unit
+        )
+    points = []
+    for chosen in choices:
+        point: dict[str, Any] = {}
+        for factor, value in zip(design.factors, chosen, strict=True):
+            point[factor.name] = value
+            if factor.levels is not None:
+                point |= factor.assignments(value)
+        points.append(point)
+    return points
+
+
+def assignments(design: Design, point: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``{dotted key: value}`` parameter changes of one point."""
+    out: dict[str, Any] = {}
+    for factor in design.factors:
+        out |= factor.assignments(point[factor.name])
+    return out
+
+
+def _samples(sweep: dict, kind: str, source: str) -> int | None:
+    samples = sweep.get("samples")
+    if kind == "grid":
+        if samples is not None:
+            raise ScenarioError(source, "sweep.samples", "only for lhs, sobol and morris designs")
+        return None
+    if samples is None:
+        raise ScenarioError(source, "sweep.samples", f"missing: design {kind!r} needs samples")
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise ScenarioError(
+            source, "sweep.samples", f"got {samples!r} (expected a positive integer)"
+        )
+    if kind == "sobol" and samples & (samples - 1):
+        raise ScenarioError(
+            source,
+            "sweep.samples",
+            f"got {samples} (Sobol' sequences need a power of 2, e.g. "
+            f"{2 ** math.floor(math.log2(samples))} or {2 ** math.ceil(math.log2(samples))})",
+        )
+    return samples
+
+
+def _parameter_factor(
+    key: str, raw: Any, kind: str, specs: dict, params: Parameters, source: str
+) -> Factor:
+    where = f"sweep.parameters.{key}"
+    if key not in specs:
+        raise ScenarioError(source, where, "unknown parameter" + _hint(key, specs))
+    if key.startswith("scenario."):
+        raise ScenarioError(
+            source, where, "scenario settings (steps, seed, replications) cannot be swept"
+        )
+    ptype = specs[key]
+    if isinstance(raw, dict) and set(raw) <= {"low", "high"}:
+        if kind not in SAMPLED:
+            raise ScenarioError(
+                source,
+                where,
+                "a {low, high} range needs a sampled design (lhs, sobol or morris); for a grid "
+                "give a list or {start, stop, num}",
+            )
+        low, high = _number(raw, "low", where, source), _number(raw, "high", where, source)
+        if not high > low:
+            raise ScenarioError(source, where, f"high ({high}) must be greater than low ({low})")
+        if ptype not in (int, float):
+            raise ScenarioError(
+                source, where, f"a range needs a numeric parameter, not {ptype.__name__}"
+            )
+        low, high = (_typed(params, key, x, source, where) for x in (low, high))
+        return Factor(key, low=low, high=high, integer=ptype is int)
+    values = _values(raw, where, source)
+    typed = tuple(_typed(params, key, v, source, where) for v in values)
+    if len(set(typed)) != len(typed):
+        raise ScenarioError(source, where, f"repeated values in {list(typed)}")
+    return Factor(key, values=typed)
+
+
+def _values(raw: Any, where: str, source: str) -> list[Any]:
+    if isinstance(raw, list):
+        if not raw:
+            raise ScenarioError(source, where, "empty list (expected at least one value)")
+        return raw
+    if isinstance(raw, dict):
+        unknown = set(raw) - {"start", "stop", "num"}
+        if unknown or set(raw) != {"start", "stop", "num"}:
+            raise ScenarioError(
+                source,
+                where,
+                f"got keys {sorted(raw)} (expected {{start, stop, num}} or {{low, high}})",
+            )
+        start, stop = _number(raw, "start", where, source), _number(raw, "stop", where, source)
+        num = raw["num"]
+        if isinstance(num, bool) or not isinstance(num, int) or num < 1:
+            raise ScenarioError(
+                source, f"{where}.num", f"got {num!r} (expected a positive integer)"
+            )
+        if stop < start:
+            raise ScenarioError(
+                source, f"{where}.stop", f"stop ({stop}) is less than start ({start})"
+            )
+        if num > 1 and stop == start:
+            raise ScenarioError(source, f"{where}.stop", f"equals start; {num} values would repeat")
+        both_int = all(isinstance(raw[k], int) for k in ("start", "stop"))
+        grid = np.linspace(start, stop, num)
+        if both_int and np.allclose(grid, np.round(grid)):
+            return [int(x) for x in np.round(grid)]
+        return [float(f"{x:.12g}") for x in grid]  # 0.15, not 0.15000000000000002
+    raise ScenarioError(
+        source, where, f"got {raw!r} (expected a list, {{start, stop, num}} or {{low, high}})"
+    )
+
+
+def _level_factor(name: str, table: Any, specs: dict, params: Parameters, source: str) -> Factor:
+    where = f"sweep.levels.{name}"
+    if not NAME.match(name):
+        raise ScenarioError(source, where, "a level factor's name must be a plain word (no dots)")
+    if not isinstance(table, dict) or not table:
+        raise ScenarioError(
+            source, where, "expected a table of named levels, e.g. off = {...} and on = {...}"
+        )
+    levels: dict[str, dict[str, Any]] = {}
+    first: list[str] | None = None
+    for level, values in table.items():
+        at = f"{where}.{level}"
+        if not isinstance(values, dict) or not values:
+            raise ScenarioError(source, at, 'expected a table of "section.key" = value')
+        for key in values:
+            if key not in specs:
+                raise ScenarioError(source, f"{at}.{key}", "unknown parameter" + _hint(key, specs))
+            if key.startswith("scenario."):
+                raise ScenarioError(source, f"{at}.{key}", "scenario settings cannot be swept")
+        if first is None:
+            first = list(values)
+        elif set(values) != set(first):
+            missing = sorted(set(first) ^ set(values))
+            raise ScenarioError(
+                source, at, f"every level must set the same keys; differs in {', '.join(missing)}"
+            )
+        try:
+            resolved = params.with_values(dict(values)).flat()
+        except ParameterError as err:
+            raise ScenarioError(source, f"{at}.{err.key}", _explain(err)) from None
+        levels[level] = {key: resolved[key] for key in first}
+    return Factor(name, values=tuple(levels), levels=levels)
+
+
+def _check_disjoint(factors: list[Factor], source: str) -> None:
+    owner: dict[str, str] = {}
+    for factor in factors:
+        for key in factor.parameter_keys():
+            if key in owner:
+                raise ScenarioError(
+                    source, f"sweep.{key}", f"swept twice (by {owner[key]} and {factor.name})"
+                )
+            owner[key] = factor.name
+
+
+def _typed(params: Parameters, key: str, value: Any, source: str, where: str) -> Any:
+    """The value as the parameter's type, validated against its range."""
+    try:
+        return params.with_values({key: value}).flat()[key]
+    except ParameterError as err:
+        raise ScenarioError(source, where, _explain(err)) from None
+
+
+def _number(raw: dict, name: str, where: str, source: str) -> float:
+    value = raw.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ScenarioError(source, f"{where}.{name}", f"got {value!r} (expected a number)")
+    return value
+
+
+def _unit_samples(design: Design, seed: int) -> np.ndarray:
+    """SALib's sample over [0, 1] per factor; ranges are applied afterwards."""
+    d = len(design.factors)
+    problem = {"num_vars": d, "names": [f.name for f in design.factors], "bounds": [[0.0, 1.0]] * d}
+    n = design.samples
+    if design.kind == "lhs":
+        return latin.sample(problem, n, seed=seed)
+    if design.kind == "sobol":
+        return sobol.sample(problem, n, calc_second_order=True, seed=seed)
+    return morris.sample(problem, n, num_levels=4, seed=seed)
+
+
+def _from_unit(factor: Factor, u: float) -> Any:
+    if factor.continuous:
+        x = factor.low + float(u) * (factor.high - factor.low)
+        return round(x) if factor.integer else x
+    k = len(factor.values)
+    return factor.values[min(int(u * k), k - 1)]
+
+
+def _explain(err: ParameterError) -> str:
+    return f"{err.reason} (expected {err.expected})" if err.expected else err.reason
+
+
+def _hint(key: str, known: Any) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
