@@ -12,6 +12,7 @@ import io
 import math
 import shutil
 import subprocess
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 import matplotlib
@@ -75,7 +76,7 @@ CJK_FONT = configure_fonts()
 # happens only when the static part changes (language, axis range, model rebuilt).
 
 
-class LivePlot:
+class LivePlot(ABC):
     """Base class: subclasses implement ``static_key``, ``build`` and ``update``."""
 
     size = (5.4, 4.0)
@@ -113,14 +114,17 @@ class LivePlot:
         image.convert("RGB").save(buf, format="png", compress_level=1)
         return buf.getvalue()
 
-    def static_key(self, *args) -> object:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def static_key(self, *args) -> object:
+        """What the static background depends on; a change redraws it in full."""
 
-    def build(self, *args) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def build(self, *args) -> None:
+        """Draw the static background and create the dynamic artists."""
 
-    def update(self, *args) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def update(self, *args) -> None:
+        """Update the dynamic artists for the current state."""
 
 
 # --- Grid map
