@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from bench_engine import peak_rss_mib  # same folder: scripts run with it on sys.path
 
 DEFAULT_SIZES = (1_000, 10_000)
 MODELS = ("engine", "reference")
@@ -45,11 +46,6 @@ class Result:
 
 def default_steps(model: str, size: int) -> int:
     return min(MAX_STEPS, max(MIN_STEPS, BUDGET[model] // size))
-
-
-def peak_rss_mib() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
 def measure(model: str, size: int, steps: int, repeats: int) -> Result:
