@@ -38,10 +38,14 @@ def test_any_value_in_range_is_accepted_and_any_outside_rejected(item, data):
     else:
         inside = data.draw(st.floats(spec.low, spec.high, allow_nan=False))
         outside = data.draw(
-            st.floats(max_value=spec.low, exclude_max=True, allow_nan=False, allow_infinity=False)
-            | st.floats(
-                min_value=spec.high, exclude_min=True, allow_nan=False, allow_infinity=False
-            )
+            (
+                st.floats(
+                    max_value=spec.low, exclude_max=True, allow_nan=False, allow_infinity=False
+                )
+                | st.floats(
+                    min_value=spec.high, exclude_min=True, allow_nan=False, allow_infinity=False
+                )
+            ).filter(lambda x: not spec.low <= x <= spec.high)  # -0.0 is not below 0.0
         )
     assert Parameters().with_values({key: inside}).flat()[key] == inside
     with pytest.raises(ParameterError) as err:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import math
 import types
 import typing
@@ -129,11 +130,15 @@ def unknown_key(key: str, known: Any) -> ParameterError:
 
 
 def _field_type(cls: type, name: str) -> Any:
-    hints = typing.get_type_hints(cls)
-    kind = hints[name]
+    kind = _type_hints(cls)[name]
     if isinstance(kind, types.UnionType):  # "float | None" is not used; keep the first member
         kind = typing.get_args(kind)[0]
     return kind
+
+
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
 
 
 def _check(name: str, value: Any, kind: type, spec: Spec) -> Any:
