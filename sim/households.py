@@ -63,5 +63,7 @@ class Households:
 
     def nudge(self, field: str, who: np.ndarray, rate: float, target: float = 1.0) -> None:
         """Move ``field`` of households ``who`` a share ``rate`` of the way to ``target``."""
+        if len(who) == 0:  # common on a quiet day; skips four array calls
+            return
         arr = getattr(self, field)
         arr[who] += np.float32(rate) * (np.float32(target) - arr[who])

@@ -25,6 +25,11 @@ class Channel(IntEnum):
     CLOSED = 7  # resolved or escalated today; dropped at the end of the day
 
 
+# Plain-int codes for the step: numpy compares an int8 array with an IntEnum member about
+# five times slower than with an int, and the step makes dozens of such comparisons a day.
+DISPUTE, SERVICE, VIOLATION, PUBLIC = (int(k) for k in Kind)
+NEW, UNREPORTED, GRID, LEGAL, SOCIAL, AGENDA, COURT, CLOSED = (int(c) for c in Channel)
+
 _FIELDS = {
     "household": np.int32,  # who raised it (the victim, for violations)
     "counterpart": np.int32,  # the other party (neighbour or violator), -1 if none
@@ -40,18 +45,22 @@ _FIELDS = {
 class IssuePool:
     """Open issues as parallel arrays; closed rows are dropped once a day by ``compact``."""
 
+    household: np.ndarray  # one attribute per column of _FIELDS, viewing rows 0..n-1
+    counterpart: np.ndarray
+    kind: np.ndarray
+    channel: np.ndarray
+    raised: np.ndarray
+    ready: np.ndarray
+    deadline: np.ndarray
+    attempts: np.ndarray
+
     def __init__(self, capacity: int = 1024) -> None:
         self._data = {name: np.zeros(capacity, dtype) for name, dtype in _FIELDS.items()}
         self.n = 0
+        self._expose()
 
     def __len__(self) -> int:
         return self.n
-
-    def __getattr__(self, name: str) -> np.ndarray:
-        data = self.__dict__.get("_data")
-        if data is not None and name in data:
-            return data[name][: self.n]
-        raise AttributeError(name)
 
     def add(self, **columns: np.ndarray) -> np.ndarray:
         """Append issues; returns their row indices."""
@@ -61,25 +70,33 @@ class IssuePool:
         for name, values in columns.items():
             self._data[name][rows] = values
         self.n += m
+        self._expose()
         return rows
 
     def close(self, rows: np.ndarray) -> None:
-        self._data["channel"][rows] = Channel.CLOSED
+        self._data["channel"][rows] = CLOSED
 
     def compact(self) -> None:
-        keep = self.channel != Channel.CLOSED
+        keep = self.channel != CLOSED
         m = int(keep.sum())
         if m < self.n:
             for arr in self._data.values():
                 arr[:m] = arr[: self.n][keep]
             self.n = m
+            self._expose()
 
-    def in_channel(self, channel: Channel, day: int | None = None) -> np.ndarray:
+    def in_channel(self, channel: int, day: int | None = None) -> np.ndarray:
         """Rows in ``channel`` (and ready by ``day`` if given)."""
         mask = self.channel == channel
         if day is not None:
             mask &= self.ready <= day
         return np.flatnonzero(mask)
+
+    def _expose(self) -> None:
+        # Each column is an attribute viewing its first n rows; plain attributes rather than
+        # __getattr__, because the step reads them about a hundred times a day.
+        for name, arr in self._data.items():
+            setattr(self, name, arr[: self.n])
 
     def _reserve(self, size: int) -> None:
         cap = len(self._data["household"])

@@ -70,7 +70,8 @@ def _volunteer_hours(m: GovernanceModel) -> float:
 def _staff_weighted(field: str) -> Callable[[GovernanceModel], float]:
     def compute(m: GovernanceModel) -> float:
         grid = m.grid_teams
-        return float(np.average(getattr(grid, field), weights=grid.assignment.staff_per_team))
+        weights = grid.assignment.staff_per_team
+        return float(getattr(grid, field) @ weights / weights.sum())
 
     return compute
 

@@ -11,7 +11,7 @@ import numpy as np
 from . import network
 from .agents import GridWorker, LegalAdvisor, PartyBranch, Resident, SocialOrganisation
 from .households import Households
-from .issues import Channel, IssuePool, Kind
+from .issues import PUBLIC, UNREPORTED, IssuePool
 from .layout import Layout
 from .ledger import Ledger
 from .mechanisms import attitudes, channels, escalation, moral, raising
@@ -20,7 +20,6 @@ from .params import ParameterError, Parameters
 from .staff import Councils, GridTeams, LegalAdvisors, PartyBranches, SocialOrganisations
 
 PARTY_COORDINATION = 0.5  # share of the coordination gap that full party leadership closes
-PUBLIC = int(Kind.PUBLIC)  # plain int: enum attribute access is slow in a hot path
 PUBLIC_SPILLOVER = 0.1  # share of the raiser's trust gain that a solved public topic gives its grid
 
 
@@ -151,8 +150,9 @@ class GovernanceModel(mesa.Model):
         h.last_sanctioned[violator] = self.day
         self.resolve(rows, trust_gain=1.0)
 
-    def refer(self, rows: np.ndarray, channel: Channel) -> None:
-        """Pass issues to another channel: delayed, and lost unless coordination is high."""
+    def refer(self, rows: np.ndarray, channel: int) -> None:
+        """Pass issues to another channel (a ``Channel`` code): delayed, and lost unless
+        coordination is high."""
         if rows.size == 0:
             return
         b, pool = self.params.behaviour, self.issues
@@ -161,7 +161,7 @@ class GovernanceModel(mesa.Model):
         self.ledger.add("referrals", rows.size)
         self.ledger.add("referrals_lost", int(lost.sum()))
         dropped = rows[lost]
-        pool.channel[dropped] = Channel.UNREPORTED
+        pool.channel[dropped] = UNREPORTED
         self.households.nudge("trust", pool.household[dropped], b.trust_loss, 0.0)
         moved = rows[~lost]
         pool.channel[moved] = channel

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..households import DIFFUSING
-from ..issues import Channel, Kind
+from ..issues import CLOSED, VIOLATION
 from ..network import neighbours_of
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def update(model: GovernanceModel) -> None:
     h, b, pool, n = model.households, model.params.behaviour, model.issues, model.households.n
     # Exposure is non-zero only around open violations, so it is built from the victims
     # outward (the network is symmetric: a neighbour's sum is a scatter from the victims).
-    open_violation = (pool.kind == Kind.VIOLATION) & (pool.channel != Channel.CLOSED)
+    open_violation = (pool.kind == VIOLATION) & (pool.channel != CLOSED)
     victims = pool.household[open_violation]
     around = np.zeros(n, dtype=np.float32)
     np.add.at(around, neighbours_of(model.adjacency, victims), 1.0)
@@ -65,7 +65,7 @@ def update(model: GovernanceModel) -> None:
     h.legal_awareness += (mean_awareness - h.legal_awareness) / np.float32(b.awareness_decay_days)
 
     waiting = np.zeros(n, dtype=np.float32)
-    old = (pool.raised <= model.day - WAITING_DAYS) & (pool.channel != Channel.CLOSED)
+    old = (pool.raised <= model.day - WAITING_DAYS) & (pool.channel != CLOSED)
     waiting[pool.household[old]] = 1.0
     target = 0.5 * h.trust + 0.3 * h.security + 0.2 * (1 - waiting)
     h.satisfaction += np.float32(1 / b.satisfaction_days) * (target - h.satisfaction)

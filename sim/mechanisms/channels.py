@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..issues import Channel, Kind
+from ..issues import AGENDA, DISPUTE, GRID, LEGAL, NEW, PUBLIC, SERVICE, UNREPORTED, VIOLATION, Kind
 
 if TYPE_CHECKING:
     from ..model import GovernanceModel
 
 # Which kinds neighbours may settle informally (and may take to a legal advisor), by kind.
 INFORMAL = np.zeros(len(Kind), dtype=bool)
-INFORMAL[[Kind.DISPUTE, Kind.VIOLATION]] = True
+INFORMAL[[DISPUTE, VIOLATION]] = True
 
 
 def detect_on_the_spot(model: GovernanceModel) -> None:
@@ -23,7 +23,7 @@ def detect_on_the_spot(model: GovernanceModel) -> None:
     when caught (in ``enforce``) and toward 0 when not (Becker; learned, not read off).
     """
     pool = model.issues
-    rows = np.flatnonzero((pool.channel == Channel.NEW) & (pool.kind == Kind.VIOLATION))
+    rows = np.flatnonzero((pool.channel == NEW) & (pool.kind == VIOLATION))
     caught = model.rng.random(rows.size) < model.params.rule_of_law.detection_probability
     model.enforce(rows[caught])
     escaped = pool.counterpart[rows[~caught]]
@@ -38,7 +38,7 @@ def settle_informally(model: GovernanceModel) -> None:
     """
     pool, h, b, rng = model.issues, model.households, model.params.behaviour, model.rng
     rules = model.params.self_governance.resident_rules
-    rows = np.flatnonzero((pool.channel == Channel.NEW) & INFORMAL[pool.kind])
+    rows = np.flatnonzero((pool.channel == NEW) & INFORMAL[pool.kind])
     a, c = pool.household[rows], pool.counterpart[rows]
     p_try = b.informal_propensity * 0.5 * (h.norm[a] + h.norm[c]) * (0.5 + rules)
     tried = rng.random(rows.size) < np.minimum(p_try, 1.0)
@@ -58,24 +58,22 @@ def choose_channel(model: GovernanceModel) -> None:
     awareness, putting a topic on the council agenda with engagement.
     """
     pool, h, b, rng = model.issues, model.households, model.params.behaviour, model.rng
-    rows = pool.in_channel(Channel.NEW)
+    rows = pool.in_channel(NEW)
     who, kind = pool.household[rows], pool.kind[rows]
     legal = model.legal.available
     councils = model.councils.available
     weights = np.zeros((rows.size, 4))
-    weights[:, 0] = b.unreported_weight * np.where(kind == Kind.SERVICE, 0.5, 1.0)
+    weights[:, 0] = b.unreported_weight * np.where(kind == SERVICE, 0.5, 1.0)
     weights[:, 1] = b.grid_weight * (0.2 + h.trust[who])
     if legal:
         weights[:, 2] = np.where(INFORMAL[kind], b.legal_weight * h.legal_awareness[who], 0.0)
     if councils:
-        weights[:, 3] = np.where(kind == Kind.PUBLIC, b.agenda_weight * h.engagement[who], 0.0)
+        weights[:, 3] = np.where(kind == PUBLIC, b.agenda_weight * h.engagement[who], 0.0)
     cumulative = np.cumsum(weights, axis=1)
     pick = (rng.random(rows.size)[:, None] * cumulative[:, -1:] >= cumulative).sum(axis=1)
     pick[cumulative[:, -1] == 0] = 0  # no channel has any weight: the issue stays unreported
-    channel = np.array(
-        [Channel.UNREPORTED, Channel.GRID, Channel.LEGAL, Channel.AGENDA], dtype=np.int8
-    )[pick]
+    channel = np.array([UNREPORTED, GRID, LEGAL, AGENDA], dtype=np.int8)[pick]
     pool.channel[rows] = channel
     pool.ready[rows] = model.day
-    on_agenda = who[channel == Channel.AGENDA]
+    on_agenda = who[channel == AGENDA]
     h.last_participation[on_agenda] = model.day

@@ -10,32 +10,32 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..issues import Channel
+from ..issues import AGENDA, CLOSED, COURT, GRID, LEGAL, SOCIAL, UNREPORTED, Channel
 
 if TYPE_CHECKING:
     from ..model import GovernanceModel
 
 # How much an issue's current channel damps escalation (1 = not at all).
 CHANNEL_FACTOR = np.ones(len(Channel))
-CHANNEL_FACTOR[Channel.UNREPORTED] = 0.6  # not pursued, mostly
-CHANNEL_FACTOR[Channel.GRID] = 0.8
-CHANNEL_FACTOR[Channel.SOCIAL] = 0.8
-CHANNEL_FACTOR[Channel.AGENDA] = 0.7
-CHANNEL_FACTOR[Channel.LEGAL] = 0.5
-CHANNEL_FACTOR[Channel.COURT] = 0.3
+CHANNEL_FACTOR[UNREPORTED] = 0.6  # not pursued, mostly
+CHANNEL_FACTOR[GRID] = 0.8
+CHANNEL_FACTOR[SOCIAL] = 0.8
+CHANNEL_FACTOR[AGENDA] = 0.7
+CHANNEL_FACTOR[LEGAL] = 0.5
+CHANNEL_FACTOR[COURT] = 0.3
 AWARENESS_DAMPING = 0.5  # knowing the legal routes makes petitioning beyond them rarer
 
 
 def fade(model: GovernanceModel) -> None:
     """Unhandled issues sometimes fade away (the parties make up, the need passes)."""
-    rows = model.issues.in_channel(Channel.UNREPORTED)
+    rows = model.issues.in_channel(UNREPORTED)
     gone = model.rng.random(rows.size) < 1.0 / model.params.behaviour.spontaneous_days
     model.resolve(rows[gone], trust_gain=0.0)
 
 
 def escalate_or_wait(model: GovernanceModel) -> None:
     pool, h, b = model.issues, model.households, model.params.behaviour
-    due = np.flatnonzero((pool.deadline <= model.day) & (pool.channel != Channel.CLOSED))
+    due = np.flatnonzero((pool.deadline <= model.day) & (pool.channel != CLOSED))
     who = pool.household[due]
     p = (
         b.escalation_propensity

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..issues import Channel, Kind
+from ..issues import DISPUTE, NEW, PUBLIC, SERVICE, VIOLATION
 from ..network import random_neighbour
 from ..queues import rank_within
 
@@ -66,7 +66,7 @@ def raise_issues(model: GovernanceModel) -> None:
     who = np.concatenate([d_who, s_who, v_who, p_who])
     other = np.concatenate([d_other, np.full(s_who.size, -1), v_other, np.full(p_who.size, -1)])
     kind = np.repeat(
-        np.array([Kind.DISPUTE, Kind.SERVICE, Kind.VIOLATION, Kind.PUBLIC], dtype=np.int8),
+        np.array([DISPUTE, SERVICE, VIOLATION, PUBLIC], dtype=np.int8),
         [d_who.size, s_who.size, v_who.size, p_who.size],
     )
     # A household holds at most `max_open_issues` at once; at the cap, which of the day's
@@ -82,7 +82,7 @@ def raise_issues(model: GovernanceModel) -> None:
         household=who,
         counterpart=other,
         kind=kind,
-        channel=np.full(who.size, Channel.NEW, dtype=np.int8),
+        channel=np.full(who.size, NEW, dtype=np.int8),
         raised=np.full(who.size, day, dtype=np.int32),
         ready=np.full(who.size, day, dtype=np.int32),
         deadline=day + model.draw_patience(who),
@@ -90,10 +90,11 @@ def raise_issues(model: GovernanceModel) -> None:
     )
     ledger = model.ledger
     ledger.add("raised", who.size)
+    by_kind = np.bincount(kind, minlength=4)
     for name, k in (
-        ("disputes", Kind.DISPUTE),
-        ("service_requests", Kind.SERVICE),
-        ("violations", Kind.VIOLATION),
-        ("public_topics", Kind.PUBLIC),
+        ("disputes", DISPUTE),
+        ("service_requests", SERVICE),
+        ("violations", VIOLATION),
+        ("public_topics", PUBLIC),
     ):
-        ledger.add(name, int((kind == k).sum()))
+        ledger.add(name, int(by_kind[k]))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..issues import Channel
+from ..issues import AGENDA
 from ..queues import take_oldest
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class Councils:
         quality = np.zeros(self.n)
         quality[meeting] = share / (share + HALF_SUCCESS_ATTENDANCE)
         pool = model.issues
-        rows = pool.in_channel(Channel.AGENDA, model.day)
+        rows = pool.in_channel(AGENDA, model.day)
         community = layout.community[pool.household[rows]]
         capacity = np.zeros(self.n)
         capacity[meeting] = model.params.self_governance.topics_per_deliberation

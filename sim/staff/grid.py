@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..issues import Channel, Kind
+from ..issues import AGENDA, DISPUTE, GRID, LEGAL, PUBLIC, SERVICE, SOCIAL, UNREPORTED, VIOLATION
 from ..layout import Assignment
 from ..queues import take_oldest
 
@@ -47,7 +47,7 @@ class GridTeams:
     def patrol(self, model: GovernanceModel) -> None:
         """Patrols discover unreported issues and put them in the grid queue."""
         pool = model.issues
-        rows = pool.in_channel(Channel.UNREPORTED)
+        rows = pool.in_channel(UNREPORTED)
         team = self.team_of(model, pool.household[rows])
         p = (
             model.params.behaviour.patrol_discovery
@@ -56,55 +56,55 @@ class GridTeams:
             * (1 - 0.5 * self.burnout[team])
         )
         found = rows[model.rng.random(rows.size) < p]
-        pool.channel[found] = Channel.GRID
+        pool.channel[found] = GRID
         pool.ready[found] = model.day
 
     def step(self, model: GovernanceModel) -> None:
         """Work the queues oldest first within capacity; mediate, enforce, or refer on."""
         pool, b, rng, day = model.issues, model.params.behaviour, model.rng, model.day
-        rows = pool.in_channel(Channel.GRID, day)
+        rows = pool.in_channel(GRID, day)
         team = self.team_of(model, pool.household[rows])
         capacity = self.capacity(model)
         worked = rows[take_oldest(team, pool.raised[rows], capacity, rng)]
         # Pressure counts every case on the desk, including those waiting for a retry.
-        desk = self.team_of(model, pool.household[pool.in_channel(Channel.GRID)])
+        desk = self.team_of(model, pool.household[pool.in_channel(GRID)])
         queued = np.bincount(desk, minlength=len(capacity))
         handled = np.bincount(self.team_of(model, pool.household[worked]), minlength=len(capacity))
         self._update_workload(model, queued, handled, capacity)
 
         kind = pool.kind[worked]
         u = rng.random(worked.size)
-        disputes = worked[kind == Kind.DISPUTE]
+        disputes = worked[kind == DISPUTE]
         model.ledger.add("mediations", disputes.size)
         hardness = REPEAT_FACTOR ** pool.attempts[disputes]
         p_mediate = b.grid_mediation_success * (0.5 + 0.5 * model.pair_norm(disputes)) * hardness
-        ok = u[kind == Kind.DISPUTE] < p_mediate
+        ok = u[kind == DISPUTE] < p_mediate
         pool.attempts[disputes] = np.minimum(pool.attempts[disputes] + 1, 100)
         model.resolve(disputes[ok], trust_gain=1.0)
         if model.legal.available:
-            model.refer(disputes[~ok], Channel.LEGAL)
+            model.refer(disputes[~ok], LEGAL)
         else:
             model.retry(disputes[~ok], RETRY_DAYS)
 
         # Service requests: simple help on the spot, the rest to a social organisation.
-        service = worked[kind == Kind.SERVICE]
-        ok = u[kind == Kind.SERVICE] < b.grid_service_success
+        service = worked[kind == SERVICE]
+        ok = u[kind == SERVICE] < b.grid_service_success
         model.resolve(service[ok], trust_gain=1.0)
         service = service[~ok]
         to_social = model.social.can_take(model, pool.household[service])
-        model.refer(service[to_social], Channel.SOCIAL)
+        model.refer(service[to_social], SOCIAL)
         model.retry(service[~to_social], RETRY_DAYS)
 
-        violations = worked[kind == Kind.VIOLATION]
-        ok = u[kind == Kind.VIOLATION] < b.enforcement_success
+        violations = worked[kind == VIOLATION]
+        ok = u[kind == VIOLATION] < b.enforcement_success
         model.enforce(violations[ok])
         model.retry(violations[~ok], RETRY_DAYS)
 
-        public = worked[kind == Kind.PUBLIC]
-        ok = u[kind == Kind.PUBLIC] < b.public_grid_success
+        public = worked[kind == PUBLIC]
+        ok = u[kind == PUBLIC] < b.public_grid_success
         model.resolve(public[ok], trust_gain=1.0)
         if model.councils.available:
-            model.refer(public[~ok], Channel.AGENDA)
+            model.refer(public[~ok], AGENDA)
         else:
             model.retry(public[~ok], 2 * RETRY_DAYS)
 

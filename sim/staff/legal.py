@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..issues import Channel, Kind
+from ..issues import COURT, DISPUTE, GRID, LEGAL, PUBLIC, SERVICE, VIOLATION
 from ..layout import Assignment
 from ..queues import take_oldest
 
@@ -46,7 +46,7 @@ class LegalAdvisors:
             model.params.rule_of_law,
             model.rng,
         )
-        rows = pool.in_channel(Channel.LEGAL, model.day)
+        rows = pool.in_channel(LEGAL, model.day)
         team = self.assignment.team_of_unit[model.layout.community[pool.household[rows]]]
         capacity = self.assignment.staff_per_team * self.weekly_cases / 7.0
         worked = rows[take_oldest(team, pool.raised[rows], capacity, rng)]
@@ -57,25 +57,25 @@ class LegalAdvisors:
         kind = pool.kind[worked]
         u = rng.random(worked.size)
 
-        disputes = worked[kind == Kind.DISPUTE]
+        disputes = worked[kind == DISPUTE]
         model.ledger.add("mediations", disputes.size)
         model.ledger.add("legal_mediations", disputes.size)
         parties = model.pair_mean(model.households.legal_awareness, disputes)
-        ok = u[kind == Kind.DISPUTE] < law.mediation_success * (0.6 + 0.4 * parties)
+        ok = u[kind == DISPUTE] < law.mediation_success * (0.6 + 0.4 * parties)
         model.resolve(disputes[ok], trust_gain=1.0)
         model.households.nudge("legal_awareness", pool.household[disputes], b.lecture_gain / 2)
         # A failed mediation goes to court: slow, but a legitimate route.
         failed = disputes[~ok]
-        pool.channel[failed] = Channel.COURT
+        pool.channel[failed] = COURT
         pool.ready[failed] = model.day + law.court_days
 
-        violations = worked[kind == Kind.VIOLATION]
-        ok = u[kind == Kind.VIOLATION] < b.enforcement_success
+        violations = worked[kind == VIOLATION]
+        ok = u[kind == VIOLATION] < b.enforcement_success
         model.enforce(violations[ok])
         model.retry(violations[~ok], RETRY_DAYS)
 
-        other = worked[(kind == Kind.SERVICE) | (kind == Kind.PUBLIC)]
-        model.refer(other, Channel.GRID)
+        other = worked[(kind == SERVICE) | (kind == PUBLIC)]
+        model.refer(other, GRID)
 
     def _lectures(self, model: GovernanceModel) -> None:
         """Lectures raise the legal awareness of the households that attend."""
@@ -97,5 +97,5 @@ class LegalAdvisors:
         h.nudge("legal_awareness", came, model.params.behaviour.lecture_gain)
 
     def _judgments(self, model: GovernanceModel) -> None:
-        rows = model.issues.in_channel(Channel.COURT, model.day)
+        rows = model.issues.in_channel(COURT, model.day)
         model.resolve(rows, trust_gain=0.5)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..issues import Channel
+from ..issues import AGENDA, GRID, LEGAL, SOCIAL, UNREPORTED, Channel
 from ..queues import take_oldest
 
 if TYPE_CHECKING:
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 # Channels whose issues a leadership visit can take up (not NEW, COURT or CLOSED).
 STUCK = np.zeros(len(Channel), dtype=bool)
-STUCK[[Channel.UNREPORTED, Channel.GRID, Channel.LEGAL, Channel.SOCIAL, Channel.AGENDA]] = True
+STUCK[[UNREPORTED, GRID, LEGAL, SOCIAL, AGENDA]] = True
 
 
 class PartyBranches:

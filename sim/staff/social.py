@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..issues import Channel, Kind
+from ..issues import GRID, SERVICE, SOCIAL
 from ..queues import take_oldest
 
 if TYPE_CHECKING:
@@ -44,11 +44,11 @@ class SocialOrganisations:
 
     def step(self, model: GovernanceModel) -> None:
         pool, rng = model.issues, model.rng
-        rows = pool.in_channel(Channel.SOCIAL, model.day)
+        rows = pool.in_channel(SOCIAL, model.day)
         org = self.org_of(pool.household[rows])
         worked = rows[take_oldest(org, pool.raised[rows], self.capacity(model), rng)]
-        misrouted = pool.kind[worked] != Kind.SERVICE
-        model.refer(worked[misrouted], Channel.GRID)
+        misrouted = pool.kind[worked] != SERVICE
+        model.refer(worked[misrouted], GRID)
         worked = worked[~misrouted]
         org = self.org_of(pool.household[worked])
         # Credible organisations get more cooperation from the households they serve.
