@@ -55,7 +55,18 @@ def default_steps(size: int) -> int:
 
 
 def peak_rss_mib() -> float:
-    """High-water mark of this process's resident set size, in MiB."""
+    """High-water mark of this process's resident set size, in MiB.
+
+    On Linux, VmHWM: ``ru_maxrss`` would carry over the parent's peak at fork, which the
+    exec'd child never touches.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 2**10  # kB
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS
 
