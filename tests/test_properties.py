@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from experiments import ScenarioError, parse_assignments
 from sim import GovernanceModel, Parameters
+from sim.ledger import Ledger
 from sim.params import ParameterError
 from tests.test_invariants import assert_invariants
 
@@ -106,3 +107,19 @@ def test_random_valid_parameters_never_crash_and_keep_invariants(params, seed):
     frame = model.datacollector.get_model_vars_dataframe()
     counts = frame[["issues_raised", "issues_resolved", "open_issues", "mean_trust"]]
     assert np.isfinite(counts.to_numpy()).all()
+
+
+@given(
+    window=st.integers(1, 40),
+    counts=st.lists(st.integers(0, 50), min_size=1, max_size=120),
+    span=st.integers(1, 400),
+)
+def test_ledger_trailing_sum_matches_the_last_days(window, counts, span):
+    ledger = Ledger(window=window)
+    for day, count in enumerate(counts):
+        ledger.new_day(day)
+        ledger.add("raised", count)
+    days = min(span, len(counts), window)
+    assert ledger.trailing("raised", span) == (float(sum(counts[-days:])), days)
+    assert ledger.today("raised") == counts[-1]
+    assert ledger.total("raised") == sum(counts)
