@@ -67,6 +67,17 @@ def _volunteer_hours(m: GovernanceModel) -> float:
     return hours * 365.0 / days / max(1, m.volunteers.size)
 
 
+def _annual(count: str, per: str) -> Callable[[GovernanceModel], float]:
+    """Trailing-365-day count, annualised, per community or per household."""
+
+    def compute(m: GovernanceModel) -> float:
+        total, days = m.ledger.trailing(count, 365)
+        units = m.layout.n_communities if per == "community" else m.households.n
+        return total * 365.0 / days / units
+
+    return compute
+
+
 def _staff_weighted(field: str) -> Callable[[GovernanceModel], float]:
     def compute(m: GovernanceModel) -> float:
         grid = m.grid_teams
@@ -391,6 +402,37 @@ METRICS: tuple[Metric, ...] = (
         "level",
         "higher",
         _volunteer_hours,
+    ),
+    _m(
+        "service_requests_per_household_year",
+        "Service requests per household a year",
+        "户均年服务诉求",
+        "requests/household-year",
+        "Service requests raised in the trailing 365 days, annualised, per household "
+        "(compare: Beijing 12345 action requests).",
+        "level",
+        "",
+        _annual("service_requests", "household"),
+    ),
+    _m(
+        "legal_mediations_per_community_year",
+        "Legal-advisor mediations per community a year",
+        "每社区年法律顾问调解数",
+        "cases/community-year",
+        "Disputes mediated by legal advisors in the trailing 365 days, annualised, per community.",
+        "level",
+        "",
+        _annual("legal_mediations", "community"),
+    ),
+    _m(
+        "legal_lectures_per_community_year",
+        "Legal lectures per community a year",
+        "每社区年法治讲座数",
+        "lectures/community-year",
+        "Legal lectures given in the trailing 365 days, annualised, per community.",
+        "level",
+        "",
+        _annual("legal_lectures", "community"),
     ),
     _m(
         "grid_worker_utilisation",

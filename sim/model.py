@@ -55,6 +55,9 @@ class GovernanceModel(mesa.Model):
         self.isolated = np.flatnonzero(self.degree == 0)
         self.households = Households(params, self.layout, self.rng)
         self.volunteers = np.flatnonzero(self.households.volunteer)
+        # Registration overstates activity: only some registered volunteers ever turn out.
+        active = self.rng.random(self.volunteers.size) < params.behaviour.active_volunteer_share
+        self.active_volunteers = self.volunteers[active]
         self.issues = IssuePool()
         self.ledger = Ledger()
 

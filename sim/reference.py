@@ -61,7 +61,6 @@ CREDIBILITY_RATE = 0.02  # 7.8
 STUCK_CHANNELS = frozenset(
     {Channel.UNREPORTED, Channel.GRID, Channel.LEGAL, Channel.SOCIAL, Channel.AGENDA}
 )  # 7.9
-ATTENDANCE = 0.05  # 7.10
 HALF_SUCCESS_ATTENDANCE = 0.01  # 7.10
 AWARENESS_DAMPING = 0.5  # 7.12
 CHANNEL_FACTOR = {
@@ -151,6 +150,7 @@ class Household(mesa.Agent):
         self.credits = 0.0
         self.party_member = model.chance(pop.party_member_share)
         self.volunteer = model.chance(pop.volunteer_share) or self.party_member
+        self.active_volunteer = self.volunteer and model.chance(p.behaviour.active_volunteer_share)
         self.role_model = False
         took_part = model.chance(self.engagement)
         self.last_participation = -int(model.rng.integers(1, 366)) if took_part else NEVER
@@ -561,7 +561,7 @@ class Council(mesa.Agent):
         m, b = self.model, self.model.params.behaviour
         if (self.index + m.day) % m.params.self_governance.deliberation_interval_days:
             return
-        attendees = [h for h in self.households if m.chance(ATTENDANCE * h.engagement)]
+        attendees = [h for h in self.households if m.chance(b.council_attendance * h.engagement)]
         for h in attendees:
             h.last_participation = m.day
             h.engagement = nudge(h.engagement, 0.05)
@@ -919,7 +919,7 @@ class ReferenceModel(mesa.Model):
             residents[layout.community_start[k] : layout.community_start[k + 1]]
             for k in range(layout.n_communities)
         ]
-        self.volunteers_set = self.agents_by_type[Household].select(lambda h: h.volunteer)
+        self.volunteers_set = self.agents_by_type[Household].select(lambda h: h.active_volunteer)
 
     def _build_staff(self) -> None:
         p, layout, residents = self.params, self.layout, self.residents

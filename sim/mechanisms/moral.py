@@ -26,7 +26,7 @@ def volunteer(model: GovernanceModel) -> None:
     bank = m.credit_value * BANK_BOOST if m.moral_bank else 0.0
     base = b.volunteer_sessions_per_year / 365.0
     p_max = base * (1 + bank) * (1 + lead)
-    pool = model.volunteers
+    pool = model.active_volunteers
     if pool.size == 0 or p_max <= 0:
         model.social.record_volunteering(pool[:0], b.hours_per_session)
         return

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from .base import Section, param
 
 KUNSHAN = "DOMAIN.md, Kunshan 2022 party-school article"
+# Fitted by `sanzhi calibrate scenarios/kunshan_2021.toml` (docs/calibration.md).
+FITTED = "fitted to Kunshan 2021 (docs/calibration.md): "
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,8 @@ class SelfGovernance(Section):
         high=1.0,
         doc="Baseline willingness to take part in self-governance (initial and long-run "
         "mean engagement).",
-        source=KUNSHAN + " (15.71% took part in or knew of the campaign)",
+        source=KUNSHAN + " (15.71% took part in or knew of the campaign; the participation "
+        "outcome is fitted by behaviour.active_volunteer_share)",
     )
     deliberation_interval_days: int = param(
         30, unit="days", low=0, high=365, doc="Days between council meetings; 0 = no councils."
@@ -232,7 +235,7 @@ class RuleOfLaw(Section):
         doc="Base chance a legal advisor settles a dispute (scaled by the parties' awareness).",
     )
     legal_lectures_per_year: float = param(
-        2.5,
+        2.52,
         unit="lectures per advisor-year",
         low=0.0,
         high=365.0,
@@ -308,10 +311,11 @@ class Behaviour(Section):
     """Free behavioural parameters: not reported anywhere, to be calibrated."""
 
     dispute_rate: float = param(
-        0.25,
+        0.0338,
         unit="per household-year",
         low=0.0,
         high=50.0,
+        source=FITTED + "5,018 legal-advisor mediations / 345 communities",
         doc="Disputes per household-year at norm 0 (norms prevent up to 80%).",
     )
     violation_rate: float = param(
@@ -322,11 +326,11 @@ class Behaviour(Section):
         doc="Violations suffered per household-year by a neighbour with norm 0 and no deterrence.",
     )
     service_rate: float = param(
-        0.6,
+        0.591,
         unit="per household-year",
         low=0.0,
         high=50.0,
-        source="DOMAIN.md, Beijing 12345 (about 0.6 action requests per household-year)",
+        source=FITTED + "Beijing 12345, about 0.6 action requests per household-year",
         doc="Service requests (demands for action) per household-year.",
     )
     public_rate: float = param(
@@ -412,6 +416,13 @@ class Behaviour(Section):
         high=1.0,
         doc="Chance a leadership visit resolves a stuck case.",
     )
+    council_attendance: float = param(
+        0.05,
+        unit="probability",
+        low=0.0,
+        high=1.0,
+        doc="Chance a fully engaged household attends a given council meeting.",
+    )
     council_success: float = param(
         0.7,
         unit="probability",
@@ -449,11 +460,20 @@ class Behaviour(Section):
         14.0, unit="days", low=0.0, high=365.0, doc="Referral delay with no coordination."
     )
     volunteer_sessions_per_year: float = param(
-        40.0,
+        153.0,
         unit="sessions per volunteer-year",
         low=0.0,
         high=365.0,
+        source=FITTED + "14.7 hours per registered volunteer a year",
         doc="At full engagement without credits.",
+    )
+    active_volunteer_share: float = param(
+        0.263,
+        unit="share of registered volunteers",
+        low=0.0,
+        high=1.0,
+        source=FITTED + "15.71% took part in or knew of the campaign",
+        doc="Registered volunteers who ever turn out (registration overstates activity).",
     )
     hours_per_session: float = param(
         2.0, unit="hours", low=0.1, high=24.0, doc="Hours of one volunteering session."

@@ -12,7 +12,6 @@ from ..queues import take_oldest
 if TYPE_CHECKING:
     from ..model import GovernanceModel
 
-ATTENDANCE = 0.05  # chance a fully engaged household attends a given meeting
 HALF_SUCCESS_ATTENDANCE = 0.01  # attendance share at which councils reach half success
 
 
@@ -38,7 +37,8 @@ class Councils:
         h, layout, rng = model.households, model.layout, model.rng
         size = layout.community_size[meeting]
         members = layout.members(layout.community_start, meeting)
-        attended = members[rng.random(members.size) < ATTENDANCE * h.engagement[members]]
+        attend = model.params.behaviour.council_attendance
+        attended = members[rng.random(members.size) < attend * h.engagement[members]]
         h.last_participation[attended] = model.day
         h.nudge("engagement", attended, 0.05)
         h.nudge("trust", attended, model.params.behaviour.trust_gain / 2)
