@@ -3,7 +3,6 @@ sweep machinery into ``DIR/runs/``, choosing metrics, and the analysis folder's 
 
 from __future__ import annotations
 
-import difflib
 import io
 import sys
 from collections.abc import Sequence
@@ -12,10 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim import METRICS, REGISTRY
-
-from .errors import ScenarioError
 from .executors import open_executor
+from .metric_names import resolve_metric
 from .runner import SUMMARY_WINDOW, default_workers
 from .scenario import Scenario
 from .store import atomic_write, environment, now, write_json
@@ -63,16 +60,9 @@ def check_metrics(
     the known names and a did-you-mean for an unknown one."""
     out = []
     for name in names or default:
-        base = name.removesuffix(f"_last{SUMMARY_WINDOW}")
-        if base not in REGISTRY:
-            close = difflib.get_close_matches(base, list(REGISTRY), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            known = ", ".join(m.name for m in METRICS)
-            raise ScenarioError(
-                "command line", "--metric", f"unknown metric {name!r}{hint} (known: {known})"
-            )
-        if base not in out:
-            out.append(base)
+        metric = resolve_metric(name)
+        if metric not in out:
+            out.append(metric)
     return out
 
 

@@ -104,7 +104,8 @@ def answer(result: Frontier, target: Target, costs: Costs, factors: list[str], l
     bound_name = (
         ("上界" if zh else "upper bound") if target.upper else ("下界" if zh else "lower bound")
     )
-    goal = f"{m.label(lang)} {target.op} {target.value:g}"
+    label = m.label(lang) if zh else m.label(lang)[0].lower() + m.label(lang)[1:]
+    goal = f"{label} {target.op} {target.value:g}"
     pick = result.chosen if result.chosen is not None else result.closest
     if pick is None:
         return (
@@ -128,7 +129,7 @@ def answer(result: Frontier, target: Target, costs: Costs, factors: list[str], l
             )
         return (
             f"Cheapest staffing meeting {goal} with 95% confidence: {where}; {price}. "
-            f"Expected {m.label(lang).lower()} {value} (one-sided 95% {bound_name} {bound}). "
+            f"Expected {label} {value} (one-sided 95% {bound_name} {bound}). "
             f"{feasible} of {total} options meet the target."
         )
     if zh:
@@ -139,7 +140,7 @@ def answer(result: Frontier, target: Target, costs: Costs, factors: list[str], l
         )
     return (
         f"No staffing option in the sweep meets {goal} with 95% confidence. Closest: {where}; "
-        f"{price}; {m.label(lang).lower()} {value} (one-sided 95% {bound_name} {bound})."
+        f"{price}; {label} {value} (one-sided 95% {bound_name} {bound})."
     )
 
 

@@ -10,7 +10,6 @@ the target's direction, with one of the two strictly better.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -19,9 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim import METRICS, REGISTRY
-
 from .errors import ScenarioError
+from .metric_names import resolve_metric
 
 TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|<|>)\s*([-+0-9.eE]+)\s*$")
 
@@ -47,14 +45,7 @@ class Target:
                 "escalations_per_1000_households_year<=3)",
             )
         name, op, number = match.groups()
-        name = name.removesuffix("_last90")
-        if name not in REGISTRY:
-            close = difflib.get_close_matches(name, list(REGISTRY), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            known = ", ".join(m.name for m in METRICS)
-            raise ScenarioError(
-                "command line", "--target", f"unknown metric {name!r}{hint} (known: {known})"
-            )
+        name = resolve_metric(name, key="--target")
         try:
             value = float(number)
         except ValueError:
