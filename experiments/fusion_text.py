@@ -62,7 +62,6 @@ def dividend_sentence(result: FusionResult, metric: str, level: float, lang: str
     m = REGISTRY[metric]
     label = m.label(lang)
     where = level_label(level, result.coordination, lang)
-    ci = _ci(d.ci_low, d.ci_high, zh)
     if c.estimate * s.estimate > 0:  # both reductions or both increases: "X more / less"
         more = abs(c.estimate) > abs(s.estimate)
         if zh:
@@ -70,58 +69,58 @@ def dividend_sentence(result: FusionResult, metric: str, level: float, lang: str
                 f"在{where}下，三种治理方式同时实施使{label}"
                 f"{_verb(c.estimate, zh)}{_n(abs(c.estimate))}，"
                 f"比各自单独效果之和（{_verb(s.estimate, zh)}{_n(abs(s.estimate))}）"
-                f"{'多' if more else '少'}{_verb(c.estimate, zh)}{_n(abs(d.estimate))}（{ci}）。"
+                f"{'多' if more else '少'}{_verb(c.estimate, zh)}{_n(abs(d.estimate))}。"
             )
         else:
             text = (
                 f"With {where}, the three modes together {_verb(c.estimate, zh)} "
                 f"{_lower(label)} by {_n(abs(c.estimate))}, {_n(abs(d.estimate))} "
                 f"{'more' if more else 'less'} than the sum of their separate effects "
-                f"({_amount(s.estimate)}; {ci})."
+                f"({_amount(s.estimate)})."
             )
     elif zh:
         text = (
             f"在{where}下，三种治理方式同时实施使{label}{_change(c.estimate, zh)}，"
-            f"而各自单独效果之和为{_change(s.estimate, zh)}；"
-            f"差值（融合红利）为{_n(d.estimate, True)}（{ci}）。"
+            f"而各自单独效果之和为{_change(s.estimate, zh)}。"
         )
     else:
         text = (
             f"With {where}, the three modes together {_change_en(_lower(label), c.estimate)}, "
-            f"while the sum of their separate effects is {_amount(s.estimate)}: "
-            f"a difference of {_n(d.estimate, True)} ({ci})."
+            f"while the sum of their separate effects is {_amount(s.estimate)}."
         )
+    ci = _ci(d.ci_low, d.ci_high, zh)
+    if zh:
+        number = f"融合红利（合力减去单独效果之和）：{_n(d.estimate, True)}（{ci}）。"
+    else:
+        number = f"Fusion dividend (together minus the sum): {_n(d.estimate, True)} ({ci})."
     gap = "" if zh else " "
-    return f"{text}{gap}{verdict(d.estimate, d.ci_low, d.ci_high, m.better, zh)}"
+    judged = verdict(d.estimate, d.ci_low, d.ci_high, m.better, zh)
+    return f"{text}{gap}{number}{gap}{judged}"
 
 
 def verdict(estimate: float, low: float, high: float, better: str, zh: bool = False) -> str:
-    """Whether the dividend helps, hurts or cannot be told from zero."""
+    """Whether all three together do better or worse than the sum of their separate effects
+    (judged by the metric's ``better`` direction), or cannot be told from additive."""
     if low <= 0 <= high or not (math.isfinite(low) and math.isfinite(high)):
         return (
-            "融合红利与零无显著差异：三者效果大致等于简单相加。"
+            "与零无显著差异：三者效果大致等于简单相加。"
             if zh
-            else "The fusion dividend is not distinguishable from zero: the modes add up."
+            else "Not distinguishable from zero: the modes add up."
         )
     good = (estimate < 0) if better == "lower" else (estimate > 0) if better == "higher" else None
     if good is None:
-        return (
-            "三者合力与简单相加显著不同。"
-            if zh
-            else "Together they differ from the sum of their parts."
-        )
+        return "三者合力与简单相加显著不同。" if zh else "Together they differ from the sum."
     if good:
         return (
-            "融合红利为正：三种方式相辅相成，合力优于各自之和。"
+            "优于简单相加：三种方式相辅相成（融合红利有利）。"
             if zh
-            else "A positive fusion dividend: the modes are complements, together better than "
-            "the sum of their parts."
+            else "Better than additive: the modes are complements (a favourable fusion dividend)."
         )
     return (
-        "融合红利为负：三种方式相互替代或相互掣肘，合力不及各自之和。"
+        "劣于简单相加：三种方式部分相互替代（融合红利不利）。"
         if zh
-        else "A negative fusion dividend: the modes partly substitute for one another, together "
-        "worse than the sum of their parts."
+        else "Worse than additive: the modes partly substitute for one another (an unfavourable "
+        "fusion dividend)."
     )
 
 

@@ -149,16 +149,17 @@ def test_wording_follows_the_sign_and_the_better_direction():
     text = dividend_sentence(result_with((-4.0, -6.0, -2.0), -10.0, -6.0), metric, 0.9)
     assert "together reduce escalations per 1,000 households a year by 10" in text
     assert "4 more than the sum of their separate effects" in text
-    assert "95% CI −6 to −2" in text and "positive fusion dividend" in text
+    assert "Fusion dividend (together minus the sum): −4 (95% CI −6 to −2)" in text
+    assert "Better than additive" in text
     text = dividend_sentence(result_with((3.0, 1.0, 5.0), -3.0, -6.0), metric, 0.9)
-    assert "3 less than the sum" in text and "negative fusion dividend" in text
+    assert "3 less than the sum" in text and "Worse than additive" in text
     text = dividend_sentence(result_with((-1.0, -3.0, 1.0), -7.0, -6.0), metric, 0.9)
-    assert "not distinguishable from zero" in text
+    assert "Not distinguishable from zero" in text
     zh = dividend_sentence(result_with((-4.0, -6.0, -2.0), -10.0, -6.0), metric, 0.9, "zh")
-    assert "每千户年越级上访数减少10" in zh and "多减少4" in zh and "融合红利为正" in zh
+    assert "每千户年越级上访数减少10" in zh and "多减少4" in zh and "优于简单相加" in zh
     # for a higher-is-better metric a positive dividend is the good one
-    assert "positive" in verdict(0.02, 0.01, 0.03, "higher")
-    assert "negative" in verdict(0.02, 0.01, 0.03, "lower")
+    assert "Better than additive" in verdict(0.02, 0.01, 0.03, "higher")
+    assert "Worse than additive" in verdict(0.02, 0.01, 0.03, "lower")
 
 
 def tiny_levers(tmp_path, extra: str = ""):
