@@ -151,7 +151,7 @@ def text_summary(result: SensitivityResult, metrics: list[str]) -> str:
             f"{rows.loc[p, f'{key}_high']:.3g}]"
             for p in ranking(rows.reset_index())
         )
-        lines.append(f"  {metric}: {top}; noise {result.noise[metric]:.2f}")
+        lines.append(f"  {metric}: {top}; noise {_share(result.noise[metric])}")
     return "\n".join(lines)
 
 
@@ -172,7 +172,7 @@ def markdown(result: SensitivityResult, metrics: list[str]) -> str:
         m = REGISTRY[metric]
         rows = result.indices[result.indices["metric"] == metric].sort_values("rank")
         lines += [f"## {m.label_en} / {m.label_zh} ({m.unit})", ""]
-        lines += [f"Replication noise share: {result.noise[metric]:.2f}", ""]
+        lines += [f"Replication noise share: {_share(result.noise[metric])}", ""]
         for reason in result.warnings.get(metric, []):
             lines += [f"**Warning:** {reason}", ""]
         if result.method == "morris":
@@ -195,3 +195,7 @@ def markdown(result: SensitivityResult, metrics: list[str]) -> str:
                 )
         lines += ["", f"Ranked by {key}.", ""]
     return "\n".join(lines)
+
+
+def _share(x: float) -> str:
+    return f"{x:.2f}" if x == x else "n/a (one replication)"

@@ -182,12 +182,13 @@ def analyse_runs(
                 "their runs failed or the metric is undefined there; see runs/failures.json",
             )
         indices = analyse(problem, X, Y, design.kind, num_resamples=num_resamples, seed=seed)
-        frames.append(indices.assign(metric=metric))
         if design.kind == "sobol":
             s2.append(second_order(indices).assign(metric=metric))
             reasons = _sobol_warnings(indices, design.samples)
             if reasons:
                 warns[metric] = reasons
+        indices.attrs = {}  # pandas compares attrs when concatenating; S2 is kept above
+        frames.append(indices.assign(metric=metric))
         noise[metric] = replication_noise(points[f"{metric}_mean"], points[f"{metric}_sd"])
     table = pd.concat(frames, ignore_index=True)
     table = table[["metric", *[c for c in table.columns if c != "metric"]]]

@@ -175,15 +175,15 @@ def test_sobol_on_the_model_gives_finite_indices_and_warns(tmp_path, capsys):
         capsys,
         "sensitivity", str(path), "--method", "sobol", "--samples", "4", "--out", str(out),
         "--param", "staffing.admin_load=0.1:0.6", "--param", "fusion.coordination=0.1:0.9",
-        "--metric", "mean_trust", "--set", "scenario.replications=1", "--executor", "serial",
-        "--resamples", "50",
+        "--metric", "mean_trust", "--metric", "security", "--set", "scenario.replications=1",
+        "--executor", "serial", "--resamples", "50",
     )  # fmt: skip
     assert code == 0, err
     assert "below 512" in err
     indices = pd.read_csv(out / "indices.csv")
-    assert list(indices["parameter"]) == ["staffing.admin_load", "fusion.coordination"]
+    assert list(indices["parameter"]) == ["staffing.admin_load", "fusion.coordination"] * 2
     assert np.isfinite(indices[["S1", "ST", "S1_low", "ST_high"]]).all().all()
-    assert len(pd.read_csv(out / "second_order.csv")) == 1
+    assert len(pd.read_csv(out / "second_order.csv")) == 2  # one pair, two metrics
     assert "below 512" in (out / "summary.md").read_text()
     assert len(pd.read_csv(out / "points.csv")) == 4 * (2 * 2 + 2)
 
