@@ -36,6 +36,7 @@ TEXT = {
         "target": "target",
         "frontier": "frontier",
         "chosen": "cheapest meeting the target",
+        "closest": "closest to the target (none meets it)",
         "feasible": "meets target (95%)",
         "infeasible": "does not",
         "bound": "mean and one-sided 95% bound",
@@ -53,6 +54,7 @@ TEXT = {
         "target": "目标",
         "frontier": "前沿",
         "chosen": "达标的最低成本方案",
+        "closest": "最接近目标的方案（无方案达标）",
         "feasible": "达标（95%）",
         "infeasible": "未达标",
         "bound": "均值及单侧95%置信界",
@@ -192,7 +194,8 @@ def frontier(result: Frontier, target: Target, cost: str, lang: str = "en") -> F
         )
     front = table[table["on_frontier"]].sort_values(cost)
     ax.step(front[cost], front["mean"], where="post", color="C0", lw=1.2, label=t["frontier"])
-    ax.axhline(target.value, color="C3", ls="--", lw=1, label=f"{t['target']}: {target}")
+    goal = f"{m.label(lang)} {target.op} {target.value:g}"
+    ax.axhline(target.value, color="C3", ls="--", lw=1, label=f"{t['target']}: {goal}")
     pick = result.chosen if result.chosen is not None else result.closest
     if pick is not None:
         row = table.loc[pick]
@@ -203,7 +206,7 @@ def frontier(result: Frontier, target: Target, cost: str, lang: str = "en") -> F
             ms=16,
             color="C1",
             ls="none",
-            label=t["chosen"] if result.chosen is not None else "closest",
+            label=t["chosen"] if result.chosen is not None else t["closest"],
         )
     ax.set_xlabel(t[cost])
     ax.set_ylabel(f"{m.label(lang)} ({m.unit})")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,19 @@ def save_figure(fig: Any, path: str | Path) -> Path:
     plt.close(fig)
     data = buffer.getvalue()
     return atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+@contextmanager
+def figure_language(lang: str) -> Iterator[str]:
+    """matplotlib settings for figures in ``lang``; yields the language figures can use
+    (English when no Chinese font is installed, with a warning)."""
+    import matplotlib.pyplot as plt
+
+    from .fonts import figure_style
+
+    rc, used = figure_style(lang)
+    with plt.rc_context(rc):
+        yield used
 
 
 def write_manifest(

@@ -13,7 +13,7 @@ import pandas as pd
 from sim import REGISTRY
 
 from . import cli_analysis
-from .analysis_runs import save_figure, write_manifest
+from .analysis_runs import figure_language, save_figure, write_manifest
 from .frontier import Frontier, Target
 from .frontier_run import COST_COLUMNS, costs_of, describe_point, staffing_frontier
 from .scenario import load_scenario, parse_assignments
@@ -44,7 +44,9 @@ def add_parser(
         help="e.g. escalations_per_1000_households_year<=3 (also >=, <, >)",
     )
     p.add_argument("--cost", choices=COSTS, help="what cheapest means (default: the file's)")
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language printed")
+    p.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="language printed and in figures"
+    )
     cli_analysis.add_run_options(p, add_set)
     p.set_defaults(command=cmd_frontier)
 
@@ -67,7 +69,8 @@ def cmd_frontier(args: argparse.Namespace) -> int:
     out = Path(args.out)
     write_csv(result.table, out / "frontier.csv")
     cost = COST_COLUMNS[costs.cost]
-    save_figure(analysis_figures.frontier(result, target, cost), out / "frontier.png")
+    with figure_language(args.lang) as lang:  # figure labels in --lang
+        save_figure(analysis_figures.frontier(result, target, cost, lang), out / "frontier.png")
     texts = {lang: answer(result, target, costs, factors, lang) for lang in ("en", "zh")}
     write_text(texts["en"] + "\n\n" + texts["zh"] + "\n", out / "answer.md")
     seconds = time.perf_counter() - clock

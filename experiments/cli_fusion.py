@@ -9,7 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import cli_analysis
-from .analysis_runs import ANALYSIS_METRICS, check_metrics, save_figure, write_manifest
+from .analysis_runs import (
+    ANALYSIS_METRICS,
+    check_metrics,
+    figure_language,
+    save_figure,
+    write_manifest,
+)
 from .fusion_run import COORDINATION, analyse_fusion, check_fusion_design
 from .fusion_text import headlines, summary
 from .scenario import load_scenario, parse_assignments
@@ -31,7 +37,9 @@ def add_parser(
     )
     p.add_argument("scenario", help="scenario file with the three off/on levers x coordination")
     cli_analysis.add_metric_option(p, ", ".join(ANALYSIS_METRICS))
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language printed")
+    p.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="language printed and in figures"
+    )
     cli_analysis.add_run_options(p, add_set)
     p.set_defaults(command=cmd_fusion)
 
@@ -59,10 +67,11 @@ def cmd_fusion(args: argparse.Namespace) -> int:
     for lang, text in texts.items():
         write_text(text, out / f"summary_{lang}.md")
     levels = result.coordination
-    save_figure(
-        analysis_figures.interaction(result.cells, metrics, levels), out / "interaction.png"
-    )
-    save_figure(analysis_figures.effects(result.effects, metrics, levels), out / "effects.png")
+    with figure_language(args.lang) as lang:  # figure labels in --lang
+        figure = analysis_figures.interaction(result.cells, metrics, levels, lang)
+        save_figure(figure, out / "interaction.png")
+        figure = analysis_figures.effects(result.effects, metrics, levels, lang)
+        save_figure(figure, out / "effects.png")
     files = [
         "effects.csv",
         "cells.csv",
