@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sim import Parameters
 
-from . import cli_calibrate, cli_compare, cli_sweep
+from . import cli_calibrate, cli_compare, cli_frontier, cli_fusion, cli_sensitivity, cli_sweep
 from .runner import default_workers, replication_seeds, run, summarise
 from .scenario import COMMAND_LINE, Scenario, ScenarioError, load_scenario, parse_assignments
 from .store import environment, now, write_json, write_parquet
@@ -159,6 +159,9 @@ def _parser() -> argparse.ArgumentParser:
     cli_sweep.add_parser(sub, _add_set)
     cli_compare.add_parser(sub)
     cli_calibrate.add_parser(sub, _add_set)
+    cli_sensitivity.add_parser(sub, _add_set)
+    cli_fusion.add_parser(sub, _add_set)
+    cli_frontier.add_parser(sub, _add_set)
 
     p = sub.add_parser("dashboard", help="serve the instructors' dashboard (open it in a browser)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")

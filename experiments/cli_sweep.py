@@ -74,7 +74,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     ok = int((outcome.summary["status"] == "ok").sum())
     print(f"\n{ok} of {len(job.runs)} runs done; {outcome.ran} run in {outcome.seconds:.1f} s")
     print(f"results in {outcome.out}/ (summary.parquet, manifest.json, runs/)")
-    return _report_problems(outcome)
+    return report_problems(outcome)
 
 
 def describe(scenario: Scenario) -> str:
@@ -91,7 +91,7 @@ def describe(scenario: Scenario) -> str:
     )
 
 
-def _report_problems(outcome: SweepOutcome) -> int:
+def report_problems(outcome: SweepOutcome) -> int:
     """List failed runs and bundles that could not run; exit status 1 if any."""
     err = sys.stderr
     if outcome.failures:

@@ -11,6 +11,7 @@ from typing import Any
 from sim.params import ParameterError, Parameters
 
 from .errors import ScenarioError
+from .staffing_costs import check_costs
 from .sweep_design import check_sweep
 
 COMMAND_LINE = "command line (--set)"
@@ -27,6 +28,7 @@ class Scenario:
     overrides: Mapping[str, Any] = field(default_factory=dict)
     sweep: Mapping[str, Any] | None = None
     design: Any = field(default=None, compare=False, repr=False)  # the validated sweep design
+    frontier: Mapping[str, Any] | None = None  # [frontier] table: staffing costs (frontier.py)
 
     @property
     def name(self) -> str:
@@ -40,7 +42,9 @@ class Scenario:
         if self.sweep is not None:
             source = self.origin.get("sweep", str(self.path))
             design = check_sweep(self.sweep, source, params, overrides)
-        return Scenario(params, self.path, self.files, origin, merged, self.sweep, design)
+        return Scenario(
+            params, self.path, self.files, origin, merged, self.sweep, design, self.frontier
+        )
 
 
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
@@ -48,12 +52,15 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     path = Path(path)
     data, origin, files = _read_chain(path, ())
     sweep = data.pop("sweep", None)
+    frontier = data.pop("frontier", None)
+    if frontier is not None:
+        check_costs(frontier, origin.get("frontier", str(path)))
     params = _validated(data, overrides or {}, origin)
     design = None
     if sweep is not None:
         design = check_sweep(sweep, origin.get("sweep", str(path)), params, overrides or {})
     origin |= dict.fromkeys(overrides or {}, COMMAND_LINE)
-    return Scenario(params, path, files, origin, dict(overrides or {}), sweep, design)
+    return Scenario(params, path, files, origin, dict(overrides or {}), sweep, design, frontier)
 
 
 def parse_assignments(items: Iterable[str]) -> dict[str, Any]:

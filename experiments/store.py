@@ -85,3 +85,11 @@ def _git_state() -> dict[str, Any] | None:
     if commit.returncode != 0:
         return None
     return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip())}
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+
+
+def write_text(text: str, path: str | Path) -> Path:
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
