@@ -30,7 +30,7 @@ def add_parser(
 ) -> None:
     p = sub.add_parser(
         "frontier",
-        help="cheapest staffing meeting a target with 95% confidence; cost-outcome frontier",
+        help="cheapest staffing meeting a target with 95%% confidence; cost-outcome frontier",
         description="Run a staffing sweep (e.g. scenarios/sweeps/frontier.toml) and find the "
         "cheapest point (staff-days or yuan a year per 10,000 households; costs in the "
         "file's [frontier] table and staffing.*_cost) whose one-sided 95% confidence bound "

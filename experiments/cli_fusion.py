@@ -28,7 +28,7 @@ def add_parser(
 ) -> None:
     p = sub.add_parser(
         "fusion",
-        help="measure the fusion dividend: 2x2x2 modes x coordination, effects with 95% CIs",
+        help="measure the fusion dividend: 2x2x2 modes x coordination, effects with 95%% CIs",
         description="Run the full factorial of self-governance, rule of law and moral "
         "governance (off/on, as [sweep.levels.<mode>] define them) crossed with the "
         "coordination levels of [sweep.parameters] (e.g. scenarios/sweeps/levers.toml), then "

@@ -151,3 +151,13 @@ def test_rerun_from_manifest_is_identical(tmp_path):
     a = pd.read_parquet(tmp_path / "a" / "timeseries.parquet")
     b = pd.read_parquet(tmp_path / "b" / "timeseries.parquet")
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_every_command_prints_its_help():
+    from experiments.cli import _parser
+
+    parser = _parser()
+    assert "calibrate" in parser.format_help()
+    commands = parser._subparsers._group_actions[0].choices
+    for name, sub in commands.items():
+        assert name in sub.format_help()
