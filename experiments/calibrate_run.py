@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .analysis_runs import save_figure
 from .calibration import (
     Surrogate,
     accepted,
@@ -38,7 +39,7 @@ from .errors import ScenarioError
 from .executors import open_executor
 from .runner import default_workers
 from .scenario import Scenario
-from .store import atomic_write, environment, now, write_json
+from .store import environment, now, write_csv, write_json, write_text
 from .sweep_design import check_sweep
 from .sweep_run import prepare_sweep
 from .targets import TargetFile
@@ -64,6 +65,7 @@ def calibrate(
     *,
     executor: Executor | str = "process",
     workers: int | None = None,
+    scheduler: str | None = None,
     resume: bool = False,
     progress: bool = False,
     command: list[str] | None = None,
@@ -73,7 +75,7 @@ def calibrate(
     _check(scenario, targets, out, resume)
     bounds = np.array([[p.low, p.high] for p in targets.parameters])
     started = now()
-    with _executor(executor, workers) as (pool, n):
+    with _executor(executor, workers, scheduler) as (pool, n):
 
         def sweep(name: str, table: dict[str, Any], replications: int) -> pd.DataFrame:
             sc = _with_sweep(scenario, table, replications, f"{scenario.name}:{name}")
@@ -145,11 +147,11 @@ def _quadratic_terms(d: int) -> int:
 
 
 @contextlib.contextmanager
-def _executor(executor: Executor | str, workers: int | None):
+def _executor(executor: Executor | str, workers: int | None, scheduler: str | None):
     if isinstance(executor, Executor):
         yield executor, workers or default_workers()
         return
-    with open_executor(executor, workers or default_workers()) as (pool, n):
+    with open_executor(executor, workers or default_workers(), scheduler) as (pool, n):
         yield pool, n
 
 
@@ -218,20 +220,19 @@ def _write(result: CalibrationResult, scenario, targets, started, command) -> No
     from .calibration_figures import fit_figure, search_figure  # matplotlib only here
 
     out = result.out
-    _csv(result.fit, out / "fit.csv")
-    _csv(result.samples, out / "samples.csv")
-    _csv(result.parameters, out / "parameters.csv")
+    write_csv(result.fit, out / "fit.csv")
+    write_csv(result.samples, out / "samples.csv")
+    write_csv(result.parameters, out / "parameters.csv")
     header = (
         f"Fitted by: {' '.join(command or ['sanzhi calibrate'])}\n"
         f"Scenario: {scenario.path}; targets: {targets.path}; {started}"
     )
-    text = fitted_toml(result.fitted, header)
-    atomic_write(out / "fitted.toml", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_text(fitted_toml(result.fitted, header), out / "fitted.toml")
     for name, fig in (
         ("fit.png", fit_figure(result.fit)),
         ("search.png", search_figure(result.samples, targets)),
     ):
-        atomic_write(out / name, lambda tmp, fig=fig: fig.savefig(tmp, format="png", dpi=130))
+        save_figure(fig, out / name)
     write_json(
         {
             "kind": "calibration",
@@ -257,7 +258,3 @@ def _write(result: CalibrationResult, scenario, targets, started, command) -> No
         },
         out / "manifest.json",
     )
-
-
-def _csv(frame: pd.DataFrame, path: Path) -> None:
-    atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))

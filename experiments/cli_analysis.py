@@ -19,7 +19,9 @@ def add_run_options(
     p: argparse.ArgumentParser, add_set: Callable[[argparse.ArgumentParser], None]
 ) -> None:
     """--out, --workers, --executor, --scheduler, --resume, --set (as ``sanzhi sweep``)."""
-    p.add_argument("--out", required=True, help="analysis folder (its runs go to DIR/runs/)")
+    p.add_argument(
+        "--out", required=True, help="analysis folder (its runs are kept in it, for --resume)"
+    )
     p.add_argument(
         "--workers", type=positive, help=f"worker processes (default {default_workers()})"
     )
@@ -28,7 +30,7 @@ def add_run_options(
         "--scheduler", metavar="ADDR", help="join this dask scheduler (with --executor dask)"
     )
     p.add_argument(
-        "--resume", action="store_true", help="finish (or re-analyse) the runs already in DIR/runs"
+        "--resume", action="store_true", help="finish (or re-analyse) the runs already in --out"
     )
     add_set(p)
 

@@ -8,10 +8,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from . import cli_analysis
 from .calibrate_run import calibrate
-from .cli_sweep import positive
-from .executors import EXECUTORS
-from .runner import default_workers
 from .scenario import load_scenario, parse_assignments
 from .targets import load_targets
 
@@ -28,13 +26,7 @@ def add_parser(
     )
     p.add_argument("scenario", help="scenario file to calibrate")
     p.add_argument("--targets", required=True, help="target file (e.g. scenarios/targets/...)")
-    p.add_argument("--out", required=True, help="results folder")
-    p.add_argument(
-        "--workers", type=positive, help=f"worker processes (default {default_workers()})"
-    )
-    p.add_argument("--executor", choices=EXECUTORS, default="process", help="default: process")
-    p.add_argument("--resume", action="store_true", help="finish the calibration in --out")
-    add_set(p)
+    cli_analysis.add_run_options(p, add_set)
     p.set_defaults(command=cmd_calibrate)
 
 
@@ -58,6 +50,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             args.out,
             executor=args.executor,
             workers=args.workers,
+            scheduler=args.scheduler,
             resume=args.resume,
             progress=True,
             command=["sanzhi", *sys.argv[1:]],

@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim import REGISTRY, Parameters
+from sim import Parameters
 
 from .errors import ScenarioError
+from .metric_names import resolve_metric
 
 SEARCH = {
     "rounds": (3, int, 1, 10),
@@ -155,10 +156,9 @@ def _targets(raw: Any, path: Path) -> tuple[Target, ...]:
             if key not in TARGET_KEYS:
                 raise ScenarioError(path, f"{where}.{key}", "unknown key" + _hint(key, TARGET_KEYS))
         metric = table.get("metric")
-        if metric not in REGISTRY:
-            raise ScenarioError(
-                path, f"{where}.metric", f"unknown metric {metric!r}" + _hint(str(metric), REGISTRY)
-            )
+        if not isinstance(metric, str):
+            raise ScenarioError(path, f"{where}.metric", f"got {metric!r} (expected a name)")
+        metric = resolve_metric(metric, str(path), f"{where}.metric")
         numbers = {}
         for key in ("value", "tolerance"):
             v = table.get(key)
