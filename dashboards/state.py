@@ -21,6 +21,7 @@ from sim.issues import Channel
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
+TARGETS = "targets"  # calibration target files inside scenarios/
 DEFAULT_SEED = 20240501
 WINDOW = 30  # days of the per-grid escalation rate, as the registry's metric
 
@@ -136,11 +137,13 @@ class ScenarioRefused(ValueError):
 
 
 def list_scenarios(root: Path = SCENARIOS) -> list[str]:
-    """Scenario files under ``root`` (subfolders included), as POSIX paths relative to it."""
+    """Scenario files under ``root`` (subfolders included), as POSIX paths relative to it;
+    calibration target files (``targets/``) are not scenarios and are left out."""
     if not root.is_dir():
         return []
     found = (p for p in root.rglob("*.toml") if p.is_file() and _inside(p.resolve(), root))
-    return sorted(p.relative_to(root).as_posix() for p in found)
+    names = (p.relative_to(root).as_posix() for p in found)
+    return sorted(n for n in names if not n.startswith(f"{TARGETS}/"))
 
 
 def resolve_scenario(name: str, root: Path = SCENARIOS) -> Path:

@@ -83,7 +83,11 @@ def test_picker_lists_every_scenario_file_and_each_loads():
     assert "baseline.toml" in names
     assert all(not n.startswith(("/", "..")) for n in names)
     assert load_scenario_params("baseline.toml").population.households == 10000
-    assert len(names) == len(list(SCENARIOS.rglob("*.toml")))
+    targets = list((SCENARIOS / "targets").glob("*.toml"))
+    assert targets and not any(n.startswith("targets/") for n in names)
+    assert len(names) == len(list(SCENARIOS.rglob("*.toml"))) - len(targets)
+    for name in names:
+        assert load_scenario_params(name).scenario.name
 
 
 def test_loading_a_scenario_sets_levers_and_seed():
