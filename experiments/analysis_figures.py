@@ -3,7 +3,6 @@ plot and effects, the staffing cost-outcome frontier. Each returns a Figure."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import matplotlib
@@ -18,6 +17,7 @@ from matplotlib.figure import Figure
 from sim import REGISTRY
 
 from .factorial import DIVIDEND, MODES
+from .figures import panels
 from .frontier import Frontier, Target
 from .fusion_run import COORDINATION, level_label
 from .fusion_text import MODE_LABELS
@@ -96,7 +96,7 @@ def interaction(
     """Cell means (95% CI) of each mode combination, one line per coordination level; a
     hollow marker shows where 'all three' would be if the modes simply added up."""
     t = TEXT[lang]
-    fig, axes = _panels(len(metrics))
+    fig, axes = panels(len(metrics), 3.0, 4.4)
     labels = [_combo(c, lang) for c in COMBOS]
     for ax, metric in zip(axes, metrics, strict=True):
         sub = cells[cells["metric"] == metric]
@@ -142,7 +142,7 @@ def effects(
     """Main effects, interactions and the fusion dividend with 95% CIs, per coordination level."""
     t = TEXT[lang]
     shown = [*MODES, *[e for e in table["effect"].unique() if " x " in e], DIVIDEND]
-    fig, axes = _panels(len(metrics), height=3.4)
+    fig, axes = panels(len(metrics), 3.4, 4.4)
     for ax, metric in zip(axes, metrics, strict=True):
         sub = table[table["metric"] == metric].set_index([COORDINATION, "effect"])
         y = np.arange(len(shown))[::-1]
@@ -236,16 +236,6 @@ def _legend_below(fig: Figure, ax) -> Figure:
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
     return fig
-
-
-def _panels(n: int, height: float = 3.0) -> tuple[Figure, list]:
-    cols = min(3, n)
-    rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.4 * cols, height * rows), squeeze=False)
-    flat = list(axes.flat)
-    for ax in flat[n:]:
-        ax.set_visible(False)
-    return fig, flat[:n]
 
 
 def _title(ax, metric: str, lang: str) -> None:

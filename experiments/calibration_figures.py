@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -15,6 +13,7 @@ from matplotlib.figure import Figure
 
 from sim import REGISTRY
 
+from .figures import panels
 from .targets import TargetFile
 
 
@@ -52,13 +51,10 @@ def fit_figure(fit: pd.DataFrame) -> Figure:
 def search_figure(samples: pd.DataFrame, targets: TargetFile) -> Figure:
     """Misfit of every searched point against each free parameter, coloured by round; the
     fitted value is marked. A clear valley means the targets identify the parameter."""
-    keys = targets.keys
-    cols = min(3, len(keys))
-    rows = math.ceil(len(keys) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False)
+    fig, axes = panels(len(targets.parameters), height=3.0)
     rounds = sorted(samples["round"].unique())
     cmap = plt.get_cmap("viridis", max(2, len(rounds)))
-    for ax, p in zip(axes.flat, targets.parameters, strict=False):
+    for ax, p in zip(axes, targets.parameters, strict=True):
         for i, r in enumerate(rounds):
             part = samples[samples["round"] == r]
             ax.scatter(part[p.key], part["distance"], s=10, color=cmap(i), label=f"round {r}")
@@ -69,8 +65,6 @@ def search_figure(samples: pd.DataFrame, targets: TargetFile) -> Figure:
         ax.set_ylabel("misfit (RMS, tolerances)", fontsize=8)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(keys) :]:
-        ax.set_visible(False)
-    axes.flat[0].legend(fontsize=7)
+    axes[0].legend(fontsize=7)
     fig.tight_layout()
     return fig

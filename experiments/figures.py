@@ -32,9 +32,11 @@ TEXT = {
 }
 
 
-def _grid(n: int, height: float = 2.6) -> tuple[Figure, list]:
-    rows = math.ceil(n / COLS)
-    fig, axes = plt.subplots(rows, COLS, figsize=(4.2 * COLS, height * rows), squeeze=False)
+def panels(n: int, height: float = 2.6, width: float = 4.2) -> tuple[Figure, list]:
+    """A figure with ``n`` panels, up to three a row; the axes in reading order."""
+    cols = min(COLS, n)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
     flat = list(axes.flat)
     for ax in flat[n:]:
         ax.set_visible(False)
@@ -53,7 +55,7 @@ def _title(ax, name: str, lang: str) -> None:
 
 def timeseries(groups: list[Group], lang: str) -> Figure:
     """Key metrics by day: mean across replications with a 95% band, one line per group."""
-    fig, axes = _grid(len(KEY_METRICS))
+    fig, axes = panels(len(KEY_METRICS))
     for ax, name in zip(axes, KEY_METRICS, strict=True):
         for i, group in enumerate(groups):
             band = day_band(group.timeseries, name)
@@ -80,7 +82,7 @@ def day_band(series: pd.DataFrame, name: str) -> pd.DataFrame:
 
 def final_values(table: pd.DataFrame, labels: list[str], lang: str) -> Figure:
     """Each key metric's mean over the last 90 days with 95% CI, one marker per group."""
-    fig, axes = _grid(len(KEY_METRICS), height=1.3 + 0.3 * len(labels))
+    fig, axes = panels(len(KEY_METRICS), height=1.3 + 0.3 * len(labels))
     y = np.arange(len(labels))
     colours = (
         [f"C{i % 10}" for i in range(len(labels))] if len(labels) <= 10 else ["C0"] * len(labels)
@@ -106,7 +108,7 @@ def against(sweep: SweepInput, factor: str, lang: str) -> Figure:
     exactly two."""
     others = [f for f in sweep.factors if f != factor]
     hue = others[0] if len(others) == 1 and sweep.summary[others[0]].nunique() <= 6 else None
-    fig, axes = _grid(len(KEY_METRICS))
+    fig, axes = panels(len(KEY_METRICS))
     for ax, name in zip(axes, KEY_METRICS, strict=True):
         for i, (key, part) in enumerate(
             sweep.summary.groupby(hue) if hue else [(None, sweep.summary)]
