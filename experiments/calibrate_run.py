@@ -13,7 +13,6 @@ range.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import tomllib
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -40,7 +39,6 @@ from .executors import open_executor
 from .runner import default_workers
 from .scenario import Scenario
 from .store import environment, now, write_csv, write_json, write_text
-from .sweep_design import check_sweep
 from .sweep_run import prepare_sweep
 from .targets import TargetFile
 
@@ -160,8 +158,7 @@ def _with_sweep(
 ) -> Scenario:
     """The scenario as a sweep named for its stage (the progress bar shows the name)."""
     base = scenario.with_overrides({"scenario.replications": replications, "scenario.name": name})
-    design = check_sweep(table, "calibration", base.params)
-    return dataclasses.replace(base, sweep=table, design=design)
+    return base.with_sweep(table, "calibration")
 
 
 def _lhs(targets: TargetFile, box: np.ndarray) -> dict[str, Any]:

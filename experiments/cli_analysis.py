@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from .analysis_runs import run_design
 from .cli_sweep import positive, report_problems
@@ -47,7 +48,7 @@ def add_metric_option(p: argparse.ArgumentParser, default: str) -> None:
 def run(scenario: Scenario, args: argparse.Namespace, describe: str) -> tuple[SweepOutcome, int]:
     """Run the analysis' sweep with the command's options; the outcome and exit status so far
     (1 if runs failed or bundles did not run)."""
-    try:
+    with saved_on_interrupt():
         outcome = run_design(
             scenario,
             args.out,
@@ -59,10 +60,17 @@ def run(scenario: Scenario, args: argparse.Namespace, describe: str) -> tuple[Sw
             command=["sanzhi", *sys.argv[1:]],
             describe=describe,
         )
+    return outcome, report_problems(outcome)
+
+
+@contextmanager
+def saved_on_interrupt() -> Iterator[None]:
+    """On Ctrl-C, say that finished runs are kept and how to finish them, then stop."""
+    try:
+        yield
     except KeyboardInterrupt:
         print("\nstopped; finished runs are saved: add --resume to finish", file=sys.stderr)
         raise
-    return outcome, report_problems(outcome)
 
 
 def runs_line(scenario: Scenario, points: int) -> str:

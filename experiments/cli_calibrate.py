@@ -43,7 +43,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         f"runs = {runs} runs"
     )
     clock = time.perf_counter()
-    try:
+    with cli_analysis.saved_on_interrupt():
         result = calibrate(
             scenario,
             targets,
@@ -55,9 +55,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             progress=True,
             command=["sanzhi", *sys.argv[1:]],
         )
-    except KeyboardInterrupt:
-        print("\nstopped; finished runs are saved: add --resume to finish", file=sys.stderr)
-        raise
     print("\nfitted values:")
     print(result.parameters.to_string(index=False, float_format="{:.4g}".format))
     print("\nfit per target (confirmation runs, 95% CI):")

@@ -46,6 +46,14 @@ class Scenario:
             params, self.path, self.files, origin, merged, self.sweep, design, self.frontier
         )
 
+    def with_sweep(self, sweep: Mapping[str, Any], source: str) -> Scenario:
+        """The scenario with ``sweep`` (a ``[sweep]`` table from ``source``) as its design."""
+        design = check_sweep(sweep, source, self.params, self.overrides)
+        origin = dict(self.origin) | {"sweep": source}
+        return Scenario(
+            self.params, self.path, self.files, origin, self.overrides, dict(sweep), design
+        )
+
 
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
     """Read a scenario file (following ``extends``), apply ``section.key`` overrides, validate."""

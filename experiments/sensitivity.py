@@ -15,13 +15,10 @@ import numpy as np
 import pandas as pd
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
 
-from .sweep_design import Design
+from .sweep_design import MORRIS_LEVELS, Design, unit_sample
 
 METHODS = ("morris", "sobol")
-MORRIS_LEVELS = 4  # the sweep designs' Morris grid (sweep_design._unit_samples)
 CONF_LEVEL = 0.95
 # Sobol' warning rule (documented in docs/analysis.md): indices are flagged as unstable when
 SOBOL_MIN_N = 512  # ... the base sample N is below this (Saltelli runs N x (2D + 2)),
@@ -40,20 +37,11 @@ def problem_of(design: Design) -> dict[str, Any]:
 
 
 def sample(problem: dict[str, Any], method: str, n: int, seed: int) -> np.ndarray:
-    """SALib's sample matrix in the parameters' units, drawn as sweep designs draw it.
-
-    Sweeps sample over [0, 1] and scale to each range (``sweep_design._unit_samples`` and
-    ``_from_unit``); this does the same, so a known function sees the model's matrix.
-    """
-    d = problem["num_vars"]
-    unit = {"num_vars": d, "names": problem["names"], "bounds": [[0.0, 1.0]] * d}
-    if method == "sobol":
-        u = sobol_sample.sample(unit, n, calc_second_order=True, seed=seed)
-    elif method == "morris":
-        u = morris_sample.sample(unit, n, num_levels=MORRIS_LEVELS, seed=seed)
-    else:
+    """SALib's sample matrix in the parameters' units, drawn as sweep designs draw it (over
+    [0, 1], then scaled to each range), so a known function sees the model's matrix."""
+    if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
-    return scale(problem, u)
+    return scale(problem, unit_sample(method, list(problem["names"]), n, seed))
 
 
 def scale(problem: dict[str, Any], unit: np.ndarray) -> np.ndarray:

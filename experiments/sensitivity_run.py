@@ -4,7 +4,6 @@ read back in SALib's row order, and indices for each metric (:mod:`experiments.s
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from .errors import ScenarioError
 from .scenario import Scenario
 from .sensitivity import analyse, problem_of, replication_noise, sample, second_order
 from .sensitivity import sobol_warnings as _sobol_warnings
-from .sweep_design import SAMPLED, Design, check_sweep
+from .sweep_design import SAMPLED, Design
 
 PARAM_SOURCE = "command line (--param)"
 DEFAULT_SAMPLES = {"morris": 10, "sobol": 64}  # trajectories / Saltelli base samples
@@ -100,9 +99,7 @@ def sensitivity_scenario(
     file_samples = table.get("samples") if table.get("design") == method else None
     n = samples or file_samples or DEFAULT_SAMPLES[method]
     sweep = {"design": method, "samples": n, "parameters": parameters}
-    design = check_sweep(sweep, source, scenario.params, scenario.overrides)
-    origin = dict(scenario.origin) | {"sweep": source}
-    return dataclasses.replace(scenario, sweep=sweep, design=design, origin=origin)
+    return scenario.with_sweep(sweep, source)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from .errors import ScenarioError
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 SAMPLED = ("lhs", "sobol", "morris")
+MORRIS_LEVELS = 4  # the grid of Morris trajectories
 SWEEP_KEYS = ("design", "samples", "parameters", "levels")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -309,15 +310,19 @@ def _number(raw: dict, name: str, where: str, source: str) -> float:
 
 
 def _unit_samples(design: Design, seed: int) -> np.ndarray:
-    """SALib's sample over [0, 1] per factor; ranges are applied afterwards."""
-    d = len(design.factors)
-    problem = {"num_vars": d, "names": [f.name for f in design.factors], "bounds": [[0.0, 1.0]] * d}
-    n = design.samples
-    if design.kind == "lhs":
+    return unit_sample(design.kind, [f.name for f in design.factors], design.samples, seed)
+
+
+def unit_sample(kind: str, names: list[str], n: int, seed: int) -> np.ndarray:
+    """SALib's ``kind`` sample over [0, 1] per factor; ranges are applied afterwards."""
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    if kind == "lhs":
         return latin.sample(problem, n, seed=seed)
-    if design.kind == "sobol":
+    if kind == "sobol":
         return sobol.sample(problem, n, calc_second_order=True, seed=seed)
-    return morris.sample(problem, n, num_levels=4, seed=seed)
+    if kind == "morris":
+        return morris.sample(problem, n, num_levels=MORRIS_LEVELS, seed=seed)
+    raise ValueError(f"kind must be one of {SAMPLED}, not {kind!r}")
 
 
 def _from_unit(factor: Factor, u: float) -> Any:
