@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -50,9 +51,7 @@ class Scenario:
         """The scenario with ``sweep`` (a ``[sweep]`` table from ``source``) as its design."""
         design = check_sweep(sweep, source, self.params, self.overrides)
         origin = dict(self.origin) | {"sweep": source}
-        return Scenario(
-            self.params, self.path, self.files, origin, self.overrides, dict(sweep), design
-        )
+        return dataclasses.replace(self, origin=origin, sweep=dict(sweep), design=design)
 
 
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
