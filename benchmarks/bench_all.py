@@ -83,7 +83,7 @@ def city_run(scenario: Path, steps: int | None) -> dict[str, float]:
 
 def city_child(args: list[str]) -> None:
     """Run ``sanzhi ARGS``; print the peak RSS of this process or any worker it started."""
-    from experiments.cli import main as sanzhi
+    from experiments.cli.main import main as sanzhi
 
     if sanzhi(args) != 0:
         sys.exit("sanzhi run failed")

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from experiments.executors import open_executor  # noqa: E402
 from experiments.scenario import load_scenario  # noqa: E402
-from experiments.sweep_run import prepare_sweep  # noqa: E402
-from experiments.sweep_worker import run_bundle  # noqa: E402
+from experiments.sweeps.job import prepare_sweep  # noqa: E402
+from experiments.sweeps.worker import run_bundle  # noqa: E402
 from sim import Parameters  # noqa: E402
 
 

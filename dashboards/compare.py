@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import reacton.ipyvuetify as rv
+import reacton.ipywidgets as rw
 import solara
 
+from experiments.plotting import figure_language
+
 from .controls import Player
-from .i18n import metric_label, t
+from .figures import compare_figure, figure_png
+from .i18n import metric_label, preset_label, t
 from .session import Session
-from .state import PRESETS
+from .state import PRESETS, preset_values
 from .views import format_metric
 
 COMPARE_METRICS = (
@@ -33,7 +37,9 @@ def PresetPicker(session: Session, side: str):
 
     rv.Select(
         label=t(f"side_{side}", lang),
-        items=[{"text": t(f"preset_{key}", lang), "value": key} for key in PRESETS],
+        items=[
+            {"text": preset_label(key, preset_values(key), lang), "value": key} for key in PRESETS
+        ],
         v_model=current,
         on_v_model=choose,
         class_=f"sanzhi-preset-{side}",
@@ -41,26 +47,25 @@ def PresetPicker(session: Session, side: str):
     )
 
 
+def _legend(side: str, preset: str, lang: str) -> str:
+    """The legend entry, e.g. 'Setting A: Silos': the side and the preset's name alone."""
+    name = preset_label(preset, preset_values(preset), lang).split(":")[0].split("：")[0]
+    return f"{t(f'side_{side}', lang)}: {name}"
+
+
 @solara.component
 def CompareChart(session: Session):
     _ = session.compare_version.value
     lang = session.lang.value
     cmp = session.compare
-    from .figures import compare_figure
-
     with cmp.lock:
         series = {name: cmp.series(name) for name in COMPARE_METRICS}
-        labels = tuple(
-            f"{t(f'side_{s}', lang)}: {t(f'preset_{cmp.presets[s]}', lang).split(':')[0]}".split(
-                "："
-            )[0]
-            for s in ("a", "b")
-        )
-    fig = compare_figure(series, labels, lang)
+    # The chart may fall back to English (no Chinese font); the table below need not.
+    with figure_language(lang) as shown:
+        labels = (_legend("a", cmp.presets["a"], shown), _legend("b", cmp.presets["b"], shown))
+        png = figure_png(compare_figure(series, labels, shown))
     with solara.Div(classes=["sanzhi-compare-chart"]):
-        solara.FigureMatplotlib(
-            fig, dependencies=[session.compare_version.value, lang], format="png", dpi=90
-        )
+        rw.Image(value=png, format="png", layout={"width": "100%", "height": "auto"})
     with cmp.lock:
         rows = []
         for name in COMPARE_METRICS:

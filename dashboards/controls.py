@@ -9,17 +9,15 @@ from typing import Any
 import reacton.ipyvuetify as rv
 import solara
 
-from experiments.scenario import ScenarioError
-from sim import Parameters
+from experiments.errors import InputError
 from sim.params import ParameterError
 
 from .i18n import choice_label, lever_help, lever_label, t
-from .session import Session
-from .state import GROUPS, LEVERS, ScenarioRefused, default_params, list_scenarios
+from .session import Notice, Session
+from .state import GROUPS, LEVERS, Lever, ScenarioRefused, default_params, list_scenarios
 
 SPEEDS = (1, 5, 10, 30, 60)  # days per second
 MAX_FPS = 10.0
-SPECS = {key: (kind, spec) for key, _, kind, spec in Parameters.specs()}
 
 
 def play_loop(
@@ -140,10 +138,10 @@ def LanguageSwitch(session: Session):
 def _apply(session: Session, action: Callable[[], Any]) -> bool:
     try:
         action()
-    except (ParameterError, ScenarioError) as err:
-        session.message.value = ("error", "lever_error", str(err), "")
+    except (ParameterError, InputError) as err:
+        session.message.value = Notice("error", "lever_error", str(err))
         return False
-    session.message.value = ("", "", "", "")
+    session.message.value = Notice()
     session.levers_version.value += 1
     session.changed()
     return True
@@ -173,12 +171,12 @@ def load_scenario_into(session: Session, name: str) -> bool:
         reason = {"outside": "scenario_outside", "missing": "scenario_missing"}.get(
             err.reason, "scenario_not_toml"
         )
-        session.message.value = ("error", "scenario_refused", name, reason)
+        session.message.value = Notice("error", "scenario_refused", name, reason)
         return False
-    except ScenarioError as err:
-        session.message.value = ("error", "scenario_refused", str(err), "")
+    except InputError as err:
+        session.message.value = Notice("error", "scenario_refused", str(err))
         return False
-    session.message.value = ("success", "scenario_loaded", name, "")
+    session.message.value = Notice("success", "scenario_loaded", name)
     session.levers_version.value += 1
     session.changed()
     return True
@@ -206,13 +204,14 @@ def ScenarioPicker(session: Session):
 
 @solara.component
 def Message(session: Session):
-    # Stored as translation keys, so the message follows the language switch.
-    kind, head, detail, reason = session.message.value
+    notice = session.message.value
     lang = session.lang.value
-    if head:
-        text = f"{t(head, lang)}: {detail}" + (f" ({t(reason, lang)})" if reason else "")
-        alert = solara.Error if kind == "error" else solara.Success
-        alert(text, dense=True, classes=[f"sanzhi-{kind}"])
+    if notice.head:
+        text = f"{t(notice.head, lang)}: {notice.detail}"
+        if notice.reason:
+            text += f" ({t(notice.reason, lang)})"
+        alert = solara.Error if notice.kind == "error" else solara.Success
+        alert(text, dense=True, classes=[f"sanzhi-{notice.kind}"])
 
 
 def _format(value: Any, kind: type) -> str:
@@ -224,9 +223,9 @@ def _format(value: Any, kind: type) -> str:
 
 
 @solara.component
-def LeverSlider(session: Session, key: str, value: Any, low, high, step):
+def LeverSlider(session: Session, lever: Lever, value: float):
     lang = session.lang.value
-    kind, _ = SPECS[key]
+    key, kind, step = lever.key, lever.kind, lever.step
     local, set_local = solara.use_state(value, key=f"{key}-{value}")
     if kind is float:
         local = float(local)
@@ -252,8 +251,8 @@ def LeverSlider(session: Session, key: str, value: Any, low, high, step):
     slider = rv.Slider(
         v_model=local,
         on_v_model=set_local,
-        min=low,
-        max=high,
+        min=lever.low,
+        max=lever.high,
         step=step,
         hide_details=True,
         dense=True,
@@ -264,8 +263,9 @@ def LeverSlider(session: Session, key: str, value: Any, low, high, step):
 
 
 @solara.component
-def LeverSwitch(session: Session, key: str, value: bool):
+def LeverSwitch(session: Session, lever: Lever, value: bool):
     lang = session.lang.value
+    key = lever.key
 
     def commit(new: bool) -> None:
         _apply(session, lambda: session.sim.set_values({key: bool(new)}))
@@ -280,9 +280,9 @@ def LeverSwitch(session: Session, key: str, value: bool):
 
 
 @solara.component
-def LeverChoice(session: Session, key: str, value: str):
+def LeverChoice(session: Session, lever: Lever, value: str):
     lang = session.lang.value
-    _, spec = SPECS[key]
+    key = lever.key
 
     def commit(new) -> None:
         if new and new != value:
@@ -291,7 +291,7 @@ def LeverChoice(session: Session, key: str, value: str):
     with solara.Tooltip(lever_help(key, lang)), solara.Column(gap="0px"):
         solara.Text(lever_label(key, lang), style={"font-size": "0.88em"})
         with solara.ToggleButtonsSingle(value=value, on_value=commit, dense=True):
-            for choice in spec.choices:
+            for choice in lever.spec.choices:
                 solara.Button(choice_label(choice, lang), value=choice, text=True)
 
 
@@ -312,16 +312,13 @@ def LeverPanel(session: Session):
         # Closed panels hold no sliders: fewer widgets to walk on every render pass.
         shown = index in (open_panels.value or [])
         for lever in (lv for lv in LEVERS if lv.group == group and shown):
-            kind, _ = SPECS[lever.key]
             value = values[lever.key]
-            if kind is bool:
-                rows.append(LeverSwitch(session, lever.key, value))
-            elif kind is str:
-                rows.append(LeverChoice(session, lever.key, value))
+            if lever.kind is bool:
+                rows.append(LeverSwitch(session, lever, value))
+            elif lever.kind is str:
+                rows.append(LeverChoice(session, lever, value))
             else:
-                rows.append(
-                    LeverSlider(session, lever.key, value, lever.low, lever.high, lever.step)
-                )
+                rows.append(LeverSlider(session, lever, value))
         panels.append(
             rv.ExpansionPanel(
                 children=[

@@ -1,8 +1,11 @@
 """Matplotlib figures for the dashboard (Agg, no pyplot state): grid map, network, series.
 
-Each builder returns a new ``matplotlib.figure.Figure`` (not registered with pyplot, so it
-is freed when dropped); :func:`to_png` renders and closes it. The network layout is the
-expensive part and is computed once per model network (see :func:`network_layout`).
+Each figure is a plain ``matplotlib.figure.Figure`` drawn by its own ``FigureCanvasAgg``,
+never registered with pyplot, so no backend is chosen and nothing is set at import. Fonts
+reach a figure only while it is built and drawn, through
+:func:`experiments.plotting.figure_language` (Chinese labels need a CJK font). The network
+layout is the expensive part and is computed once per model network (see
+:func:`network_layout`).
 """
 
 from __future__ import annotations
@@ -10,25 +13,22 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-import shutil
-import subprocess
 from abc import ABC, abstractmethod
-from pathlib import Path
+from typing import Any
 
 import matplotlib
-
-matplotlib.use("Agg")
-
 import networkx as nx
 import numpy as np
 import PIL.Image
-from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
+from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from experiments.plotting import figure_language
 from sim.issues import Channel
 from sim.metrics import REGISTRY
 
@@ -36,7 +36,6 @@ from .i18n import metric_label, t
 from .state import DashboardModel, grid_values, workers_per_grid
 
 DPI = 90
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "Droid Sans Fallback")
 COLOURS = {"a": "#d95f02", "b": "#1b9e77", "current": "#1f5fa8", "previous": "#9a9a9a"}
 STAFF = {  # channel -> (legend key, marker, colour)
     Channel.GRID: ("legend_grid_worker", "s", "#1f5fa8"),
@@ -46,28 +45,17 @@ STAFF = {  # channel -> (legend key, marker, colour)
 }
 
 
-def configure_fonts() -> str | None:
-    """Use a CJK-capable font when one is installed (Debian: fonts-noto-cjk); returns it."""
-    known = {f.name for f in font_manager.fontManager.ttflist}
-    family = next((f for f in CJK_FAMILIES if f in known), None)
-    if family is None and shutil.which("fc-list"):
-        # The font cache predates the font: register the files fontconfig knows about.
-        out = subprocess.run(
-            ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, check=False
-        ).stdout
-        for line in out.splitlines():
-            path = Path(line.strip().rstrip(":"))
-            if path.is_file():
-                font_manager.fontManager.addfont(str(path))
-        known = {f.name for f in font_manager.fontManager.ttflist}
-        family = next((f for f in CJK_FAMILIES if f in known), None)
-    # A list of families gives per-glyph fallback: Latin in DejaVu Sans, Chinese in CJK.
-    matplotlib.rcParams["font.family"] = ["DejaVu Sans"] + ([family] if family else [])
-    matplotlib.rcParams["axes.unicode_minus"] = False
-    return family
+def figure_png(fig: Figure) -> bytes:
+    """A one-off figure (the compare chart) as PNG; call inside ``figure_language``."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI)
+    return buf.getvalue()
 
 
-CJK_FONT = configure_fonts()
+def _colourbar(fig: Figure, cax: Axes, norm: Normalize, cmap: Colormap, label: str) -> None:
+    bar = fig.colorbar(matplotlib.cm.ScalarMappable(norm, cmap), cax=cax, orientation="horizontal")
+    bar.set_label(label, fontsize=8)
+    bar.ax.tick_params(labelsize=7)
 
 
 # --- Live plots: a persistent figure per view whose static part (axes, ticks, titles,
@@ -77,7 +65,8 @@ CJK_FONT = configure_fonts()
 
 
 class LivePlot(ABC):
-    """Base class: subclasses implement ``static_key``, ``build`` and ``update``."""
+    """Base class: subclasses implement ``static_key``, ``build`` and ``update``, each taking
+    the arguments of :meth:`render` followed by the language the figure is drawn in."""
 
     size = (5.4, 4.0)
 
@@ -89,22 +78,27 @@ class LivePlot(ABC):
         self.dynamic: list = []
         self.full_redraws = 0
 
-    def render(self, *args) -> bytes:
-        key = self.static_key(*args)
-        if key != self.key:
-            self.fig.clear()
-            self.dynamic = []
-            self.build(*args)
+    def render(self, *args: Any, lang: str) -> bytes:
+        """The view as PNG; ``args`` (then the language) go to the subclass's methods."""
+        # Fonts are looked up when text is drawn, not when it is created, so the blitted
+        # redraws need the language's fonts as much as the full one.
+        with figure_language(lang) as shown:
+            args = (*args, shown)
+            key = self.static_key(*args)
+            if key != self.key:
+                self.fig.clear()
+                self.dynamic = []
+                self.build(*args)
+                for artist in self.dynamic:
+                    artist.set_animated(True)
+                self.canvas.draw()
+                self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+                self.key = key
+                self.full_redraws += 1
+            self.update(*args)
+            self.canvas.restore_region(self.background)
             for artist in self.dynamic:
-                artist.set_animated(True)
-            self.canvas.draw()
-            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self.key = key
-            self.full_redraws += 1
-        self.update(*args)
-        self.canvas.restore_region(self.background)
-        for artist in self.dynamic:
-            self.fig.draw_artist(artist)
+                self.fig.draw_artist(artist)
         return self._png()
 
     def _png(self) -> bytes:
@@ -115,15 +109,15 @@ class LivePlot(ABC):
         return buf.getvalue()
 
     @abstractmethod
-    def static_key(self, *args) -> object:
+    def static_key(self, *args: Any) -> object:
         """What the static background depends on; a change redraws it in full."""
 
     @abstractmethod
-    def build(self, *args) -> None:
+    def build(self, *args: Any) -> None:
         """Draw the static background and create the dynamic artists."""
 
     @abstractmethod
-    def update(self, *args) -> None:
+    def update(self, *args: Any) -> None:
         """Update the dynamic artists for the current state."""
 
 
@@ -161,90 +155,65 @@ class GridMapPlot(LivePlot):
         return (id(model), metric, lang)
 
     def build(self, model: DashboardModel, metric: str, lang: str) -> None:
-        fig, layout = self.fig, model.layout
         cmap_name, (lo, hi) = MAP_STYLE[metric]
         self.cmap = matplotlib.colormaps[cmap_name]
-        self.norm = matplotlib.colors.Normalize(lo, hi, clip=True)
+        self.norm = Normalize(lo, hi, clip=True)
         self.decimals = 2 if hi <= 2 else 1
+        layout = model.layout
         pos = _tile_positions(layout)
-        staff = workers_per_grid(model)
-        ax = fig.add_axes((0.02, 0.2, 0.96, 0.78))
-        cax = fig.add_axes((0.15, 0.12, 0.7, 0.03))
-        n = layout.n_grids
-        labels = n <= 12
-        self.tiles, self.values = [], []
-        for g in range(n):
-            x, y = pos[g]
-            # The coloured tile (redrawn each step) sits between two static labels.
-            tile = Rectangle(
-                (x + 0.03, y + 0.24), 0.88, 0.5, facecolor="white", edgecolor="#666", linewidth=0.6
-            )
-            ax.add_patch(tile)
-            self.tiles.append(tile)
-            if labels:  # names and staffing only while they stay readable
-                ax.text(
-                    x + 0.47,
-                    y + 0.84,
-                    f"{t('grid_label', lang)} {g + 1}",
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    color="#222",
-                )
-                ax.text(
-                    x + 0.47,
-                    y + 0.13,
-                    f"{staff[g]:.2g} {t('workers_per_grid', lang)}",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="#333",
-                )
-            if n <= 40:
-                value = ax.text(
-                    x + 0.47,
-                    y + 0.49,
-                    "",
-                    ha="center",
-                    va="center",
-                    fontsize=12 if labels else 8,
-                    weight="bold",
-                    color="#111",
-                )
-                self.values.append(value)
-        for c in range(layout.n_communities):
-            members = np.flatnonzero(layout.community_of_grid == c)
-            x0, y0 = pos[members].min(axis=0)
-            x1, y1 = pos[members].max(axis=0) + 0.94
-            ax.add_patch(
-                Rectangle(
-                    (x0 - 0.07, y0 - 0.07),
-                    x1 - x0 + 0.14,
-                    y1 - y0 + 0.14,
-                    fill=False,
-                    edgecolor="#333",
-                    linewidth=2.0,
-                )
-            )
-            if labels:
-                ax.text(
-                    x0 - 0.05,
-                    y1 + 0.1,
-                    f"{t('community_label', lang)} {c + 1}",
-                    fontsize=8,
-                    va="bottom",
-                    color="#333",
-                )
+        ax = self.fig.add_axes((0.02, 0.2, 0.96, 0.78))
+        labels = layout.n_grids <= 12  # names and staffing only while they stay readable
+        self.tiles, self.values = self._tiles(ax, pos, workers_per_grid(model), labels, lang)
+        self._communities(ax, layout, pos, labels, lang)
         ax.set_xlim(pos[:, 0].min() - 0.15, pos[:, 0].max() + 1.1)
         ax.set_ylim(pos[:, 1].min() - 0.15, pos[:, 1].max() + 1.35)
         ax.set_aspect("equal")
         ax.axis("off")
-        bar = fig.colorbar(
-            matplotlib.cm.ScalarMappable(self.norm, self.cmap), cax=cax, orientation="horizontal"
-        )
-        bar.set_label(t(f"map_{metric}", lang), fontsize=8)
-        bar.ax.tick_params(labelsize=7)
+        cax = self.fig.add_axes((0.15, 0.12, 0.7, 0.03))
+        _colourbar(self.fig, cax, self.norm, self.cmap, t(f"map_{metric}", lang))
         self.dynamic = self.tiles + self.values
+
+    @staticmethod
+    def _tiles(
+        ax: Axes, pos: np.ndarray, staff: np.ndarray, labels: bool, lang: str
+    ) -> tuple[list, list]:
+        """One tile per grid, recoloured each step, between two static labels (name above,
+        staffing below); the value on the tile while there is room for it."""
+        tiles, values = [], []
+        text = {"ha": "center", "va": "center"}
+        for g, (x, y) in enumerate(pos):
+            tile = Rectangle(
+                (x + 0.03, y + 0.24), 0.88, 0.5, facecolor="white", edgecolor="#666", linewidth=0.6
+            )
+            ax.add_patch(tile)
+            tiles.append(tile)
+            if labels:
+                name = f"{t('grid_label', lang)} {g + 1}"
+                ax.text(x + 0.47, y + 0.84, name, fontsize=8, color="#222", **text)
+                workers = f"{staff[g]:.2g} {t('workers_per_grid', lang)}"
+                ax.text(x + 0.47, y + 0.13, workers, fontsize=7, color="#333", **text)
+            if len(pos) <= 40:
+                size = 12 if labels else 8
+                value = ax.text(
+                    x + 0.47, y + 0.49, "", fontsize=size, weight="bold", color="#111", **text
+                )
+                values.append(value)
+        return tiles, values
+
+    @staticmethod
+    def _communities(ax: Axes, layout: Any, pos: np.ndarray, labels: bool, lang: str) -> None:
+        """A thick outline around each community's tiles, named above its top-left corner."""
+        for c in range(layout.n_communities):
+            members = np.flatnonzero(layout.community_of_grid == c)
+            x0, y0 = pos[members].min(axis=0)
+            x1, y1 = pos[members].max(axis=0) + 0.94
+            corner, width, height = (x0 - 0.07, y0 - 0.07), x1 - x0 + 0.14, y1 - y0 + 0.14
+            ax.add_patch(
+                Rectangle(corner, width, height, fill=False, edgecolor="#333", linewidth=2.0)
+            )
+            if labels:
+                name = f"{t('community_label', lang)} {c + 1}"
+                ax.text(x0 - 0.05, y1 + 0.1, name, fontsize=8, va="bottom", color="#333")
 
     def update(self, model: DashboardModel, metric: str, lang: str) -> None:
         values = grid_values(model, metric)
@@ -307,19 +276,41 @@ class NetworkPlot(LivePlot):
             self.layouts[key] = network_layout(model, grid)
         return self.layouts[key]
 
-    def static_key(self, model, grid: int, colour_by: str, lang: str) -> object:
+    def static_key(self, model: DashboardModel, grid: int, colour_by: str, lang: str) -> object:
         return (id(model), grid, colour_by, lang)
 
-    def build(self, model, grid: int, colour_by: str, lang: str) -> None:
+    def build(self, model: DashboardModel, grid: int, colour_by: str, lang: str) -> None:
         households, pos, edges = self.cached = self.layout_for(model, grid)
         fig = self.fig
         ax = fig.add_axes((0.0, 0.17, 0.62, 0.82))
-        cax = fig.add_axes((0.08, 0.12, 0.48, 0.03))
         ax.add_collection(LineCollection(pos[edges], colors="#c4c4c4", linewidths=0.5, zorder=1))
         # viridis has no red, so the red outlines of open issues stand out.
         self.cmap = matplotlib.colormaps["viridis"]
-        party = model.households.party_member[households]
-        self.scatters = []
+        self.scatters = self._households(ax, pos, model.households.party_member[households])
+        self.queues, self.counts, handles = self._staff(ax, model, lang)
+        fig.legend(
+            handles=handles + self._household_keys(lang),
+            loc="center left",
+            bbox_to_anchor=(0.62, 0.55),
+            fontsize=8,
+            frameon=False,
+            labelspacing=1.0,
+        )
+        ax.set_xlim(-1.6, 1.6)
+        ax.set_ylim(-1.55, 1.45)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        cax = fig.add_axes((0.08, 0.12, 0.48, 0.03))
+        _colourbar(fig, cax, Normalize(0.3, 0.9), self.cmap, t(f"net_{colour_by}", lang))
+        self.dynamic = (
+            [sc for _, sc in self.scatters]
+            + list(self.queues.values())
+            + list(self.counts.values())
+        )
+
+    def _households(self, ax: Axes, pos: np.ndarray, party: np.ndarray) -> list[tuple]:
+        """(mask, scatter) for the other households (dots) and party members (diamonds)."""
+        scatters = []
         for mask, marker, size in ((~party, "o", 30), (party, "D", 28)):
             sc = ax.scatter(
                 pos[mask, 0],
@@ -334,18 +325,23 @@ class NetworkPlot(LivePlot):
                 edgecolors="white",
                 zorder=3,
             )
-            self.scatters.append((mask, sc))
-        self.queues, self.counts = {}, {}
-        handles = []
+            scatters.append((mask, sc))
+        return scatters
+
+    @staticmethod
+    def _staff(ax: Axes, model: DashboardModel, lang: str) -> tuple[dict, dict, list]:
+        """A marker per staff channel with its queue lines and queue count (both redrawn each
+        step), and the channel's legend entry; no legal advisor when there are none."""
+        queues, counts, handles = {}, {}, []
         for channel, (key, marker, colour) in STAFF.items():
             if channel == Channel.LEGAL and not model.legal.available:
                 continue
             x, y = STAFF_ANCHORS[channel]
             lines = LineCollection([], colors=colour, linewidths=0.9, alpha=0.6, zorder=2)
             ax.add_collection(lines)
-            self.queues[channel] = lines
+            queues[channel] = lines
             ax.scatter([x], [y], marker=marker, s=240, c=colour, edgecolors="black", zorder=4)
-            self.counts[channel] = ax.text(
+            counts[channel] = ax.text(
                 x,
                 y - 0.2,
                 "",
@@ -368,13 +364,19 @@ class NetworkPlot(LivePlot):
                     label=t(key, lang),
                 )
             )
-        handles += [
+        return queues, counts, handles
+
+    @staticmethod
+    def _household_keys(lang: str) -> list[Line2D]:
+        """Legend entries for a household with an open issue and a party-member household."""
+        teal = "#21918c"  # viridis near the middle of the colour range
+        return [
             Line2D(
                 [],
                 [],
                 marker="o",
                 linestyle="",
-                color="#21918c",
+                color=teal,
                 markersize=7,
                 markeredgecolor="#e00000",
                 markeredgewidth=1.8,
@@ -385,37 +387,13 @@ class NetworkPlot(LivePlot):
                 [],
                 marker="D",
                 linestyle="",
-                color="#21918c",
+                color=teal,
                 markersize=6,
                 label=t("legend_party_member", lang),
             ),
         ]
-        fig.legend(
-            handles=handles,
-            loc="center left",
-            bbox_to_anchor=(0.62, 0.55),
-            fontsize=8,
-            frameon=False,
-            labelspacing=1.0,
-        )
-        ax.set_xlim(-1.6, 1.6)
-        ax.set_ylim(-1.55, 1.45)
-        ax.set_aspect("equal")
-        ax.axis("off")
-        bar = fig.colorbar(
-            matplotlib.cm.ScalarMappable(matplotlib.colors.Normalize(0.3, 0.9), self.cmap),
-            cax=cax,
-            orientation="horizontal",
-        )
-        bar.set_label(t(f"net_{colour_by}", lang), fontsize=8)
-        bar.ax.tick_params(labelsize=7)
-        self.dynamic = (
-            [sc for _, sc in self.scatters]
-            + list(self.queues.values())
-            + list(self.counts.values())
-        )
 
-    def update(self, model, grid: int, colour_by: str, lang: str) -> None:
+    def update(self, model: DashboardModel, grid: int, colour_by: str, lang: str) -> None:
         households, pos, _ = self.cached
         first, last = households[0], households[-1]
         pool = model.issues
@@ -499,7 +477,13 @@ class SeriesPlot(LivePlot):
         self.limits[name] = _nice_limits(name, data)
         return self.limits[name]
 
-    def static_key(self, current, previous, lang, prev_id) -> object:
+    def static_key(
+        self,
+        current: dict[str, np.ndarray],
+        previous: dict[str, np.ndarray] | None,
+        prev_id: int,
+        lang: str,
+    ) -> object:
         days = max((v.size for v in current.values()), default=0)
         if days <= 1 and previous is None:  # a fresh run: axis ranges start over
             self.limits.clear()
@@ -510,8 +494,14 @@ class SeriesPlot(LivePlot):
         self._smoothed = smoothed
         return (lang, xmax, limits, prev_id, tuple(current))
 
-    def build(self, current, previous, lang, prev_id) -> None:
-        _, xmax, limits, _, names = self.static_key(current, previous, lang, prev_id)
+    def build(
+        self,
+        current: dict[str, np.ndarray],
+        previous: dict[str, np.ndarray] | None,
+        prev_id: int,
+        lang: str,
+    ) -> None:
+        _, xmax, limits, _, names = self.static_key(current, previous, prev_id, lang)
         fig = self.fig
         axes = fig.subplots(2, 3).ravel()
         fig.subplots_adjust(left=0.05, right=0.99, top=0.93, bottom=0.1, wspace=0.22, hspace=0.5)
@@ -539,7 +529,13 @@ class SeriesPlot(LivePlot):
             axes[0].legend(fontsize=7, loc="upper left", frameon=False)
         self.dynamic = [line for _, line in self.lines]
 
-    def update(self, current, previous, lang, prev_id) -> None:
+    def update(
+        self,
+        current: dict[str, np.ndarray],
+        previous: dict[str, np.ndarray] | None,
+        prev_id: int,
+        lang: str,
+    ) -> None:
         for name, line in self.lines:
             y = self._smoothed[name]
             line.set_data(np.arange(y.size), y)

@@ -2,10 +2,14 @@
 
 Metric labels are not here: they come from the metric registry (``sim.metrics``), so the
 dashboard, the command line and reports always agree. Components never hold literal
-strings; they call :func:`t`, :func:`lever_label`, :func:`lever_help` or :func:`metric_label`.
+strings; they call :func:`t`, :func:`lever_label`, :func:`lever_help`, :func:`preset_label`
+or :func:`metric_label`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from sim.metrics import REGISTRY
 
@@ -141,22 +145,27 @@ UI: dict[str, tuple[str, str]] = {
     "compare_step": ("Step both", "同步单步"),
     "metric": ("Metric", "指标"),
     "difference": ("B − A", "B − A"),
+    # Preset labels are format strings: the numbers come from the preset's scenario file
+    # (state.PRESETS), named by the last part of their key.
     "preset_silos": (
-        "Silos: coordination 0, party leadership 0",
-        "各自为政：协同 0，党建引领 0",
+        "Silos: coordination {coordination:g}, party leadership {party_leadership:g}",
+        "各自为政：协同 {coordination:g}，党建引领 {party_leadership:g}",
     ),
     "preset_fusion": (
-        "Fusion: coordination 0.9, party leadership 0.8",
-        "三治融合：协同 0.9，党建引领 0.8",
+        "Fusion: coordination {coordination:g}, party leadership {party_leadership:g}",
+        "三治融合：协同 {coordination:g}，党建引领 {party_leadership:g}",
     ),
     "preset_current": ("Sidebar levers as they are", "侧栏当前参数"),
     "preset_more_workers": (
-        "More grid workers: 1 per 150 households",
-        "增配网格员：每150户1名",
+        "More grid workers: 1 per {households_per_grid_worker:g} households",
+        "增配网格员：每{households_per_grid_worker:g}户1名",
     ),
     "preset_moral_bank": ("Moral bank and red/black lists on", "开启道德银行和红黑榜"),
     "preset_no_legal": ("No legal advisors", "不配法律顾问"),
-    "preset_admin_heavy": ("Heavy admin load: 60% of grid time", "行政任务繁重：占网格员60%时间"),
+    "preset_admin_heavy": (
+        "Heavy admin load: {admin_load:.0%} of grid time",
+        "行政任务繁重：占网格员{admin_load:.0%}时间",
+    ),
     # guide
     "guide_intro": (
         "What each lever means in practice. Hover over a lever in the sidebar for the same text.",
@@ -166,8 +175,9 @@ UI: dict[str, tuple[str, str]] = {
     "default": ("default", "默认"),
 }
 
-# Lever key -> (English label, 中文标签, English explanation, 中文说明)
-LEVERS: dict[str, tuple[str, str, str, str]] = {
+# Lever key -> (English label, 中文标签, English explanation, 中文说明); the sliders'
+# ranges and steps are state.LEVERS.
+LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
     # 自治 self-governance
     "self_governance.participation": (
         "Participation",
@@ -467,13 +477,20 @@ def t(key: str, lang: str) -> str:
 
 
 def lever_label(key: str, lang: str) -> str:
-    en, zh, _, _ = LEVERS[key]
+    en, zh, _, _ = LEVER_TEXT[key]
     return zh if lang == "zh" else en
 
 
 def lever_help(key: str, lang: str) -> str:
-    _, _, en, zh = LEVERS[key]
+    _, _, en, zh = LEVER_TEXT[key]
     return zh if lang == "zh" else en
+
+
+def preset_label(name: str, values: Mapping[str, Any], lang: str) -> str:
+    """The label of compare preset ``name`` with the numbers of ``values``, its levers."""
+    return t(f"preset_{name}", lang).format_map(
+        {k.rsplit(".", 1)[-1]: v for k, v in values.items()}
+    )
 
 
 def choice_label(value: str, lang: str) -> str:

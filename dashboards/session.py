@@ -10,12 +10,25 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from dataclasses import dataclass
+from typing import Literal
 
 import reacton.core
 import solara
 
 from .figures import GridMapPlot, NetworkPlot, SeriesPlot
 from .state import Comparison, Simulation
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The message shown above the tabs. Kept as translation keys, not text, so that it
+    follows the language switch; the empty notice shows nothing."""
+
+    kind: Literal["", "success", "error"] = ""
+    head: str = ""  # i18n key
+    detail: str = ""  # shown as it is: a file name or an error message
+    reason: str = ""  # i18n key, or empty
 
 
 class Session:
@@ -30,8 +43,7 @@ class Session:
         self.playing = solara.reactive(False)
         self.compare_playing = solara.reactive(False)
         self.speed = solara.reactive(10)  # days per second
-        # (kind, i18n key, detail, i18n key of the reason); kind is success | error
-        self.message = solara.reactive(("", "", "", ""))
+        self.message = solara.reactive(Notice())
         self.map_metric = solara.reactive("trust")
         self.network_colour = solara.reactive("norm")
         self.network_grid = solara.reactive(0)

@@ -8,22 +8,25 @@ previous trajectory so the charts can show it as a dashed line.
 
 from __future__ import annotations
 
+import functools
 import threading
+import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from experiments.scenario import ScenarioError, load_scenario
 from sim import GovernanceModel, Parameters
 from sim.issues import Channel
+from sim.metrics import WINDOW  # the grid map counts escalations over the KPIs' window
+from sim.params import Spec
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 TARGETS = "targets"  # calibration target files inside scenarios/
-DEFAULT_SEED = 20240501
-WINDOW = 30  # days of the per-grid escalation rate, as the registry's metric
+DEFAULT_SEED: int = Parameters().scenario.seed
 
 # About 2,000 households for a live class: 8 grids of 250 in 2 communities of 1,000, so the
 # grid map has enough tiles to show strain; 400 households per grid worker (today's ratio)
@@ -52,73 +55,157 @@ KPIS = (
 )
 GRID_METRICS = ("trust", "backlog", "norm", "escalations")
 
+SPECS: dict[str, tuple[type, Spec]] = {
+    key: (kind, spec) for key, _, kind, spec in Parameters.specs()
+}
+
+
+# --- Levers: what the dashboard adds to a parameter is its group, its slider step and, only
+# where the classroom needs less than the model accepts, a narrower range.
+
 
 @dataclass(frozen=True)
 class Lever:
-    """A lever as the dashboard shows it: its group and the slider's range and step."""
+    """A parameter as a sidebar control. ``low``/``high`` default to the parameter's
+    :class:`~sim.params.Spec` range; switches and choices have neither range nor step."""
 
     key: str
     group: str  # self | law | moral | fusion | staffing | population
+    step: float | None = None
     low: float | None = None
     high: float | None = None
-    step: float | None = None
+
+    def __post_init__(self) -> None:
+        kind, spec = SPECS[self.key]
+        if kind not in (int, float):
+            return
+        low = spec.low if self.low is None else self.low
+        high = spec.high if self.high is None else self.high
+        if low is None or high is None or self.step is None:
+            raise ValueError(f"{self.key}: a slider needs a step and a range (its Spec has none)")
+        object.__setattr__(self, "low", low)
+        object.__setattr__(self, "high", high)
+
+    @property
+    def kind(self) -> type:
+        return SPECS[self.key][0]
+
+    @property
+    def spec(self) -> Spec:
+        return SPECS[self.key][1]
 
 
+# A Spec bounds what the model accepts (365 lectures a year, 10 million yuan a year); a
+# slider about 250 px wide across such a range would crowd every realistic value into its
+# first few pixels. Rows with a range say what bounds it; "x10" means ten times the default.
 LEVERS: tuple[Lever, ...] = (
-    Lever("self_governance.participation", "self", 0.0, 1.0, 0.01),
-    Lever("self_governance.deliberation_interval_days", "self", 0, 120, 5),
-    Lever("self_governance.topics_per_deliberation", "self", 1, 30, 1),
-    Lever("self_governance.resident_rules", "self", 0.0, 1.0, 0.05),
-    Lever("staffing.legal_advisors_per_community", "law", 0.0, 4.0, 0.5),
-    Lever("staffing.legal_cases_per_week", "law", 0.0, 20.0, 0.5),
-    Lever("rule_of_law.detection_probability", "law", 0.0, 1.0, 0.05),
-    Lever("rule_of_law.sanction", "law", 0.0, 1.0, 0.05),
-    Lever("rule_of_law.mediation_success", "law", 0.0, 1.0, 0.05),
-    Lever("rule_of_law.legal_lectures_per_year", "law", 0.0, 24.0, 0.5),
-    Lever("rule_of_law.lecture_reach", "law", 0.0, 0.3, 0.01),
-    Lever("rule_of_law.court_days", "law", 10, 365, 5),
+    Lever("self_governance.participation", "self", 0.01),
+    Lever("self_governance.deliberation_interval_days", "self", 5, low=0, high=120),  # quarterly
+    Lever("self_governance.topics_per_deliberation", "self", 1, low=1, high=30),  # x6
+    Lever("self_governance.resident_rules", "self", 0.05),
+    # one per community is today's full coverage
+    Lever("staffing.legal_advisors_per_community", "law", 0.5, low=0.0, high=4.0),
+    Lever("staffing.legal_cases_per_week", "law", 0.5, low=0.0, high=20.0),  # x10
+    Lever("rule_of_law.detection_probability", "law", 0.05),
+    Lever("rule_of_law.sanction", "law", 0.05),
+    Lever("rule_of_law.mediation_success", "law", 0.05),
+    # two a month; Kunshan's advisors gave 2.5 a year
+    Lever("rule_of_law.legal_lectures_per_year", "law", 0.5, low=0.0, high=24.0),
+    Lever("rule_of_law.lecture_reach", "law", 0.01, low=0.0, high=0.3),  # x10
+    Lever("rule_of_law.court_days", "law", 5, low=10, high=365),  # up to a year's wait
     Lever("moral.moral_bank", "moral"),
-    Lever("moral.credit_value", "moral", 0.0, 1.0, 0.05),
+    Lever("moral.credit_value", "moral", 0.05),
     Lever("moral.red_black_list", "moral"),
-    Lever("moral.list_share", "moral", 0.0, 0.2, 0.01),
-    Lever("moral.role_models", "moral", 0.0, 1.0, 0.05),
-    Lever("moral.crowding_out", "moral", 0.0, 1.0, 0.05),
-    Lever("fusion.coordination", "fusion", 0.0, 1.0, 0.05),
-    Lever("fusion.party_leadership", "fusion", 0.0, 1.0, 0.05),
-    Lever("fusion.party_visit_cases_per_week", "fusion", 0.0, 20.0, 0.5),
-    Lever("fusion.stuck_days", "fusion", 5, 180, 5),
+    # x10; a board naming more than a fifth of the households is no longer an honour
+    Lever("moral.list_share", "moral", 0.01, low=0.0, high=0.2),
+    Lever("moral.role_models", "moral", 0.05),
+    Lever("moral.crowding_out", "moral", 0.05),
+    Lever("fusion.coordination", "fusion", 0.05),
+    Lever("fusion.party_leadership", "fusion", 0.05),
+    Lever("fusion.party_visit_cases_per_week", "fusion", 0.5, low=0.0, high=20.0),  # x10
+    Lever("fusion.stuck_days", "fusion", 5, low=5, high=180),  # x6
     Lever("staffing.party_branch_level", "fusion"),
-    Lever("population.party_member_share", "fusion", 0.0, 0.3, 0.01),
-    Lever("staffing.households_per_grid_worker", "staffing", 50, 1500, 10),
-    Lever("staffing.admin_load", "staffing", 0.0, 0.95, 0.05),
-    Lever("staffing.grid_worker_cases_per_day", "staffing", 0.5, 10.0, 0.5),
-    Lever("staffing.households_per_social_organisation", "staffing", 200, 10000, 100),
-    Lever("staffing.social_workers_per_1000_households", "staffing", 0.0, 5.0, 0.1),
-    Lever("staffing.social_worker_cases_per_day", "staffing", 0.0, 5.0, 0.1),
-    Lever("staffing.grid_worker_cost", "staffing", 0, 200000, 5000),
-    Lever("staffing.legal_advisor_cost", "staffing", 0, 200000, 5000),
-    Lever("staffing.social_worker_cost", "staffing", 0, 200000, 5000),
-    Lever("population.households", "population", 200, 10000, 100),
-    Lever("population.households_per_grid", "population", 50, 1000, 50),
-    Lever("population.households_per_community", "population", 200, 5000, 100),
-    Lever("population.volunteer_share", "population", 0.0, 0.6, 0.01),
-    Lever("population.mean_norm", "population", 0.0, 1.0, 0.05),
-    Lever("population.mean_trust", "population", 0.0, 1.0, 0.05),
-    Lever("population.mean_legal_awareness", "population", 0.0, 1.0, 0.05),
+    # party members are about 7% of China's people; 30% is a party-dense neighbourhood
+    Lever("population.party_member_share", "fusion", 0.01, low=0.0, high=0.3),
+    # recommended 110-150, today about 400, badly understaffed above 1,000
+    Lever("staffing.households_per_grid_worker", "staffing", 10, low=50, high=1500),
+    Lever("staffing.admin_load", "staffing", 0.05),
+    Lever("staffing.grid_worker_cases_per_day", "staffing", 0.5, low=0.5, high=10.0),  # x5
+    Lever("staffing.households_per_social_organisation", "staffing", 100, low=200, high=10000),
+    # the recommended level is about 3 per 1,000 households
+    Lever("staffing.social_workers_per_1000_households", "staffing", 0.1, low=0.0, high=5.0),
+    Lever("staffing.social_worker_cases_per_day", "staffing", 0.1, low=0.0, high=5.0),  # x5
+    # the defaults are 50,000-80,000 yuan a year
+    Lever("staffing.grid_worker_cost", "staffing", 5000, low=0, high=200000),
+    Lever("staffing.legal_advisor_cost", "staffing", 5000, low=0, high=200000),
+    Lever("staffing.social_worker_cost", "staffing", 5000, low=0, high=200000),
+    # a larger town replays too slowly to move a lever live in class
+    Lever("population.households", "population", 100, low=200, high=10000),
+    Lever("population.households_per_grid", "population", 50, low=50, high=1000),  # std 300-500
+    # recommended 2,000, at most 3,000
+    Lever("population.households_per_community", "population", 100, low=200, high=5000),
+    # Kunshan 18%, China about 15%
+    Lever("population.volunteer_share", "population", 0.01, low=0.0, high=0.6),
+    Lever("population.mean_norm", "population", 0.05),
+    Lever("population.mean_trust", "population", 0.05),
+    Lever("population.mean_legal_awareness", "population", 0.05),
 )
 GROUPS = ("self", "law", "moral", "fusion", "staffing", "population")
-LEVER_BY_KEY = {lever.key: lever for lever in LEVERS}
 
-# Compare-tab presets: overrides applied on top of the sidebar's levers.
-PRESETS: dict[str, dict[str, Any]] = {
-    "silos": {"fusion.coordination": 0.0, "fusion.party_leadership": 0.0},
-    "fusion": {"fusion.coordination": 0.9, "fusion.party_leadership": 0.8},
-    "current": {},
-    "more_workers": {"staffing.households_per_grid_worker": 150.0},
-    "moral_bank": {"moral.moral_bank": True, "moral.red_black_list": True},
-    "no_legal": {"staffing.legal_advisors_per_community": 0.0},
-    "admin_heavy": {"staffing.admin_load": 0.6},
+
+# --- Compare-tab presets: each is what one file in scenarios/ sets itself, applied on top
+# of the sidebar's levers; "current" applies nothing. Key order is the picker's order.
+
+PRESETS: dict[str, str | None] = {
+    "silos": "silos.toml",
+    "fusion": "coordinated.toml",
+    "current": None,
+    "more_workers": "more_grid_workers.toml",
+    "moral_bank": "moral_bank.toml",
+    "no_legal": "no_legal_advisors.toml",
+    "admin_heavy": "heavy_admin_load.toml",
 }
+# The two runs of a comparison share the sidebar's town, so that only policy differs.
+SIZE_KEYS = frozenset(DEFAULT_VALUES)
+
+
+def preset_values(name: str) -> dict[str, Any]:
+    """The levers preset ``name`` sets (dotted keys), read from its scenario file."""
+    return dict(_preset_values(name))
+
+
+@functools.cache
+def _preset_values(name: str) -> Mapping[str, Any]:
+    file = PRESETS[name]
+    return {} if file is None else scenario_levers(SCENARIOS / file)
+
+
+def scenario_levers(path: Path) -> dict[str, Any]:
+    """The parameters a scenario file sets itself, as dotted keys: its own tables, without
+    ``[scenario]``, what it inherits through ``extends``, or the population's size.
+
+    Read with ``tomllib`` rather than ``experiments.scenario``, which would follow
+    ``extends``. Values are checked against the default parameters; a bad one raises
+    ``ParameterError`` with a note naming the file.
+    """
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    data.pop("scenario", None)
+    values = {k: v for k, v in _dotted(data) if k not in SIZE_KEYS}
+    try:
+        Parameters().with_values(values)
+    except ValueError as err:
+        err.add_note(f"in {path}")
+        raise
+    return values
+
+
+def _dotted(table: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            yield from _dotted(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
 
 
 def default_params() -> Parameters:
@@ -177,7 +264,11 @@ def _inside(path: Path, root: Path) -> bool:
 
 def load_scenario_params(name: str, root: Path = SCENARIOS) -> Parameters:
     """The parameters of scenario ``name`` (inside ``root`` only); may raise
-    :class:`ScenarioRefused` or :class:`experiments.ScenarioError`."""
+    :class:`ScenarioRefused` or :class:`experiments.errors.InputError`."""
+    # Imported on first load: the ``experiments`` package imports its sweep engine (and
+    # SALib) on the way, which a class that only steps the default town never needs.
+    from experiments.scenario import load_scenario
+
     return load_scenario(resolve_scenario(name, root)).params
 
 
@@ -190,16 +281,15 @@ class DashboardModel(GovernanceModel):
     def __init__(self, params: Parameters, *, rng: Any = None) -> None:
         super().__init__(params, rng=rng)
         self.escalations_by_day = np.zeros((WINDOW, self.layout.n_grids), dtype=np.int32)
+        self.on_escalate.append(self._count_escalations)
 
     def step(self) -> None:
         self.escalations_by_day[self.day % WINDOW] = 0
         super().step()
 
-    def escalate(self, rows: np.ndarray) -> None:
-        if rows.size:
-            grid = self.layout.grid[self.issues.household[rows]]
-            np.add.at(self.escalations_by_day[self.day % WINDOW], grid, 1)
-        super().escalate(rows)
+    def _count_escalations(self, rows: np.ndarray) -> None:
+        grid = self.layout.grid[self.issues.household[rows]]
+        np.add.at(self.escalations_by_day[self.day % WINDOW], grid, 1)
 
 
 def grid_values(model: DashboardModel, metric: str) -> np.ndarray:
@@ -237,7 +327,6 @@ class Simulation:
         self.seed = int(seed)
         self.previous: dict[str, np.ndarray] | None = None
         self.scenario: str | None = None
-        self.playing = threading.Event()
         self.model = DashboardModel(self.params, rng=self.seed)
 
     @property
@@ -273,7 +362,7 @@ class Simulation:
 
     def load_scenario(self, name: str) -> None:
         """Load ``scenarios/<name>`` into the levers (may raise ``ScenarioRefused`` or
-        ``ScenarioError``)."""
+        ``InputError``)."""
         params = load_scenario_params(name)
         with self.lock:
             self.scenario = name
@@ -317,7 +406,7 @@ class Comparison:
             if seed is not None:
                 self.seed = seed
             self.runs = {
-                side: DashboardModel(self.base.with_values(PRESETS[preset]), rng=self.seed)
+                side: DashboardModel(self.base.with_values(preset_values(preset)), rng=self.seed)
                 for side, preset in self.presets.items()
             }
 
@@ -356,14 +445,17 @@ __all__ = [
     "GROUPS",
     "LEVERS",
     "PRESETS",
+    "SPECS",
     "Comparison",
     "DashboardModel",
-    "ScenarioError",
+    "Lever",
     "ScenarioRefused",
     "Simulation",
     "grid_values",
     "list_scenarios",
     "load_scenario_params",
+    "preset_values",
     "resolve_scenario",
+    "scenario_levers",
     "workers_per_grid",
 ]

@@ -3,8 +3,8 @@
 The live views draw persistent matplotlib figures by Agg blitting (``figures.LivePlot``)
 and show the PNG with an image widget, instead of ``solara.FigureMatplotlib``, which
 redraws the whole figure on every render: blitting keeps a step with all three plots at
-about 30-50 ms instead of about 600 ms. The compare tab, which changes less often, uses
-``solara.FigureMatplotlib``.
+about 30-50 ms instead of about 600 ms. The compare chart, which changes less often, is
+drawn afresh each time (``figures.compare_figure``).
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def GridMapView(session: Session, version: int):
             for key in GRID_METRICS:
                 solara.Button(t(f"map_btn_{key}", lang), value=key, text=True)
         with session.sim.lock:
-            png = session.grid_map.render(session.sim.model, metric, lang)
+            png = session.grid_map.render(session.sim.model, metric, lang=lang)
         _image(png, "sanzhi-gridmap")
         solara.Text(t("grid_map_help", lang), style={"font-size": "0.8em", "color": "#555"})
 
@@ -116,7 +116,7 @@ def NetworkView(session: Session, version: int):
                 style_="max-width: 140px",
             )
         with session.sim.lock:
-            png = session.network.render(session.sim.model, grid, colour, lang)
+            png = session.network.render(session.sim.model, grid, colour, lang=lang)
         _image(png, "sanzhi-network")
         solara.Text(t("network_help", lang), style={"font-size": "0.8em", "color": "#555"})
 
@@ -127,7 +127,7 @@ def SeriesView(session: Session, version: int):
     sim = session.sim
     with solara.Card(t("timeseries", lang), margin=0):
         with sim.lock:
-            png = session.series.render(sim.series(), sim.previous, lang, id(sim.previous))
+            png = session.series.render(sim.series(), sim.previous, id(sim.previous), lang=lang)
         _image(png, "sanzhi-series")
 
 

@@ -1,24 +1,39 @@
-"""Scenarios, runs, sweeps, comparisons, result stores and the ``sanzhi`` command line."""
+"""Scenarios, runs, sweeps, comparisons, analyses, result stores and the ``sanzhi`` command
+line, in wings that import downwards only (``docs/architecture.md``):
 
-from pathlib import Path
+- ``scenario``, ``runner``, ``run_folder``, ``store``, ``executors``: a scenario file, its runs
+  and their results folder;
+- ``sweeps``: designs of many runs, streamed to a resumable folder;
+- ``comparison``: the comparison report; ``analysis``: sensitivity, fusion, frontier;
+  ``calibration``: fitting free parameters;
+- ``plotting``, ``wording``, ``names``, ``errors``: what every wing shares;
+- ``cli``: the command line, on top.
+"""
+
+import importlib
 from typing import Any
 
-import pandas as pd
+from experiments.errors import InputError, ScenarioError
+from experiments.runner import replication_seeds, run, simulate, summarise
+from experiments.scenario import Scenario, load_scenario, parse_assignments
 
-from .errors import ScenarioError
-from .runner import replication_seeds, run, simulate, summarise
-from .scenario import Scenario, load_scenario, parse_assignments
-from .sweep_run import run_sweep, sweep
+# Imported on first use: sweeps need SALib and reports matplotlib, and loading a scenario
+# (the dashboard's only need) should pull in neither.
+_LAZY = {
+    "sweep": "experiments.sweeps.job",
+    "run_sweep": "experiments.sweeps.job",
+    "compare": "experiments.comparison.report",
+}
 
 
-def compare(paths: list[str], out: str | Path, **options: Any) -> pd.DataFrame:
-    """Compare scenario files and results folders in a report; see ``report.compare``."""
-    from .report import compare as _compare  # load matplotlib only when a report is made
-
-    return _compare(paths, out, **options)
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'experiments' has no attribute {name!r}")
 
 
 __all__ = [
+    "InputError",
     "Scenario",
     "ScenarioError",
     "compare",

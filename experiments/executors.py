@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from .errors import ScenarioError
+from experiments.errors import COMMAND_LINE, InputError
 
 EXECUTORS = ("process", "dask", "serial")
 
@@ -31,20 +32,52 @@ class SerialExecutor(Executor):
         return future
 
 
+def default_workers() -> int:
+    """The cores this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """The one local process pool of the project (runs, sweeps, analyses)."""
+    # Mesa forces the spawn start method anyway; asking for it explicitly keeps the behaviour
+    # the same on every platform and with or without Mesa imported first.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def workers_of(executor: Executor) -> int:
+    """Workers behind an executor the caller made (a process pool's size, a dask cluster's
+    threads): it only sizes bundles, so a guess is safe. The executors do not publish it,
+    hence the private attributes."""
+    client = getattr(executor, "_client", None)  # dask's ClientExecutor
+    if client is not None:
+        return max(1, sum(client.nthreads().values()))
+    return int(getattr(executor, "_max_workers", 0) or 1)
+
+
+@contextmanager
+def using(
+    executor: str | Executor, workers: int | None = None, scheduler: str | None = None
+) -> Iterator[tuple[Executor, int, str]]:
+    """An executor by name (opened here, shut down on exit) or the caller's own; its number
+    of workers and the name manifests record."""
+    if isinstance(executor, Executor):
+        yield executor, workers or workers_of(executor), type(executor).__name__
+        return
+    with open_executor(executor, workers or default_workers(), scheduler) as (pool, n):
+        yield pool, n, executor
+
+
 @contextmanager
 def open_executor(
     kind: str = "process", workers: int = 1, scheduler: str | None = None
 ) -> Iterator[tuple[Executor, int]]:
     """An executor and its number of workers; shut down (cluster too) on exit."""
     if scheduler is not None and kind != "dask":
-        raise ScenarioError("command line", "--scheduler", "needs --executor dask")
+        raise InputError(COMMAND_LINE, "--scheduler", "needs --executor dask")
     if kind == "serial":
         yield SerialExecutor(), 1
     elif kind == "process":
-        # Mesa forces the spawn start method anyway; asking for it explicitly keeps the
-        # behaviour the same on every platform and with or without Mesa imported first.
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        pool = process_pool(workers)
         try:
             yield pool, workers
         finally:
@@ -53,9 +86,7 @@ def open_executor(
         with _dask(workers, scheduler) as pair:
             yield pair
     else:
-        raise ScenarioError(
-            "command line", "--executor", f"got {kind!r} (expected one of {EXECUTORS})"
-        )
+        raise InputError(COMMAND_LINE, "--executor", f"got {kind!r} (expected one of {EXECUTORS})")
 
 
 @contextmanager
@@ -63,8 +94,8 @@ def _dask(workers: int, scheduler: str | None) -> Iterator[tuple[Executor, int]]
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise ScenarioError(
-            "command line",
+        raise InputError(
+            COMMAND_LINE,
             "--executor",
             'dask is not installed (python -m pip install -e ".[cluster]")',
         ) from None
@@ -72,8 +103,8 @@ def _dask(workers: int, scheduler: str | None) -> Iterator[tuple[Executor, int]]
         try:
             client = Client(scheduler, timeout="30s")
         except OSError as err:
-            raise ScenarioError(
-                "command line", "--scheduler", f"cannot reach {scheduler}: {err}"
+            raise InputError(
+                COMMAND_LINE, "--scheduler", f"cannot reach {scheduler}: {err}"
             ) from None
         cluster = None
     else:

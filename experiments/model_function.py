@@ -7,24 +7,26 @@ drive a model by calling it (SALib, the EMA Workbench, optimisers, notebooks).
 
 Parameters are dotted ``section.key`` names (or nested dicts, or ``section__key`` where a
 tool needs identifiers), validated like a scenario file. Outcomes are each metric's mean over
-the last 90 days, averaged over replications. The seeds are the scenario's replication seeds
-(common random numbers), so equal parameters give equal outcomes: a deterministic function.
+the last days of a run (``SUMMARY_WINDOW``), averaged over replications. The seeds are the
+scenario's replication seeds (common random numbers), so equal parameters give equal
+outcomes: a deterministic function.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from experiments.errors import InputError
+from experiments.names import resolve_metric
+from experiments.runner import SUMMARY_WINDOW, replication_seeds, simulate
+from experiments.scenario import Scenario, explain, load_scenario
 from sim import METRICS
 from sim.params import ParameterError, Parameters
-
-from .errors import ScenarioError
-from .runner import SUMMARY_WINDOW, replication_seeds, simulate
-from .scenario import Scenario, load_scenario
 
 SOURCE = "model function"
 
@@ -38,9 +40,9 @@ def evaluate(
     metrics: Sequence[str] | None = None,
 ) -> dict[str, float]:
     """Run the model with ``params`` over ``scenario`` (default: built-in defaults) and return
-    ``{metric: mean over the last 90 days}``, averaged over ``replications`` runs.
+    ``{metric: mean over the last SUMMARY_WINDOW days}``, averaged over ``replications`` runs.
 
-    ``seed`` defaults to the scenario's seed. Raises ScenarioError (a ValueError) for an
+    ``seed`` defaults to the scenario's seed. Raises InputError (a ValueError) for an
     unknown parameter or a value out of range.
     """
     base = _base(scenario)
@@ -48,12 +50,11 @@ def evaluate(
     try:
         resolved = base.with_values(values)
     except ParameterError as err:
-        reason = f"{err.reason} (expected {err.expected})" if err.expected else err.reason
-        raise ScenarioError(SOURCE, err.key, reason) from None
-    names = list(metrics) if metrics is not None else [m.name for m in METRICS]
-    unknown = sorted(set(names) - {m.name for m in METRICS})
-    if unknown:
-        raise ScenarioError(SOURCE, "metrics", f"unknown metric(s) {unknown}")
+        raise InputError(SOURCE, err.key, explain(err)) from None
+    if metrics is None:
+        names = [m.name for m in METRICS]
+    else:
+        names = [resolve_metric(name, SOURCE, "metrics") for name in metrics]
     root = resolved.scenario.seed if seed is None else seed
     tails = []
     for s in replication_seeds(root, replications):
@@ -76,16 +77,28 @@ class ModelFunction:
         replications: int = 1,
         metrics: Sequence[str] | None = None,
     ) -> None:
-        self.scenario = (
-            scenario if isinstance(scenario, Scenario | None) else load_scenario(scenario)
-        )
-        self.fixed = flatten(fixed or {})
+        self.scenario = scenario
+        self.fixed = fixed
         self.seed, self.replications, self.metrics = seed, replications, metrics
+
+    def __repr__(self) -> str:
+        scenario = self.scenario.name if isinstance(self.scenario, Scenario) else self.scenario
+        return (
+            f"ModelFunction({scenario!r}, fixed={self.fixed!r}, seed={self.seed!r}, "
+            f"replications={self.replications!r}, metrics={self.metrics!r})"
+        )
+
+    @functools.cached_property
+    def _scenario(self) -> Scenario | None:
+        """The scenario, read from its file on the first call (not in ``__init__``)."""
+        if isinstance(self.scenario, Scenario | None):
+            return self.scenario
+        return load_scenario(self.scenario)
 
     def __call__(self, **values: Any) -> dict[str, float]:
         return evaluate(
-            self.fixed | flatten(values),
-            scenario=self.scenario,
+            flatten(self.fixed or {}) | flatten(values),
+            scenario=self._scenario,
             seed=self.seed,
             replications=self.replications,
             metrics=self.metrics,

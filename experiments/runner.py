@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from typing import Any
 
 import mesa
 import numpy as np
 import pandas as pd
+from scipy import stats
 from tqdm.auto import tqdm
 
+from experiments.executors import open_executor
+from experiments.scenario import Scenario
 from sim import METRICS, GovernanceModel, Parameters
 
-from .scenario import Scenario
-
 SUMMARY_WINDOW = 90  # days at the end of a run over which summaries average
+SEED_SCHEME = (
+    "numpy.random.SeedSequence(seed).spawn(replications); each child's "
+    "generate_state(1, uint64)[0] seeds GovernanceModel(rng=...)"
+)
+
+
+def window_column(metric: str) -> str:
+    """The summary column of a metric's mean over the last ``SUMMARY_WINDOW`` days of a run:
+    what comparisons and analyses read."""
+    return f"{metric}_last{SUMMARY_WINDOW}"
 
 
 def replication_seeds(seed: int, replications: int) -> list[int]:
-    """Independent seeds for replications, spawned from one root seed."""
+    """Independent seeds for replications, spawned from one root seed (``SEED_SCHEME``)."""
     children = np.random.SeedSequence(seed).spawn(replications)
     return [int(child.generate_state(1, np.uint64)[0]) for child in children]
 
@@ -87,8 +96,16 @@ def summarise(
     return out.reset_index()
 
 
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+def confidence_interval(values: pd.Series, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and Student-t confidence interval across replications (NaN bounds for one run)."""
+    values = values.dropna().to_numpy(dtype=float)
+    if values.size == 0:
+        return (np.nan, np.nan, np.nan)
+    mean = float(values.mean())
+    if values.size < 2:
+        return (mean, np.nan, np.nan)
+    half = stats.t.ppf(0.5 + level / 2, values.size - 1) * stats.sem(values)
+    return (mean, mean - half, mean + half)
 
 
 def _run_serial(params: Parameters, seeds: list[int], progress: bool) -> list[pd.DataFrame]:
@@ -102,28 +119,32 @@ def _run_serial(params: Parameters, seeds: list[int], progress: bool) -> list[pd
 def _run_pooled(
     params: Parameters, seeds: list[int], workers: int, executor: Executor | None, progress: bool
 ) -> list[pd.DataFrame]:
-    own = executor is None
-    if own:
-        context = multiprocessing.get_context("spawn")  # Mesa sets spawn anyway; say so
-        executor = ProcessPoolExecutor(max_workers=min(workers, len(seeds)), mp_context=context)
-    try:
-        futures = [executor.submit(simulate, params, seed) for seed in seeds]
-        with tqdm(
-            total=len(seeds), unit="run", disable=not progress, desc=params.scenario.name
-        ) as bar:
-            for future in futures:
-                future.add_done_callback(lambda _: bar.update(1))
-            return [future.result() for future in futures]
-    finally:
-        if own:
-            executor.shutdown()
+    if executor is None:
+        with open_executor("process", min(workers, len(seeds))) as (pool, _):
+            return _gather(pool, params, seeds, progress)
+    return _gather(executor, params, seeds, progress)
+
+
+def _gather(
+    executor: Executor, params: Parameters, seeds: list[int], progress: bool
+) -> list[pd.DataFrame]:
+    futures = [executor.submit(simulate, params, seed) for seed in seeds]
+    with tqdm(total=len(seeds), unit="run", disable=not progress, desc=params.scenario.name) as bar:
+        for future in futures:
+            future.add_done_callback(lambda _: bar.update(1))
+        return [future.result() for future in futures]
 
 
 def _label(frame: pd.DataFrame, params: Parameters, replication: int, seed: int) -> pd.DataFrame:
+    ids = {"scenario": params.scenario.name, "replication": replication, "seed": np.uint64(seed)}
+    return with_ids(frame, ids)
+
+
+def with_ids(frame: pd.DataFrame, ids: dict[str, Any]) -> pd.DataFrame:
+    """``frame`` with a column for each of ``ids`` (one value each) in front."""
     frame = frame.copy()
-    frame.insert(0, "scenario", params.scenario.name)
-    frame.insert(1, "replication", replication)
-    frame.insert(2, "seed", np.uint64(seed))
+    for i, (name, value) in enumerate(ids.items()):
+        frame.insert(i, name, value)
     return frame
 
 

@@ -1,4 +1,4 @@
-"""Scenario files (TOML): loading, ``extends`` chains, overrides and validation."""
+"""Scenario files (TOML): loading, ``extends`` chains, overrides and parameter validation."""
 
 from __future__ import annotations
 
@@ -9,65 +9,62 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from experiments.errors import COMMAND_LINE as _CLI
+from experiments.errors import InputError
 from sim.params import ParameterError, Parameters
 
-from .errors import ScenarioError
-from .staffing_costs import check_costs
-from .sweep_design import check_sweep
-
-COMMAND_LINE = "command line (--set)"
+COMMAND_LINE = f"{_CLI} (--set)"
+TABLES = ("sweep", "frontier")  # tables that are not parameters; their owners validate them
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A validated scenario: its parameters, where each value came from, and its sweep."""
+    """A scenario: validated parameters, where each value came from, and the raw tables
+    that are not parameters (``[sweep]``, ``[frontier]``), which their owners validate
+    (``experiments.sweeps.design``, ``experiments.analysis.frontier.costs``)."""
 
     params: Parameters
     path: Path | None = None
     files: tuple[Path, ...] = ()  # the file and everything it extends, outermost first
     origin: Mapping[str, str] = field(default_factory=dict)  # dotted key -> file or --set
     overrides: Mapping[str, Any] = field(default_factory=dict)
-    sweep: Mapping[str, Any] | None = None
-    design: Any = field(default=None, compare=False, repr=False)  # the validated sweep design
-    frontier: Mapping[str, Any] | None = None  # [frontier] table: staffing costs (frontier.py)
+    sweep: Mapping[str, Any] | None = None  # the raw [sweep] table
+    frontier: Mapping[str, Any] | None = None  # the raw [frontier] table
 
     @property
     def name(self) -> str:
         return self.params.scenario.name
 
+    def source(self, table: str) -> str:
+        """The file (or option) a table came from, for error messages."""
+        return self.origin.get(table, str(self.path or "scenario"))
+
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
-        params = _validated(self.params.to_dict() | {}, overrides, self.origin)
-        origin = dict(self.origin) | dict.fromkeys(overrides, COMMAND_LINE)
-        merged = dict(self.overrides) | dict(overrides)
-        design = None
-        if self.sweep is not None:
-            source = self.origin.get("sweep", str(self.path))
-            design = check_sweep(self.sweep, source, params, overrides)
-        return Scenario(
-            params, self.path, self.files, origin, merged, self.sweep, design, self.frontier
+        """The scenario with ``section.key`` overrides applied (as ``--set`` would)."""
+        params = _validated(self.params.to_dict(), overrides, self.origin)
+        return dataclasses.replace(
+            self,
+            params=params,
+            origin=dict(self.origin) | dict.fromkeys(overrides, COMMAND_LINE),
+            overrides=dict(self.overrides) | dict(overrides),
         )
 
     def with_sweep(self, sweep: Mapping[str, Any], source: str) -> Scenario:
         """The scenario with ``sweep`` (a ``[sweep]`` table from ``source``) as its design."""
-        design = check_sweep(sweep, source, self.params, self.overrides)
         origin = dict(self.origin) | {"sweep": source}
-        return dataclasses.replace(self, origin=origin, sweep=dict(sweep), design=design)
+        return dataclasses.replace(self, origin=origin, sweep=dict(sweep))
 
 
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
-    """Read a scenario file (following ``extends``), apply ``section.key`` overrides, validate."""
+    """Read a scenario file (following ``extends``), apply ``section.key`` overrides, validate
+    the parameters. Other tables are kept as they are, for their owners."""
     path = Path(path)
+    overrides = dict(overrides or {})
     data, origin, files = _read_chain(path, ())
-    sweep = data.pop("sweep", None)
-    frontier = data.pop("frontier", None)
-    if frontier is not None:
-        check_costs(frontier, origin.get("frontier", str(path)))
-    params = _validated(data, overrides or {}, origin)
-    design = None
-    if sweep is not None:
-        design = check_sweep(sweep, origin.get("sweep", str(path)), params, overrides or {})
-    origin |= dict.fromkeys(overrides or {}, COMMAND_LINE)
-    return Scenario(params, path, files, origin, dict(overrides or {}), sweep, design, frontier)
+    tables = {name: data.pop(name, None) for name in TABLES}
+    params = _validated(data, overrides, origin)
+    origin |= dict.fromkeys(overrides, COMMAND_LINE)
+    return Scenario(params, path, files, origin, overrides, **tables)
 
 
 def parse_assignments(items: Iterable[str]) -> dict[str, Any]:
@@ -78,7 +75,7 @@ def parse_assignments(items: Iterable[str]) -> dict[str, Any]:
         key, sep, text = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise ScenarioError(COMMAND_LINE, item, "expected section.key=value")
+            raise InputError(COMMAND_LINE, item, "expected section.key=value")
         try:
             values[key] = tomllib.loads(f"v = {text.strip()}")["v"]
         except tomllib.TOMLDecodeError:
@@ -92,16 +89,16 @@ def _read_chain(
     resolved = path.resolve()
     if resolved in seen:
         cycle = " -> ".join(str(p) for p in (*seen, resolved))
-        raise ScenarioError(seen[-1], "scenario.extends", f"circular extends: {cycle}")
+        raise InputError(seen[-1], "scenario.extends", f"circular extends: {cycle}")
     if not path.is_file():
-        raise ScenarioError(path, None, "file not found")
+        raise InputError(path, None, "file not found")
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(path, None, f"not valid TOML: {err}") from None
+        raise InputError(path, None, f"not valid TOML: {err}") from None
     except UnicodeDecodeError:
-        raise ScenarioError(path, None, "not a UTF-8 text file") from None
+        raise InputError(path, None, "not a UTF-8 text file") from None
     own = {k: str(path) for k in _leaves(data)}
     parent = (
         data.get("scenario", {}).pop("extends", None)
@@ -111,10 +108,10 @@ def _read_chain(
     if parent is None:
         return data, own, (path,)
     if not isinstance(parent, str):
-        raise ScenarioError(path, "scenario.extends", f"got {parent!r} (expected a file path)")
+        raise InputError(path, "scenario.extends", f"got {parent!r} (expected a file path)")
     parent_path = path.parent / parent
     if not parent_path.is_file():
-        raise ScenarioError(path, "scenario.extends", f"file not found: {parent_path}")
+        raise InputError(path, "scenario.extends", f"file not found: {parent_path}")
     base, origin, files = _read_chain(parent_path, (*seen, resolved))
     return _merge(base, data), origin | own, (*files, path)
 
@@ -142,13 +139,13 @@ def _validated(data: dict, overrides: Mapping[str, Any], origin: Mapping[str, st
     try:
         params = Parameters.from_dict(data)
     except ParameterError as err:
-        raise ScenarioError(_source_of(err.key, origin), err.key, _explain(err)) from None
+        raise InputError(_source_of(err.key, origin), err.key, explain(err)) from None
     if not overrides:
         return params
     try:
         return params.with_values(dict(overrides))
     except ParameterError as err:
-        raise ScenarioError(COMMAND_LINE, err.key, _explain(err)) from None
+        raise InputError(COMMAND_LINE, err.key, explain(err)) from None
 
 
 def _source_of(key: str, origin: Mapping[str, str]) -> str:
@@ -160,5 +157,6 @@ def _source_of(key: str, origin: Mapping[str, str]) -> str:
     return next(iter(origin.values()), "scenario")
 
 
-def _explain(err: ParameterError) -> str:
+def explain(err: ParameterError) -> str:
+    """A parameter error's reason and what was expected, for an InputError message."""
     return f"{err.reason} (expected {err.expected})" if err.expected else err.reason

@@ -1,7 +1,8 @@
-"""Result folders: atomic writes, Parquet tables and the manifest."""
+"""Result files: atomic writes, Parquet/CSV/JSON/text tables, and what every manifest holds."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -12,12 +13,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+if TYPE_CHECKING:
+    from experiments.scenario import Scenario
+
 PACKAGES = ("sanzhi", "mesa", "numpy", "scipy", "pandas", "pyarrow", "networkx", "matplotlib")
 
 
@@ -30,12 +32,21 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     try:
         write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; results are meant to be shared
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; results are meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+@functools.cache
+def _umask() -> int:
+    """The process umask. POSIX can only read it by setting it, so it is set and restored
+    once, on first use (not at import), and kept."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_parquet(frame: pd.DataFrame, path: str | Path) -> Path:
@@ -49,6 +60,27 @@ def write_json(obj: Any, path: str | Path) -> Path:
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def manifest_base(
+    kind: str, scenario: Scenario, command: list[str] | None, started: str
+) -> dict[str, Any]:
+    """What every results folder's manifest starts with: what ran it, the scenario as read
+    (its files and ``--set`` overrides) and its seed. :func:`finished` closes it."""
+    return {
+        "kind": kind,
+        "command": command,
+        "scenario": scenario.name,
+        "files": [str(p) for p in scenario.files],
+        "overrides": dict(scenario.overrides),
+        "seed": scenario.params.scenario.seed,
+        "started": started,
+    }
+
+
+def finished(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest with the time it finished and the environment that ran it."""
+    return manifest | {"finished": now(), "environment": environment()}
 
 
 def environment() -> dict[str, Any]:

@@ -2,9 +2,10 @@
 
 from .agents import GridWorker, LegalAdvisor, PartyBranch, Resident, SocialOrganisation
 from .issues import Channel, Kind
-from .metrics import KEY_METRICS, METRICS, REGISTRY, Metric
+from .metrics import KEY_METRICS, METRICS, REGISTRY, Metric, tagged
 from .model import GovernanceModel
 from .params import ParameterError, Parameters
+from .world import MetricsView, World
 
 __all__ = [
     "KEY_METRICS",
@@ -16,9 +17,12 @@ __all__ = [
     "Kind",
     "LegalAdvisor",
     "Metric",
+    "MetricsView",
     "ParameterError",
     "Parameters",
     "PartyBranch",
     "Resident",
     "SocialOrganisation",
+    "World",
+    "tagged",
 ]

@@ -3,28 +3,69 @@ the engine steps, so Mesa's AgentSet, DataCollector and visualisation see live s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import mesa
-
-from .households import FIELDS
 
 if TYPE_CHECKING:
     from .model import GovernanceModel
 
+T = TypeVar("T")
 
-def _column(store: str, field: str, key: str = "index") -> property:
-    def get(self: Any) -> Any:
-        return getattr(getattr(self.model, store), field)[getattr(self, key)].item()
 
-    def set_(self: Any, value: Any) -> None:
-        getattr(getattr(self.model, store), field)[getattr(self, key)] = value
+class Column(Generic[T]):
+    """An agent attribute that is one entry of an engine array:
+    ``agent.model.<store>.<name>[agent.<key>]``, where ``name`` is the attribute's own name.
 
-    return property(get, set_, doc=f"``model.{store}.{field}`` of this row.")
+    Reading gives a Python scalar (``float``, ``int`` or ``bool``); writing stores into the
+    array, so the next step sees the change.
+    """
+
+    def __init__(self, store: str, key: str = "index") -> None:
+        self.store = store
+        self.key = key
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.__doc__ = f"``model.{self.store}.{name}`` of this agent's row."
+
+    @overload
+    def __get__(self, agent: None, owner: type) -> Column[T]: ...
+    @overload
+    def __get__(self, agent: mesa.Agent, owner: type) -> T: ...
+    def __get__(self, agent: mesa.Agent | None, owner: type) -> Column[T] | T:
+        if agent is None:
+            return self
+        return self._array(agent)[getattr(agent, self.key)].item()
+
+    def __set__(self, agent: mesa.Agent, value: T) -> None:
+        self._array(agent)[getattr(agent, self.key)] = value
+
+    def _array(self, agent: mesa.Agent) -> Any:
+        return getattr(getattr(agent.model, self.store), self.name)
 
 
 class Resident(mesa.Agent):
-    """A household. The step never loops over these; they exist for inspection."""
+    """A household. The step never loops over these; they exist for inspection.
+
+    Every field of ``sim.households.FIELDS`` is an attribute (a test keeps the two in step).
+    """
+
+    norm = Column[float]("households")
+    trust = Column[float]("households")
+    engagement = Column[float]("households")
+    legal_awareness = Column[float]("households")
+    deterrence = Column[float]("households")
+    satisfaction = Column[float]("households")
+    security = Column[float]("households")
+    credits = Column[float]("households")
+    volunteer = Column[bool]("households")
+    party_member = Column[bool]("households")
+    role_model = Column[bool]("households")
+    open_issues = Column[int]("households")
+    last_participation = Column[int]("households")
+    last_sanctioned = Column[int]("households")
 
     def __init__(self, model: GovernanceModel, index: int) -> None:
         super().__init__(model)
@@ -42,48 +83,44 @@ class Resident(mesa.Agent):
         return f"Resident(index={self.index}, grid={self.grid})"
 
 
-for _field in FIELDS:
-    setattr(Resident, _field, _column("households", _field))
-
-
 class GridWorker(mesa.Agent):
     """A grid worker (网格员); workers in one team share its queue, workload and burnout."""
+
+    burnout = Column[float]("grid_teams", key="team")
+    utilisation = Column[float]("grid_teams", key="team")
+    workload = Column[float]("grid_teams", key="team")
 
     def __init__(self, model: GovernanceModel, team: int) -> None:
         super().__init__(model)
         self.team = team
-
-    burnout = _column("grid_teams", "burnout", "team")
-    utilisation = _column("grid_teams", "utilisation", "team")
-    workload = _column("grid_teams", "workload", "team")
 
 
 class LegalAdvisor(mesa.Agent):
     """A legal advisor (法律顾问) serving one or more communities."""
 
+    cases = Column[float]("legal", key="team")
+
     def __init__(self, model: GovernanceModel, team: int) -> None:
         super().__init__(model)
         self.team = team
-
-    cases = _column("legal", "cases", "team")
 
 
 class SocialOrganisation(mesa.Agent):
     """A social organisation (社会组织) serving a block of households."""
 
+    credibility = Column[float]("social")
+    social_workers = Column[int]("social")
+
     def __init__(self, model: GovernanceModel, index: int) -> None:
         super().__init__(model)
         self.index = index
-
-    credibility = _column("social", "credibility")
-    social_workers = _column("social", "social_workers")
 
 
 class PartyBranch(mesa.Agent):
     """A party branch (党组织) of one grid or community."""
 
+    visits = Column[float]("party")
+
     def __init__(self, model: GovernanceModel, index: int) -> None:
         super().__init__(model)
         self.index = index
-
-    visits = _column("party", "visits")

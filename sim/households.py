@@ -1,4 +1,4 @@
-"""Household (resident) state as arrays: one entry per household."""
+"""Household (resident) state as arrays: one entry per household (ODD 2.1, 5.3)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,6 @@ class Households:
         n = layout.n_households
         c = pop.heterogeneity
         self.n = n
-        self.layout = layout
         self.norm = _beta(rng, pop.mean_norm, c, n)
         self.trust = _beta(rng, pop.mean_trust, c, n)
         self.engagement = _beta(rng, params.self_governance.participation, c, n)

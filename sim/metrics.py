@@ -1,4 +1,4 @@
-"""The metric registry: every reported quantity with definition, unit and labels.
+"""The metric registry: every reported quantity with definitions, unit, labels and tags.
 
 The CLI, result files, reports and dashboard all read names and labels from here.
 Every metric is computed from arrays and the ledger, never by looping over agents.
@@ -8,69 +8,92 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .model import GovernanceModel
+from .staff.costs import yearly_cost
+from .world import MetricsView
 
 WINDOW = 30  # days in the trailing window of the rate metrics
 
+# The curated lists of metrics, each derived from the tags by :func:`tagged`.
+TAGS = {
+    "key": "the headline outcomes of run summaries, comparisons and their figures",
+    "analysis": "the default outcomes of sensitivity, fusion and frontier analyses",
+    "dashboard_series": "the dashboard's time-series panels",
+    "dashboard_kpi": "the dashboard's KPI cards",
+}
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, kw_only=True)
 class Metric:
+    """A reported quantity: computed each day from a :class:`~sim.world.MetricsView`."""
+
     name: str
     label_en: str
     label_zh: str
     unit: str
     definition: str
+    definition_zh: str
     kind: Literal["count", "level"]  # count: events on the day; level: a state or rate
     better: Literal["higher", "lower", ""]
-    compute: Callable[[GovernanceModel], float]
+    compute: Callable[[MetricsView], float]
+    tags: tuple[str, ...] = ()  # keys of TAGS: the curated lists the metric belongs to
+    # Where the metric stands in every curated list (1 = the headline, shown first), so
+    # reports, analyses and the dashboard lead with the same outcomes; ties: registry order.
+    headline: int = 99
+
+    def __post_init__(self) -> None:
+        if unknown := set(self.tags) - TAGS.keys():
+            raise ValueError(f"{self.name}: unknown tags {sorted(unknown)}; known: {list(TAGS)}")
 
     def label(self, lang: str = "en") -> str:
         return self.label_zh if lang == "zh" else self.label_en
 
+    def describe(self, lang: str = "en") -> str:
+        """The one-line definition in ``lang`` ('en' or 'zh')."""
+        return self.definition_zh if lang == "zh" else self.definition
 
-def _today(name: str) -> Callable[[GovernanceModel], float]:
+
+def _today(name: str) -> Callable[[MetricsView], float]:
     return lambda m: m.ledger.today(name)
 
 
-def _mean(field: str) -> Callable[[GovernanceModel], float]:
+def _mean(field: str) -> Callable[[MetricsView], float]:
     return lambda m: float(np.mean(getattr(m.households, field), dtype=np.float64))
 
 
-def _resolution_rate(m: GovernanceModel) -> float:
+def _resolution_rate(m: MetricsView) -> float:
     resolved, _ = m.ledger.trailing("resolved", WINDOW)
     escalated, _ = m.ledger.trailing("escalated", WINDOW)
     return resolved / (resolved + escalated) if resolved + escalated else float("nan")
 
 
-def _days_to_resolve(m: GovernanceModel) -> float:
+def _days_to_resolve(m: MetricsView) -> float:
     resolved, _ = m.ledger.trailing("resolved", WINDOW)
     days, _ = m.ledger.trailing("resolve_days", WINDOW)
     return days / resolved if resolved else float("nan")
 
 
-def _escalation_rate(m: GovernanceModel) -> float:
+def _escalation_rate(m: MetricsView) -> float:
     escalated, days = m.ledger.trailing("escalated", WINDOW)
     return escalated * 365.0 / days * 1000.0 / m.households.n
 
 
-def _participation(m: GovernanceModel) -> float:
+def _participation(m: MetricsView) -> float:
     return float(np.mean(m.households.last_participation > m.day - 365))
 
 
-def _volunteer_hours(m: GovernanceModel) -> float:
+def _volunteer_hours(m: MetricsView) -> float:
     hours, days = m.ledger.trailing("volunteer_hours", 365)
     return hours * 365.0 / days / max(1, m.volunteers.size)
 
 
-def _annual(count: str, per: str) -> Callable[[GovernanceModel], float]:
+def _annual(count: str, per: str) -> Callable[[MetricsView], float]:
     """Trailing-365-day count, annualised, per community or per household."""
 
-    def compute(m: GovernanceModel) -> float:
+    def compute(m: MetricsView) -> float:
         total, days = m.ledger.trailing(count, 365)
         units = m.layout.n_communities if per == "community" else m.households.n
         return total * 365.0 / days / units
@@ -78,8 +101,8 @@ def _annual(count: str, per: str) -> Callable[[GovernanceModel], float]:
     return compute
 
 
-def _staff_weighted(field: str) -> Callable[[GovernanceModel], float]:
-    def compute(m: GovernanceModel) -> float:
+def _staff_weighted(field: str) -> Callable[[MetricsView], float]:
+    def compute(m: MetricsView) -> float:
         grid = m.grid_teams
         weights = grid.assignment.staff_per_team
         return float(getattr(grid, field) @ weights / weights.sum())
@@ -87,395 +110,449 @@ def _staff_weighted(field: str) -> Callable[[GovernanceModel], float]:
     return compute
 
 
-def _staff_cost(m: GovernanceModel) -> float:
-    st = m.params.staffing
-    yuan = (
-        m.grid_teams.n_workers * st.grid_worker_cost
-        + m.legal.n_advisors * st.legal_advisor_cost
-        + m.social.n_social_workers * st.social_worker_cost
-    )
-    return yuan / m.households.n
-
-
-def _m(name, en, zh, unit, definition, kind, better, compute) -> Metric:
-    return Metric(name, en, zh, unit, definition, kind, better, compute)
+def _staff_cost(m: MetricsView) -> float:
+    counts = {
+        "grid_worker": m.grid_teams.n_workers,
+        "legal_advisor": m.legal.n_advisors,
+        "social_worker": m.social.n_social_workers,
+    }
+    return yearly_cost(counts, m.params.staffing) / m.households.n
 
 
 METRICS: tuple[Metric, ...] = (
-    _m(
-        "issues_raised",
-        "Issues raised",
-        "新发事项",
-        "issues/day",
-        "Disputes, service requests, violations and public topics raised today.",
-        "count",
-        "",
-        _today("raised"),
+    Metric(
+        name="issues_raised",
+        label_en="Issues raised",
+        label_zh="新发事项",
+        unit="issues/day",
+        definition="Disputes, service requests, violations and public topics raised today.",
+        definition_zh="当天新提出的矛盾纠纷、服务诉求、违规行为和公共议题。",
+        kind="count",
+        better="",
+        compute=_today("raised"),
     ),
-    _m(
-        "issues_resolved",
-        "Issues resolved",
-        "已化解事项",
-        "issues/day",
-        "Issues closed today by any route other than escalation.",
-        "count",
-        "higher",
-        _today("resolved"),
+    Metric(
+        name="issues_resolved",
+        label_en="Issues resolved",
+        label_zh="已化解事项",
+        unit="issues/day",
+        definition="Issues closed today by any route other than escalation.",
+        definition_zh="当天以越级上访以外的任何方式办结的事项。",
+        kind="count",
+        better="higher",
+        compute=_today("resolved"),
     ),
-    _m(
-        "issues_escalated",
-        "Issues escalated",
-        "越级上访事项",
-        "issues/day",
-        "Issues taken beyond the grassroots today (越级上访).",
-        "count",
-        "lower",
-        _today("escalated"),
+    Metric(
+        name="issues_escalated",
+        label_en="Issues escalated",
+        label_zh="越级上访事项",
+        unit="issues/day",
+        definition="Issues taken beyond the grassroots today (越级上访).",
+        definition_zh="当天越过基层反映的事项（越级上访）。",
+        kind="count",
+        better="lower",
+        compute=_today("escalated"),
     ),
-    _m(
-        "open_issues",
-        "Open issues",
-        "未结事项",
-        "issues",
-        "Issues raised and neither resolved nor escalated, at the end of the day.",
-        "level",
-        "lower",
-        lambda m: float(m.issues.n),
+    Metric(
+        name="open_issues",
+        headline=10,
+        label_en="Open issues",
+        label_zh="未结事项",
+        unit="issues",
+        definition="Issues raised and neither resolved nor escalated, at the end of the day.",
+        definition_zh="当天结束时既未化解也未越级的事项数。",
+        kind="level",
+        better="lower",
+        compute=lambda m: float(m.issues.n),
+        tags=("dashboard_kpi",),
     ),
-    _m(
-        "resolution_rate",
-        "Resolution rate",
-        "化解率",
-        "share",
-        f"Resolved / (resolved + escalated) over the trailing {WINDOW} days.",
-        "level",
-        "higher",
-        _resolution_rate,
+    Metric(
+        name="resolution_rate",
+        headline=2,
+        label_en="Resolution rate",
+        label_zh="化解率",
+        unit="share",
+        definition=f"Resolved / (resolved + escalated) over the trailing {WINDOW} days.",
+        definition_zh=f"近{WINDOW}天已化解 ÷（已化解 + 越级上访）。",
+        kind="level",
+        better="higher",
+        compute=_resolution_rate,
+        tags=("key", "analysis", "dashboard_series", "dashboard_kpi"),
     ),
-    _m(
-        "mean_days_to_resolve",
-        "Days to resolve",
-        "平均化解天数",
-        "days",
-        f"Mean age of the issues resolved in the trailing {WINDOW} days.",
-        "level",
-        "lower",
-        _days_to_resolve,
+    Metric(
+        name="mean_days_to_resolve",
+        headline=3,
+        label_en="Days to resolve",
+        label_zh="平均化解天数",
+        unit="days",
+        definition=f"Mean age of the issues resolved in the trailing {WINDOW} days.",
+        definition_zh=f"近{WINDOW}天化解事项从提出到化解的平均天数。",
+        kind="level",
+        better="lower",
+        compute=_days_to_resolve,
+        tags=("key", "dashboard_kpi"),
     ),
-    _m(
-        "escalations_per_1000_households_year",
-        "Escalations per 1,000 households a year",
-        "每千户年越级上访数",
-        "per 1,000 households-year",
-        f"Escalations in the trailing {WINDOW} days, annualised, per 1,000 households.",
-        "level",
-        "lower",
-        _escalation_rate,
+    Metric(
+        name="escalations_per_1000_households_year",
+        headline=1,
+        label_en="Escalations per 1,000 households a year",
+        label_zh="每千户年越级上访数",
+        unit="per 1,000 households-year",
+        definition=f"Escalations in the trailing {WINDOW} days, annualised, per 1,000 households.",
+        definition_zh=f"近{WINDOW}天越级上访数，折算为每千户每年。",
+        kind="level",
+        better="lower",
+        compute=_escalation_rate,
+        tags=("key", "analysis", "dashboard_series", "dashboard_kpi"),
     ),
-    _m(
-        "disputes",
-        "Disputes",
-        "矛盾纠纷",
-        "issues/day",
-        "Disputes raised today.",
-        "count",
-        "lower",
-        _today("disputes"),
+    Metric(
+        name="disputes",
+        label_en="Disputes",
+        label_zh="矛盾纠纷",
+        unit="issues/day",
+        definition="Disputes raised today.",
+        definition_zh="当天新发的矛盾纠纷。",
+        kind="count",
+        better="lower",
+        compute=_today("disputes"),
     ),
-    _m(
-        "violations",
-        "Violations",
-        "违规行为",
-        "issues/day",
-        "Minor violations committed today.",
-        "count",
-        "lower",
-        _today("violations"),
+    Metric(
+        name="violations",
+        label_en="Violations",
+        label_zh="违规行为",
+        unit="issues/day",
+        definition="Minor violations committed today.",
+        definition_zh="当天发生的轻微违规行为。",
+        kind="count",
+        better="lower",
+        compute=_today("violations"),
     ),
-    _m(
-        "service_requests",
-        "Service requests",
-        "服务诉求",
-        "issues/day",
-        "Requests for help raised today.",
-        "count",
-        "",
-        _today("service_requests"),
+    Metric(
+        name="service_requests",
+        label_en="Service requests",
+        label_zh="服务诉求",
+        unit="issues/day",
+        definition="Requests for help raised today.",
+        definition_zh="当天新提出的求助诉求。",
+        kind="count",
+        better="",
+        compute=_today("service_requests"),
     ),
-    _m(
-        "public_topics",
-        "Public topics",
-        "公共议题",
-        "issues/day",
-        "Shared concerns raised today.",
-        "count",
-        "",
-        _today("public_topics"),
+    Metric(
+        name="public_topics",
+        label_en="Public topics",
+        label_zh="公共议题",
+        unit="issues/day",
+        definition="Shared concerns raised today.",
+        definition_zh="当天新提出的共同关心的问题。",
+        kind="count",
+        better="",
+        compute=_today("public_topics"),
     ),
-    _m(
-        "mediations",
-        "Mediations",
-        "调解次数",
-        "cases/day",
-        "Disputes mediated today by grid workers and legal advisors.",
-        "count",
-        "",
-        _today("mediations"),
+    Metric(
+        name="mediations",
+        label_en="Mediations",
+        label_zh="调解次数",
+        unit="cases/day",
+        definition="Disputes mediated today by grid workers and legal advisors.",
+        definition_zh="当天由网格员和法律顾问调解的纠纷。",
+        kind="count",
+        better="",
+        compute=_today("mediations"),
     ),
-    _m(
-        "legal_mediations",
-        "Legal-advisor mediations",
-        "法律顾问参与调解",
-        "cases/day",
-        "Disputes mediated today by legal advisors (part of mediations).",
-        "count",
-        "",
-        _today("legal_mediations"),
+    Metric(
+        name="legal_mediations",
+        label_en="Legal-advisor mediations",
+        label_zh="法律顾问参与调解",
+        unit="cases/day",
+        definition="Disputes mediated today by legal advisors (part of mediations).",
+        definition_zh="当天由法律顾问调解的纠纷（属于调解次数的一部分）。",
+        kind="count",
+        better="",
+        compute=_today("legal_mediations"),
     ),
-    _m(
-        "informal_settlements",
-        "Informal settlements",
-        "邻里自行化解",
-        "cases/day",
-        "Disputes and violations settled between neighbours today.",
-        "count",
-        "higher",
-        _today("informal_settlements"),
+    Metric(
+        name="informal_settlements",
+        label_en="Informal settlements",
+        label_zh="邻里自行化解",
+        unit="cases/day",
+        definition="Disputes and violations settled between neighbours today.",
+        definition_zh="当天由邻里之间自行化解的纠纷和违规行为。",
+        kind="count",
+        better="higher",
+        compute=_today("informal_settlements"),
     ),
-    _m(
-        "enforcements",
-        "Enforcements",
-        "执法处置",
-        "cases/day",
-        "Violations sanctioned today (on the spot or after a report).",
-        "count",
-        "",
-        _today("enforcements"),
+    Metric(
+        name="enforcements",
+        label_en="Enforcements",
+        label_zh="执法处置",
+        unit="cases/day",
+        definition="Violations sanctioned today (on the spot or after a report).",
+        definition_zh="当天受到处置的违规行为（当场查处或接报后处置）。",
+        kind="count",
+        better="",
+        compute=_today("enforcements"),
     ),
-    _m(
-        "referrals",
-        "Referrals",
-        "转办",
-        "cases/day",
-        "Issues passed from one channel to another today.",
-        "count",
-        "",
-        _today("referrals"),
+    Metric(
+        name="referrals",
+        label_en="Referrals",
+        label_zh="转办",
+        unit="cases/day",
+        definition="Issues passed from one channel to another today.",
+        definition_zh="当天从一个渠道转到另一个渠道的事项。",
+        kind="count",
+        better="",
+        compute=_today("referrals"),
     ),
-    _m(
-        "referrals_lost",
-        "Lost referrals",
-        "转办流失",
-        "cases/day",
-        "Referrals that never arrived today: the household is left on its own.",
-        "count",
-        "lower",
-        _today("referrals_lost"),
+    Metric(
+        name="referrals_lost",
+        label_en="Lost referrals",
+        label_zh="转办流失",
+        unit="cases/day",
+        definition="Referrals that never arrived today: the household is left on its own.",
+        definition_zh="当天转办途中流失的事项（住户被撂在一边）。",
+        kind="count",
+        better="lower",
+        compute=_today("referrals_lost"),
     ),
-    _m(
-        "deliberations_held",
-        "Council meetings",
-        "议事会召开次数",
-        "meetings/day",
-        "Deliberation council meetings held today.",
-        "count",
-        "",
-        _today("deliberations"),
+    Metric(
+        name="deliberations_held",
+        label_en="Council meetings",
+        label_zh="议事会召开次数",
+        unit="meetings/day",
+        definition="Deliberation council meetings held today.",
+        definition_zh="当天召开的议事会会议。",
+        kind="count",
+        better="",
+        compute=_today("deliberations"),
     ),
-    _m(
-        "deliberation_topics_resolved",
-        "Council topics resolved",
-        "议事会议题办结",
-        "topics/day",
-        "Public topics settled by councils today.",
-        "count",
-        "higher",
-        _today("topics_resolved"),
+    Metric(
+        name="deliberation_topics_resolved",
+        label_en="Council topics resolved",
+        label_zh="议事会议题办结",
+        unit="topics/day",
+        definition="Public topics settled by councils today.",
+        definition_zh="当天由议事会议定解决的公共议题。",
+        kind="count",
+        better="higher",
+        compute=_today("topics_resolved"),
     ),
-    _m(
-        "party_visits",
-        "Party leadership visits",
-        "党员干部下沉办理",
-        "cases/day",
-        "Stuck cases taken up by party branch visits today.",
-        "count",
-        "",
-        _today("party_visits"),
+    Metric(
+        name="party_visits",
+        label_en="Party leadership visits",
+        label_zh="党员干部下沉办理",
+        unit="cases/day",
+        definition="Stuck cases taken up by party branch visits today.",
+        definition_zh="当天党组织下沉走访接手办理的久拖事项。",
+        kind="count",
+        better="",
+        compute=_today("party_visits"),
     ),
-    _m(
-        "legal_lectures",
-        "Legal lectures",
-        "法治讲座",
-        "lectures/day",
-        "Legal lectures given by legal advisors today.",
-        "count",
-        "",
-        _today("legal_lectures"),
+    Metric(
+        name="legal_lectures",
+        label_en="Legal lectures",
+        label_zh="法治讲座",
+        unit="lectures/day",
+        definition="Legal lectures given by legal advisors today.",
+        definition_zh="当天法律顾问开展的法治讲座。",
+        kind="count",
+        better="",
+        compute=_today("legal_lectures"),
     ),
-    _m(
-        "mean_norm",
-        "Civic norm",
-        "道德规范水平",
-        "0-1",
-        "Mean civic and moral norm of households.",
-        "level",
-        "higher",
-        _mean("norm"),
+    Metric(
+        name="mean_norm",
+        label_en="Civic norm",
+        label_zh="道德规范水平",
+        unit="0-1",
+        definition="Mean civic and moral norm of households.",
+        definition_zh="住户的平均公民道德规范水平。",
+        kind="level",
+        better="higher",
+        compute=_mean("norm"),
     ),
-    _m(
-        "mean_legal_awareness",
-        "Legal awareness",
-        "法治意识",
-        "0-1",
-        "Mean legal awareness of households.",
-        "level",
-        "higher",
-        _mean("legal_awareness"),
+    Metric(
+        name="mean_legal_awareness",
+        label_en="Legal awareness",
+        label_zh="法治意识",
+        unit="0-1",
+        definition="Mean legal awareness of households.",
+        definition_zh="住户的平均法治意识。",
+        kind="level",
+        better="higher",
+        compute=_mean("legal_awareness"),
     ),
-    _m(
-        "mean_trust",
-        "Trust",
-        "基层信任度",
-        "0-1",
-        "Mean trust of households in grassroots governance.",
-        "level",
-        "higher",
-        _mean("trust"),
+    Metric(
+        name="mean_trust",
+        headline=4,
+        label_en="Trust",
+        label_zh="基层信任度",
+        unit="0-1",
+        definition="Mean trust of households in grassroots governance.",
+        definition_zh="住户对基层治理的平均信任度。",
+        kind="level",
+        better="higher",
+        compute=_mean("trust"),
+        tags=("key", "analysis", "dashboard_series", "dashboard_kpi"),
     ),
-    _m(
-        "mean_engagement",
-        "Engagement",
-        "参与意愿",
-        "0-1",
-        "Mean willingness of households to take part in self-governance.",
-        "level",
-        "higher",
-        _mean("engagement"),
+    Metric(
+        name="mean_engagement",
+        label_en="Engagement",
+        label_zh="参与意愿",
+        unit="0-1",
+        definition="Mean willingness of households to take part in self-governance.",
+        definition_zh="住户参与自治的平均意愿。",
+        kind="level",
+        better="higher",
+        compute=_mean("engagement"),
     ),
-    _m(
-        "mean_deterrence",
-        "Perceived detection",
-        "感知查处概率",
-        "0-1",
-        "Mean perceived probability that a violation is caught.",
-        "level",
-        "",
-        _mean("deterrence"),
+    Metric(
+        name="mean_deterrence",
+        label_en="Perceived detection",
+        label_zh="感知查处概率",
+        unit="0-1",
+        definition="Mean perceived probability that a violation is caught.",
+        definition_zh="住户对违规被查处概率的平均感知。",
+        kind="level",
+        better="",
+        compute=_mean("deterrence"),
     ),
-    _m(
-        "satisfaction",
-        "Satisfaction",
-        "群众满意度",
-        "0-1",
-        "Mean satisfaction: trust, security and not waiting on an old issue.",
-        "level",
-        "higher",
-        _mean("satisfaction"),
+    Metric(
+        name="satisfaction",
+        headline=5,
+        label_en="Satisfaction",
+        label_zh="群众满意度",
+        unit="0-1",
+        definition="Mean satisfaction: trust, security and not waiting on an old issue.",
+        definition_zh="平均满意度：信任、安全感，以及没有久拖未决的事项。",
+        kind="level",
+        better="higher",
+        compute=_mean("satisfaction"),
+        tags=("key", "analysis", "dashboard_kpi"),
     ),
-    _m(
-        "security",
-        "Sense of security",
-        "安全感",
-        "0-1",
-        "Mean perceived security: 1 minus exposure to unchecked violations nearby.",
-        "level",
-        "higher",
-        _mean("security"),
+    Metric(
+        name="security",
+        headline=6,
+        label_en="Sense of security",
+        label_zh="安全感",
+        unit="0-1",
+        definition="Mean perceived security: 1 minus exposure to unchecked violations nearby.",
+        definition_zh="平均安全感：1 减去身边未被制止的违规行为的影响。",
+        kind="level",
+        better="higher",
+        compute=_mean("security"),
+        tags=("key", "analysis"),
     ),
-    _m(
-        "participation_rate",
-        "Participation rate",
-        "参与率",
-        "share of households",
-        "Households that took part in self-governance (council meeting, volunteering, "
+    Metric(
+        name="participation_rate",
+        headline=7,
+        label_en="Participation rate",
+        label_zh="参与率",
+        unit="share of households",
+        definition="Households that took part in self-governance (council meeting, volunteering, "
         "putting a topic on the agenda) in the trailing 365 days.",
-        "level",
-        "higher",
-        _participation,
+        definition_zh="近365天参与过自治（议事会、志愿服务、提出议题）的住户比例。",
+        kind="level",
+        better="higher",
+        compute=_participation,
+        tags=("key", "dashboard_series"),
     ),
-    _m(
-        "volunteer_hours_per_volunteer_year",
-        "Volunteer hours per volunteer a year",
-        "志愿者人均年服务时长",
-        "hours/volunteer-year",
-        "Volunteer hours in the trailing 365 days, annualised, per registered volunteer.",
-        "level",
-        "higher",
-        _volunteer_hours,
+    Metric(
+        name="volunteer_hours_per_volunteer_year",
+        headline=8,
+        label_en="Volunteer hours per volunteer a year",
+        label_zh="志愿者人均年服务时长",
+        unit="hours/volunteer-year",
+        definition=(
+            "Volunteer hours in the trailing 365 days, annualised, per registered volunteer."
+        ),
+        definition_zh="近365天志愿服务时长，折算为每名注册志愿者每年。",
+        kind="level",
+        better="higher",
+        compute=_volunteer_hours,
+        tags=("key", "dashboard_series"),
     ),
-    _m(
-        "service_requests_per_household_year",
-        "Service requests per household a year",
-        "户均年服务诉求",
-        "requests/household-year",
-        "Service requests raised in the trailing 365 days, annualised, per household "
+    Metric(
+        name="service_requests_per_household_year",
+        label_en="Service requests per household a year",
+        label_zh="户均年服务诉求",
+        unit="requests/household-year",
+        definition="Service requests raised in the trailing 365 days, annualised, per household "
         "(compare: Beijing 12345 action requests).",
-        "level",
-        "",
-        _annual("service_requests", "household"),
+        definition_zh="近365天提出的服务诉求，折算为每户每年（可对照北京12345接诉即办的诉求量）。",
+        kind="level",
+        better="",
+        compute=_annual("service_requests", "household"),
     ),
-    _m(
-        "legal_mediations_per_community_year",
-        "Legal-advisor mediations per community a year",
-        "每社区年法律顾问调解数",
-        "cases/community-year",
-        "Disputes mediated by legal advisors in the trailing 365 days, annualised, per community.",
-        "level",
-        "",
-        _annual("legal_mediations", "community"),
+    Metric(
+        name="legal_mediations_per_community_year",
+        label_en="Legal-advisor mediations per community a year",
+        label_zh="每社区年法律顾问调解数",
+        unit="cases/community-year",
+        definition=(
+            "Disputes mediated by legal advisors in the trailing 365 days, annualised, "
+            "per community."
+        ),
+        definition_zh="近365天法律顾问调解的纠纷，折算为每个社区每年。",
+        kind="level",
+        better="",
+        compute=_annual("legal_mediations", "community"),
     ),
-    _m(
-        "legal_lectures_per_community_year",
-        "Legal lectures per community a year",
-        "每社区年法治讲座数",
-        "lectures/community-year",
-        "Legal lectures given in the trailing 365 days, annualised, per community.",
-        "level",
-        "",
-        _annual("legal_lectures", "community"),
+    Metric(
+        name="legal_lectures_per_community_year",
+        label_en="Legal lectures per community a year",
+        label_zh="每社区年法治讲座数",
+        unit="lectures/community-year",
+        definition="Legal lectures given in the trailing 365 days, annualised, per community.",
+        definition_zh="近365天开展的法治讲座，折算为每个社区每年。",
+        kind="level",
+        better="",
+        compute=_annual("legal_lectures", "community"),
     ),
-    _m(
-        "grid_worker_utilisation",
-        "Grid-worker utilisation",
-        "网格员工作负荷",
-        "share of time",
-        "Share of grid workers' time spent on admin tasks and cases today.",
-        "level",
-        "",
-        _staff_weighted("utilisation"),
+    Metric(
+        name="grid_worker_utilisation",
+        headline=9,
+        label_en="Grid-worker utilisation",
+        label_zh="网格员工作负荷",
+        unit="share of time",
+        definition="Share of grid workers' time spent on admin tasks and cases today.",
+        definition_zh="网格员当天用于行政事务和办理事项的时间比例。",
+        kind="level",
+        better="",
+        compute=_staff_weighted("utilisation"),
+        tags=("key", "dashboard_series"),
     ),
-    _m(
-        "grid_worker_burnout",
-        "Grid-worker burnout",
-        "网格员倦怠",
-        "0-1",
-        "Mean burnout of grid workers (lowers their capacity).",
-        "level",
-        "lower",
-        _staff_weighted("burnout"),
+    Metric(
+        name="grid_worker_burnout",
+        label_en="Grid-worker burnout",
+        label_zh="网格员倦怠",
+        unit="0-1",
+        definition="Mean burnout of grid workers (lowers their capacity).",
+        definition_zh="网格员的平均倦怠程度（倦怠会降低办事能力）。",
+        kind="level",
+        better="lower",
+        compute=_staff_weighted("burnout"),
     ),
-    _m(
-        "staff_cost",
-        "Staff cost",
-        "人员成本",
-        "yuan per household-year",
-        "Grid workers, legal advisors and social workers, per household per year.",
-        "level",
-        "lower",
-        _staff_cost,
+    Metric(
+        name="staff_cost",
+        label_en="Staff cost",
+        label_zh="人员成本",
+        unit="yuan per household-year",
+        definition="Grid workers, legal advisors and social workers, per household per year.",
+        definition_zh="网格员、法律顾问和社工的人员成本，折算为每户每年。",
+        kind="level",
+        better="lower",
+        compute=_staff_cost,
     ),
 )
 
 REGISTRY: dict[str, Metric] = {m.name: m for m in METRICS}
 
-KEY_METRICS = (
-    "escalations_per_1000_households_year",
-    "resolution_rate",
-    "mean_days_to_resolve",
-    "mean_trust",
-    "satisfaction",
-    "security",
-    "participation_rate",
-    "volunteer_hours_per_volunteer_year",
-    "grid_worker_utilisation",
-)
+
+def tagged(tag: str) -> tuple[str, ...]:
+    """Names of the metrics carrying ``tag`` (a key of ``TAGS``), headline first."""
+    if tag not in TAGS:
+        raise ValueError(f"unknown metric tag {tag!r}; known: {list(TAGS)}")
+    return tuple(m.name for m in sorted(METRICS, key=lambda m: m.headline) if tag in m.tags)
+
+
+KEY_METRICS = tagged("key")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import mesa
@@ -11,16 +12,15 @@ import numpy as np
 from . import network
 from .agents import GridWorker, LegalAdvisor, PartyBranch, Resident, SocialOrganisation
 from .households import Households
-from .issues import PUBLIC, UNREPORTED, IssuePool
+from .issues import IssuePool
 from .layout import Layout
 from .ledger import Ledger
 from .mechanisms import attitudes, channels, escalation, moral, raising
 from .metrics import METRICS
-from .params import ParameterError, Parameters
+from .params import Parameters
 from .staff import Councils, GridTeams, LegalAdvisors, PartyBranches, SocialOrganisations
 
-PARTY_COORDINATION = 0.5  # share of the coordination gap that full party leadership closes
-PUBLIC_SPILLOVER = 0.1  # share of the raiser's trust gain that a solved public topic gives its grid
+PARTY_COORDINATION = 0.5  # ODD 2.8: share of the coordination gap full party leadership closes
 
 
 class GovernanceModel(mesa.Model):
@@ -33,13 +33,14 @@ class GovernanceModel(mesa.Model):
     """
 
     def __init__(self, params: Parameters | dict[str, Any] | None = None, *, rng: Any = None):
-        if params is None:
-            params = Parameters()
-        elif isinstance(params, dict):
-            params = Parameters.from_dict(params)
-        _check_consistent(params)
+        params = Parameters.coerce(params).check()
         super().__init__(rng=params.scenario.seed if rng is None else rng)
         self.params = params
+        # The ODD's day, 0 while the first day runs, beside Mesa's ``self.steps``, which
+        # counts calls and is already 1 then (Mesa's wrapper counts before calling ``step``).
+        # It moves only at the end of the day, so every stamp and calendar of one day (the
+        # ledger's ring, ``raised``/``ready``/``deadline``, weekly visits, monthly boards)
+        # sees the same value, also when a submodel is run on its own, without the wrapper.
         self.day = 0
 
         pop = params.population
@@ -60,6 +61,7 @@ class GovernanceModel(mesa.Model):
         self.active_volunteers = self.volunteers[active]
         self.issues = IssuePool()
         self.ledger = Ledger()
+        self.on_escalate: list[Callable[[np.ndarray], None]] = []  # see lifecycle.escalate
 
         self.grid_teams = GridTeams(self)
         self.legal = LegalAdvisors(self)
@@ -80,120 +82,28 @@ class GovernanceModel(mesa.Model):
         self.running = True
 
     def step(self) -> None:
-        """One day, in order."""
-        self.ledger.new_day(self.day)
-        raising.raise_issues(self)  # 1. households raise issues
-        channels.detect_on_the_spot(self)  # 2. violations caught as they happen,
-        channels.settle_informally(self)  #    neighbours settle some themselves,
-        channels.choose_channel(self)  #    the rest choose a channel or stay unreported;
-        self.grid_teams.patrol(self)  #    patrols find unreported ones
-        self.grid_teams.step(self)  # 3. queues worked within capacity, oldest first
-        self.legal.step(self)
-        self.social.step(self)
-        self.party.step(self)
-        self.councils.step(self)  # 4. deliberation councils on their interval
-        escalation.fade(self)  # 5. issues fade, or age until patience runs out
-        escalation.escalate_or_wait(self)
-        moral.volunteer(self)  # 6. moral governance and norm diffusion
-        moral.boards_and_role_models(self)
-        attitudes.diffuse(self)
-        attitudes.update(self)  # 7. security, satisfaction, engagement
-        self.issues.compact()
+        """One day, in the order of ODD section 3; each comment names the ODD submodel."""
+        self.ledger.new_day(self.day)  # today's counts start at 0
+        raising.raise_issues(self)  # 7.1 households raise issues
+        channels.detect_on_the_spot(self)  # 7.2 violations caught as they happen
+        channels.settle_informally(self)  # 7.3 neighbours settle some themselves
+        channels.choose_channel(self)  # 7.4 the rest choose a channel or stay unreported
+        self.grid_teams.patrol()  # 7.5 patrols find unreported ones
+        self.grid_teams.step()  # 7.6 grid queues worked within capacity, oldest first
+        self.legal.step()  # 7.7 legal lectures and queues,
+        self.legal.deliver_judgments()  # then the court judgments that are due
+        self.social.step()  # 7.8 social organisations
+        self.party.step()  # 7.9 party branch visits
+        self.councils.step()  # 7.10 deliberation councils on their interval
+        escalation.fade(self)  # 7.11 unhandled issues fade
+        escalation.escalate_or_wait(self)  # 7.12 patience runs out: escalate or wait
+        moral.volunteer(self)  # 7.13 volunteering and the moral bank
+        moral.boards_and_role_models(self)  # 7.14 monthly boards and role models
+        attitudes.diffuse(self)  # 7.15 norm, trust and engagement diffuse
+        attitudes.update(self)  # 7.16 security, satisfaction, engagement, awareness
+        self.issues.compact()  # closed issues leave the pool
         self.datacollector.collect(self)
         self.day += 1
-
-    # --- What happens to an issue: every mechanism closes or moves issues through these.
-
-    def resolve(self, rows: np.ndarray, trust_gain: float) -> None:
-        """Close issues as resolved; their households' trust rises by ``trust_gain`` steps."""
-        if rows.size == 0:
-            return
-        pool, h = self.issues, self.households
-        who = pool.household[rows]
-        self.ledger.add("resolved", rows.size)
-        self.ledger.add("resolve_days", float((self.day - pool.raised[rows]).sum()))
-        if trust_gain > 0:
-            gain = min(1.0, self.params.behaviour.trust_gain * trust_gain)
-            h.nudge("trust", who, gain)
-            # A public topic is shared: its whole grid sees it solved.
-            public = who[pool.kind[rows] == PUBLIC]
-            if public.size:
-                grids = np.unique(self.layout.grid[public])
-                h.nudge(
-                    "trust",
-                    self.layout.members(self.layout.grid_start, grids),
-                    PUBLIC_SPILLOVER * gain,
-                )
-        self._close(rows, who)
-
-    def escalate(self, rows: np.ndarray) -> None:
-        """Close issues as escalated beyond the grassroots (越级上访)."""
-        if rows.size == 0:
-            return
-        who = self.issues.household[rows]
-        self.ledger.add("escalated", rows.size)
-        self.households.nudge("trust", who, 2 * self.params.behaviour.trust_loss, 0.0)
-        self._close(rows, who)
-
-    def enforce(self, rows: np.ndarray) -> None:
-        """Sanction the violators behind violation issues; the victims' issues are resolved.
-
-        The violator's perceived detection moves toward 1, and so, less, does that of the
-        neighbours who see it (deterrence is learned from own and neighbours' experience).
-        """
-        if rows.size == 0:
-            return
-        h, b = self.households, self.params.behaviour
-        violator = self.issues.counterpart[rows]
-        self.ledger.add("enforcements", rows.size)
-        h.nudge("deterrence", violator, b.deterrence_learning)
-        h.nudge(
-            "deterrence", network.neighbours_of(self.adjacency, violator), b.deterrence_learning / 4
-        )
-        h.last_sanctioned[violator] = self.day
-        self.resolve(rows, trust_gain=1.0)
-
-    def refer(self, rows: np.ndarray, channel: int) -> None:
-        """Pass issues to another channel (a ``Channel`` code): delayed, and lost unless
-        coordination is high."""
-        if rows.size == 0:
-            return
-        b, pool = self.params.behaviour, self.issues
-        gap = 1 - self.coordination
-        lost = self.rng.random(rows.size) < b.referral_loss * gap
-        self.ledger.add("referrals", rows.size)
-        self.ledger.add("referrals_lost", int(lost.sum()))
-        dropped = rows[lost]
-        pool.channel[dropped] = UNREPORTED
-        self.households.nudge("trust", pool.household[dropped], b.trust_loss, 0.0)
-        moved = rows[~lost]
-        pool.channel[moved] = channel
-        pool.ready[moved] = self.day + round(b.referral_delay_days * gap)
-
-    def retry(self, rows: np.ndarray, days: int) -> None:
-        """Keep issues in their channel, to be taken up again in ``days`` days."""
-        self.issues.ready[rows] = self.day + days
-
-    def _close(self, rows: np.ndarray, who: np.ndarray) -> None:
-        np.subtract.at(self.households.open_issues, who, 1)
-        self.issues.close(rows)
-
-    # --- Helpers the mechanisms share.
-
-    def draw_patience(self, households: np.ndarray) -> np.ndarray:
-        """Days until each household's patience runs out; trusting households wait longer."""
-        scale = self.params.behaviour.patience_days * (0.5 + self.households.trust[households])
-        return np.ceil(self.rng.exponential(scale)).astype(np.int32) + 1
-
-    def pair_mean(self, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Mean of ``values`` over both parties of issues (the household alone if none)."""
-        a = self.issues.household[rows]
-        c = self.issues.counterpart[rows]
-        c = np.where(c >= 0, c, a)
-        return 0.5 * (values[a] + values[c])
-
-    def pair_norm(self, rows: np.ndarray) -> np.ndarray:
-        return self.pair_mean(self.households.norm, rows)
 
     # --- Mesa interface: agents, the graph.
 
@@ -234,16 +144,3 @@ class GovernanceModel(mesa.Model):
 
     def __repr__(self) -> str:
         return f"GovernanceModel(households={self.households.n}, day={self.day}, {self.params!r})"
-
-
-def _check_consistent(params: Parameters) -> None:
-    """Checks that involve more than one parameter."""
-    pop = params.population
-    if pop.network.mean_degree % 2:
-        raise ParameterError("population.network.mean_degree", "must be even", "an even integer")
-    if pop.network.mean_degree >= pop.households:
-        raise ParameterError(
-            "population.network.mean_degree",
-            f"{pop.network.mean_degree} ties need more than {pop.households} households",
-            "fewer ties than households",
-        )

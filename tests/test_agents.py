@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sim import GovernanceModel, GridWorker, LegalAdvisor, PartyBranch, Resident, SocialOrganisation
+from sim.agents import Column
+from sim.households import FIELDS
 from tests.conftest import small
 
 
@@ -29,6 +31,13 @@ def test_reading_a_resident_reads_the_arrays(model):
     assert r.open_issues == model.households.open_issues[17]
     model.households.norm[17] = 0.123
     assert r.norm == pytest.approx(0.123)
+
+
+def test_every_household_field_is_declared_on_resident():
+    """The attributes are in the class body (IDEs and type checkers see them), one per field."""
+    declared = [name for name, value in vars(Resident).items() if isinstance(value, Column)]
+    assert declared == list(FIELDS)
+    assert all(vars(Resident)[name].store == "households" for name in declared)
 
 
 def test_writing_a_resident_writes_the_arrays(model):

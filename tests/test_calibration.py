@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from test_cli import sanzhi, write
 
 from experiments import load_scenario, run, summarise
-from experiments.calibrate_run import calibrate, fitted_toml
-from experiments.calibration import Surrogate, accepted, misfit, next_box, significant
+from experiments.calibration.search import Surrogate, accepted, misfit, next_box, significant
+from experiments.calibration.study import calibrate, fitted_toml
+from experiments.calibration.targets import Target, load_targets
 from experiments.errors import ScenarioError
-from experiments.sweep_design import assignments, expand
-from experiments.targets import Target, load_targets
+from experiments.sweeps.design import assignments, design_of, expand
 
 ROOT = Path(__file__).resolve().parent.parent
 KUNSHAN = ROOT / "scenarios" / "kunshan_2021.toml"
@@ -148,13 +148,13 @@ def test_surrogate_recovers_a_quadratic_and_its_minimum():
     box = np.array([[0.0, 2.0], [10.0, 30.0]])
     x = rng.uniform(box[:, 0], box[:, 1], size=(30, 2))
     y = (1.0 + 0.5 * x[:, 0] - 0.01 * x[:, 1] + 0.2 * x[:, 0] * x[:, 1] / 10)[:, None]
-    surrogate = Surrogate(box, x, y)
+    surrogate = Surrogate(box).fit(x, y)
     probe = np.array([[1.3, 17.0]])
     truth = 1.0 + 0.5 * 1.3 - 0.01 * 17.0 + 0.2 * 1.3 * 17.0 / 10
     assert surrogate.predict(probe)[0, 0] == pytest.approx(truth)
-    assert surrogate.r2[0] == pytest.approx(1.0)
+    assert surrogate.r2_[0] == pytest.approx(1.0)
     with pytest.raises(ValueError, match="cannot fit a quadratic"):
-        Surrogate(box, x[:5], y[:5])
+        Surrogate(box).fit(x[:5], y[:5])
 
 
 def test_next_box_shrinks_around_the_centre_and_stays_inside_the_bounds():
@@ -286,9 +286,9 @@ def test_every_shipped_scenario_validates_and_runs_a_short_simulation(path):
     text = path.read_text(encoding="utf-8")
     assert text.startswith("#"), "each scenario file starts with comments naming its sources"
     params = scenario.params.with_values({"population.households": 2000, "scenario.steps": 20})
-    if scenario.design is not None:  # a sweep: run its first point
-        point = expand(scenario.design, scenario.params.scenario.seed)[0]
-        params = params.with_values(assignments(scenario.design, point))
+    if scenario.sweep is not None:  # a sweep: run its first point
+        point = expand(design_of(scenario), scenario.params.scenario.seed)[0]
+        params = params.with_values(assignments(design_of(scenario), point))
     summary = summarise(run(params, replications=1), window=10)
     assert len(summary) == 1
     assert np.isfinite(summary["mean_trust"]).all()

@@ -154,9 +154,9 @@ def test_rerun_from_manifest_is_identical(tmp_path):
 
 
 def test_every_command_prints_its_help():
-    from experiments.cli import _parser
+    from experiments.cli.main import parser as build
 
-    parser = _parser()
+    parser = build()
     assert "calibrate" in parser.format_help()
     commands = parser._subparsers._group_actions[0].choices
     for name, sub in commands.items():

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from experiments.compare import difference, sentence
+from experiments.comparison.stats import difference, sentence
 from experiments.executors import SerialExecutor
-from experiments.sweep_run import run_sweep
+from experiments.sweeps.job import run_sweep
 from tests.test_cli import ROOT, sanzhi, write
 
 BASELINE = ROOT / "scenarios" / "baseline.toml"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboards.server import ROOT, command, environment
+from experiments.cli.dashboard import ROOT, command, environment
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTEFACTS = ROOT / "test-artefacts"

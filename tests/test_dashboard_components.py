@@ -12,7 +12,7 @@ import solara.widgets
 
 from dashboards.app import Dashboard, Page
 from dashboards.controls import load_scenario_into, play_loop
-from dashboards.session import Session
+from dashboards.session import Notice, Session
 
 
 @pytest.fixture
@@ -101,6 +101,18 @@ def test_scenario_outside_the_folder_is_refused_with_a_visible_error(app, sessio
     alert = app.find(v.Alert).widgets
     assert alert and "Refused" in str(alert[0].children) and "scenarios/" in str(alert[0].children)
     assert session.sim.params.population.households == 2000  # nothing was loaded
+
+
+def test_a_message_follows_the_language_switch(app, session):
+    assert not load_scenario_into(session, "no_such_file.toml")
+    assert session.message.value == Notice(
+        "error", "scenario_refused", "no_such_file.toml", "scenario_missing"
+    )
+    by_class(app, v.BtnToggle, "sanzhi-lang")[0].v_model = 0  # the 中文 button
+    alert = str(app.find(v.Alert).widgets[0].children)
+    assert "已拒绝" in alert and "情景文件不存在" in alert and "no_such_file.toml" in alert
+    assert load_scenario_into(session, "baseline.toml")
+    assert session.message.value.kind == "success"
 
 
 def test_scenario_picker_loads_into_the_levers(app, session):

@@ -4,28 +4,37 @@ aggregates, translations."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import warnings
 
 import numpy as np
 import pytest
 
 from dashboards import i18n
 from dashboards.state import (
+    DEFAULT_VALUES,
     LEVERS,
     PRESETS,
     SCENARIOS,
+    SPECS,
     Comparison,
     DashboardModel,
+    Lever,
     ScenarioRefused,
     Simulation,
     default_params,
     grid_values,
     list_scenarios,
     load_scenario_params,
+    preset_values,
     resolve_scenario,
+    scenario_levers,
     workers_per_grid,
 )
 from sim import Parameters
-from sim.metrics import REGISTRY
+from sim.metrics import REGISTRY, WINDOW
+from sim.params import ParameterError
 
 # --- Only files inside scenarios/ may be loaded.
 
@@ -156,10 +165,11 @@ def test_escalations_per_grid_add_up_to_the_model_total():
     sim = Simulation(default_params().with_values({"staffing.admin_load": 0.9}))
     sim.step(120)
     m = sim.model
-    assert m.escalations_by_day[(m.day - 1) % 30].sum() == m.ledger.today("escalated")
-    window = np.asarray(m.datacollector.model_vars["issues_escalated"][-30:]).sum()
+    assert m.escalations_by_day.shape == (WINDOW, m.layout.n_grids)  # the KPIs' window
+    assert m.escalations_by_day[(m.day - 1) % WINDOW].sum() == m.ledger.today("escalated")
+    window = np.asarray(m.datacollector.model_vars["issues_escalated"][-WINDOW:]).sum()
     assert m.escalations_by_day.sum() == window
-    rate = grid_values(m, "escalations") * m.layout.grid_size / 1000 * 30 / 365
+    rate = grid_values(m, "escalations") * m.layout.grid_size / 1000 * WINDOW / 365
     assert rate.sum() == pytest.approx(window)
 
 
@@ -180,30 +190,134 @@ def test_comparison_same_preset_gives_identical_runs():
     np.testing.assert_array_equal(series["a"], series["b"])
     cmp.set_preset("a", "silos")
     assert cmp.day == 0
-    assert cmp.runs["a"].params.fusion.coordination == 0.0
-    assert cmp.runs["b"].params.fusion.coordination == 0.9
+    assert cmp.runs["a"].params.fusion.coordination == 0.1  # scenarios/silos.toml
+    assert cmp.runs["b"].params.fusion.coordination == 0.9  # scenarios/coordinated.toml
+    # the sidebar's town: a preset never changes the population's size
+    for key, value in DEFAULT_VALUES.items():
+        assert cmp.runs["a"].params.flat()[key] == value
+
+
+def test_the_seed_comes_from_the_model_defaults():
+    assert Simulation().seed == Parameters().scenario.seed
+    sim = Simulation()
+    sim.load_scenario("baseline.toml")
+    assert sim.seed == load_scenario_params("baseline.toml").scenario.seed
+
+
+# --- Presets are what a file in scenarios/ sets itself.
+
+
+def test_each_preset_is_what_its_scenario_file_sets_itself():
+    from experiments.scenario import load_scenario
+
+    assert preset_values("current") == {}
+    for name, file in PRESETS.items():
+        if file is None:
+            continue
+        path = SCENARIOS / file
+        scenario = load_scenario(path)
+        # `origin` says which file of the extends chain set each key
+        own = {
+            key
+            for key, source in scenario.origin.items()
+            if source == str(path) and key in SPECS and not key.startswith("scenario.")
+        }
+        values = preset_values(name)
+        assert values, name
+        assert set(values) == own - set(DEFAULT_VALUES), name
+        flat = scenario.params.flat()
+        for key, value in values.items():
+            assert flat[key] == value, (name, key)
+
+
+def test_a_preset_leaves_out_the_scenario_table_inheritance_and_size(tmp_path):
+    (tmp_path / "base.toml").write_text("[fusion]\ncoordination = 0.3\n")
+    (tmp_path / "child.toml").write_text(
+        '[scenario]\nextends = "base.toml"\nname = "child"\nseed = 7\n'
+        "[population]\nhouseholds = 500\nhouseholds_per_grid = 50\nmean_trust = 0.7\n"
+        "network = { rewire = 0.2 }\n"
+        "[moral]\nmoral_bank = true\n"
+    )
+    assert scenario_levers(tmp_path / "child.toml") == {
+        "population.mean_trust": 0.7,
+        "population.network.rewire": 0.2,
+        "moral.moral_bank": True,
+    }
+
+
+def test_a_bad_value_in_a_preset_file_names_the_file(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[fusion]\ncoordination = 2.0\n")
+    with pytest.raises(ParameterError) as err:
+        scenario_levers(path)
+    assert "fusion.coordination" in str(err.value)
+    assert str(path) in "".join(err.value.__notes__)
+
+
+def test_preset_labels_show_the_numbers_of_their_files():
+    for name in PRESETS:
+        values = preset_values(name)
+        en, zh = (i18n.preset_label(name, values, lang) for lang in ("en", "zh"))
+        assert en != zh and "{" not in en + zh, name
+    silos = i18n.preset_label("silos", preset_values("silos"), "en")
+    assert silos == "Silos: coordination 0.1, party leadership 0.2"
+    heavy = i18n.preset_label("admin_heavy", preset_values("admin_heavy"), "zh")
+    assert "60%" in heavy
+
+
+def test_reading_the_presets_imports_no_sweep_code():
+    code = (
+        "import sys\n"
+        "from dashboards.state import PRESETS, preset_values\n"
+        "for name in PRESETS:\n"
+        "    preset_values(name)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('SALib', 'experiments')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
 
 
 # --- One translation table covers every lever and string.
 
 
-def test_every_exposed_lever_is_valid_and_translated():
-    specs = {key: (kind, spec) for key, _, kind, spec in Parameters.specs()}
+def test_every_lever_lies_within_its_spec_and_has_text_in_both_languages():
+    defaults = Parameters().flat()
     for lever in LEVERS:
-        kind, spec = specs[lever.key]
+        kind, spec = SPECS[lever.key]
         for lang in i18n.LANGS:
             assert i18n.lever_label(lever.key, lang).strip()
             assert i18n.lever_help(lever.key, lang).strip()
         assert i18n.lever_label(lever.key, "en") != i18n.lever_label(lever.key, "zh")
         if kind in (int, float):
-            assert spec.low <= lever.low < lever.high <= spec.high, lever.key
-            default = Parameters().flat()[lever.key]
-            assert lever.low <= default <= lever.high, lever.key
+            assert spec.low is None or spec.low <= lever.low, lever.key
+            assert spec.high is None or lever.high <= spec.high, lever.key
+            assert lever.low < lever.high and 0 < lever.step <= lever.high - lever.low, lever.key
+            assert lever.low <= defaults[lever.key] <= lever.high, lever.key
+        else:
+            assert lever.step is None and lever.low is None, lever.key
+    # one text per lever, and no text for a lever that is not there
+    assert set(i18n.LEVER_TEXT) == {lv.key for lv in LEVERS}
+    assert len(LEVERS) == len(i18n.LEVER_TEXT)
     # every lever section is exposed in full
     exposed = {lv.key for lv in LEVERS}
-    for key in specs:
+    for key in SPECS:
         if key.split(".")[0] in ("staffing", "self_governance", "rule_of_law", "moral", "fusion"):
             assert key in exposed, key
+
+
+def test_a_lever_range_defaults_to_its_spec():
+    _, spec = SPECS["staffing.admin_load"]
+    lever = Lever("staffing.admin_load", "staffing", 0.05)
+    assert (lever.low, lever.high) == (spec.low, spec.high) == (0.0, 0.95)
+    narrow = Lever("rule_of_law.court_days", "law", 5, low=10, high=365)
+    assert (narrow.low, narrow.high) == (10, 365)
+    assert next(lv for lv in LEVERS if lv.key == "staffing.admin_load") == lever
+    with pytest.raises(ValueError, match="step"):
+        Lever("fusion.coordination", "fusion")  # a slider without a step
+    with pytest.raises(KeyError):
+        Lever("fusion.no_such_lever", "fusion", 0.1)
 
 
 def test_ui_strings_exist_in_both_languages():
@@ -224,21 +338,53 @@ def test_metric_labels_come_from_the_registry():
 
 
 def test_sanzhi_dashboard_command_line():
-    from dashboards.server import command
-    from experiments.cli import _parser, cmd_dashboard
+    from experiments.cli.dashboard import cmd_dashboard, command
+    from experiments.cli.main import parser
 
-    args = _parser().parse_args(["dashboard", "--port", "9000"])
+    args = parser().parse_args(["dashboard", "--port", "9000"])
     assert (args.command, args.host, args.port) == (cmd_dashboard, "127.0.0.1", 9000)
     cmd = command("127.0.0.1", 9000)
     assert cmd[1:5] == ["-m", "solara", "run", "dashboards.app"]
     assert "--production" in cmd and cmd[cmd.index("--port") + 1] == "9000"
 
 
-def test_chinese_font_is_configured_when_installed():
+def test_importing_the_figures_changes_no_matplotlib_setting():
+    code = (
+        "import matplotlib\n"
+        "before = matplotlib.rcParams.copy()\n"
+        "import dashboards.figures, dashboards.session\n"
+        "after = matplotlib.rcParams.copy()\n"
+        "print(sorted(k for k in before if before[k] != after[k]))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_chinese_labels_render_with_a_chinese_font():
     import matplotlib
 
-    from dashboards import figures
+    from dashboards.figures import GridMapPlot, NetworkPlot, SeriesPlot, compare_figure, figure_png
+    from experiments.plotting import cjk_font, figure_language
 
-    if figures.CJK_FONT is None:
+    if cjk_font() is None:
         pytest.skip("no CJK font installed (Debian: fonts-noto-cjk)")
-    assert figures.CJK_FONT in matplotlib.rcParams["font.family"]
+    before = matplotlib.rcParams.copy()
+    sim = Simulation()
+    sim.step(3)
+    plots = GridMapPlot(), NetworkPlot(), SeriesPlot()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Glyph .* missing")  # Chinese as boxes
+        for _ in range(2):  # a full redraw, then a blitted one
+            plots[0].render(sim.model, "trust", lang="zh")
+            plots[1].render(sim.model, 0, "norm", lang="zh")
+            plots[2].render(sim.series(), None, 0, lang="zh")
+            sim.step(1)
+        with figure_language("zh") as shown:
+            assert shown == "zh"
+            series = {name: {"a": v, "b": v} for name, v in sim.series().items()}
+            figure_png(compare_figure(series, ("方案 A", "方案 B"), shown))
+    after = matplotlib.rcParams.copy()
+    assert [k for k in before if before[k] != after[k]] == []  # fonts were per figure

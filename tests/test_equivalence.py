@@ -310,16 +310,24 @@ def test_holm_adjustment_matches_the_definition() -> None:
 
 def test_reference_restates_the_engine_constants() -> None:
     """The reference restates the ODD's fixed assumptions; they must match the engine's."""
+    from sim import lifecycle
     from sim import model as engine_model
-    from sim import reference as ref
     from sim.mechanisms import attitudes, channels, escalation, moral, raising
+    from sim.reference import constants as ref
     from sim.staff import councils, grid, legal, party, social
 
     pairs = [
         (ref.PARTY_COORDINATION, engine_model.PARTY_COORDINATION),
-        (ref.PUBLIC_SPILLOVER, engine_model.PUBLIC_SPILLOVER),
+        (ref.PUBLIC_SPILLOVER, lifecycle.PUBLIC_SPILLOVER),
+        (ref.ROUTINE_TRUST_WEIGHT, lifecycle.ROUTINE_TRUST_WEIGHT),
+        (ref.LEADERSHIP_TRUST_WEIGHT, lifecycle.LEADERSHIP_TRUST_WEIGHT),
+        (ref.COURT_TRUST_WEIGHT, lifecycle.COURT_TRUST_WEIGHT),
         (ref.PREVENTION, raising.PREVENTION),
         (ref.AWARE_COMPLIANCE, raising.AWARE_COMPLIANCE),
+        (ref.NORMLESS_SETTLEMENT, channels.NORMLESS_SETTLEMENT),
+        (ref.RULELESS_SETTLEMENT, channels.RULELESS_SETTLEMENT),
+        (ref.SETTLEMENT_ENGAGEMENT_GAIN, channels.SETTLEMENT_ENGAGEMENT_GAIN),
+        (ref.BURNOUT_SLOWDOWN, grid.BURNOUT_SLOWDOWN),
         (ref.GRID_RETRY_DAYS, grid.RETRY_DAYS),
         (ref.REPEAT_FACTOR, grid.REPEAT_FACTOR),
         (ref.WORKLOAD_DAYS, grid.WORKLOAD_DAYS),
@@ -332,13 +340,18 @@ def test_reference_restates_the_engine_constants() -> None:
             frozenset(Kind(k) for k in np.flatnonzero(channels.INFORMAL)),
         ),
         (ref.HALF_SUCCESS_ATTENDANCE, councils.HALF_SUCCESS_ATTENDANCE),
+        (ref.ATTENDANCE_ENGAGEMENT_GAIN, councils.ATTENDANCE_ENGAGEMENT_GAIN),
         (ref.AWARENESS_DAMPING, escalation.AWARENESS_DAMPING),
         (ref.BANK_BOOST, moral.BANK_BOOST),
         (ref.BOARD_NORM_GAIN, moral.BOARD_NORM_GAIN),
         (ref.BLACK_DETERRENCE_GAIN, moral.BLACK_DETERRENCE_GAIN),
         (ref.ROLE_MODEL_RATE, moral.ROLE_MODEL_RATE),
+        (ref.BOARD_INTERVAL_DAYS, moral.BOARD_INTERVAL_DAYS),
         (ref.NEIGHBOUR_EXPOSURE, attitudes.NEIGHBOUR_EXPOSURE),
         (ref.WAITING_DAYS, attitudes.WAITING_DAYS),
+        (ref.SATISFACTION_FROM_TRUST, attitudes.SATISFACTION_FROM_TRUST),
+        (ref.SATISFACTION_FROM_SECURITY, attitudes.SATISFACTION_FROM_SECURITY),
+        (ref.SATISFACTION_FROM_NOT_WAITING, attitudes.SATISFACTION_FROM_NOT_WAITING),
     ]
     for mine, engine in pairs:
         assert mine == engine

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from experiments import load_scenario
-from experiments.cli import main
-from experiments.frontier import Target, find_frontier, one_sided_bound
-from experiments.staffing_costs import Costs, staff_numbers, staffing_cost
+from experiments.analysis.frontier.costs import Costs, staffing_cost
+from experiments.analysis.frontier.pareto import Target, find_frontier, one_sided_bound
+from experiments.cli.main import main
 from sim import GovernanceModel, Parameters
 from tests.test_cli import ROOT, write
 
@@ -78,7 +78,7 @@ def test_one_sided_bound_needs_two_runs():
 
 
 @pytest.mark.parametrize("households", [300, 4000, 10_000])
-def test_staff_numbers_match_the_model(households):
+def test_priced_staff_are_the_staff_the_model_builds(households):
     params = Parameters().with_values(
         {
             "population.households": households,
@@ -88,16 +88,15 @@ def test_staff_numbers_match_the_model(households):
         }
     )
     model = GovernanceModel(params, rng=1)
-    numbers = staff_numbers(params)
-    assert numbers["grid_worker"] == model.grid_teams.n_workers
-    assert numbers["legal_advisor"] == model.legal.n_advisors
-    assert numbers["social_worker"] == model.social.n_social_workers
-    cost = staffing_cost(params, Costs())
+    cost = staffing_cost(params, Costs())  # priced from the parameters, before any run
+    assert cost["grid_workers"] == model.grid_teams.n_workers
+    assert cost["legal_advisors"] == model.legal.n_advisors
+    assert cost["social_workers"] == model.social.n_social_workers
     st = params.staffing
     yuan = (
-        numbers["grid_worker"] * st.grid_worker_cost
-        + numbers["legal_advisor"] * st.legal_advisor_cost
-        + numbers["social_worker"] * st.social_worker_cost
+        model.grid_teams.n_workers * st.grid_worker_cost
+        + model.legal.n_advisors * st.legal_advisor_cost
+        + model.social.n_social_workers * st.social_worker_cost
     )
     assert cost["yuan_per_year"] == pytest.approx(yuan * 10_000 / households)
     model.step()
@@ -181,7 +180,7 @@ def test_bad_cost_table_exits_2(tmp_path, capsys, table, expected):
 
 
 def test_shipped_frontier_scenario_prices_every_point():
-    from experiments.frontier_run import costs_of, point_costs
+    from experiments.analysis.frontier.study import costs_of, point_costs
 
     scenario = load_scenario(FRONTIER)
     priced = point_costs(scenario, costs_of(scenario))

@@ -10,10 +10,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.cli import main
-from experiments.factorial import DIVIDEND, MODES, contrasts, dividend_differences, effects
-from experiments.fusion_run import FusionResult
-from experiments.fusion_text import dividend_sentence, verdict
+from experiments.analysis.fusion.factorial import (
+    DIVIDEND,
+    MODES,
+    contrasts,
+    dividend_differences,
+    effects,
+)
+from experiments.analysis.fusion.study import FusionResult
+from experiments.analysis.fusion.text import dividend_sentence, verdict
+from experiments.cli.main import main
 from tests.test_cli import ROOT, write
 
 LEVERS = ROOT / "scenarios" / "sweeps" / "levers.toml"

@@ -24,7 +24,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from experiments.runner import default_workers, replication_seeds, simulate
+from experiments.executors import default_workers
+from experiments.runner import replication_seeds, simulate
 from sim.params import Parameters
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from experiments import ScenarioError
+from experiments.analysis.sensitivity.indices import analyse, sample
 from experiments.model_function import ModelFunction, evaluate, flatten
-from experiments.sensitivity import analyse, sample
 from sim import METRICS
 from tests.test_cli import ROOT
 

@@ -12,18 +12,21 @@ import pytest
 from SALib.test_functions import Ishigami
 
 from experiments import load_scenario
-from experiments.cli import main
-from experiments.sensitivity import (
+from experiments.analysis.sensitivity.indices import (
     analyse,
     evaluate,
-    problem_of,
     ranking,
     sample,
     second_order,
     sobol_warnings,
 )
-from experiments.sensitivity_run import point_outputs, sample_matrix, sensitivity_scenario
-from experiments.sweep_design import expand
+from experiments.analysis.sensitivity.study import (
+    point_outputs,
+    sample_matrix,
+    sensitivity_scenario,
+)
+from experiments.cli.main import main
+from experiments.sweeps.design import design_of, expand
 from tests.test_cli import ROOT, sanzhi, write
 
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -123,8 +126,8 @@ def test_sample_matrix_is_the_sweeps_points_in_order(tmp_path):
         scenario = sensitivity_scenario(
             load_scenario(sensitivity_file(tmp_path)), method, samples=samples
         )
-        _, X = sample_matrix(scenario.design, 5)
-        points = pd.DataFrame(expand(scenario.design, 5))
+        _, X = sample_matrix(design_of(scenario), 5)
+        points = pd.DataFrame(expand(design_of(scenario), 5))
         assert len(points) == len(X)
         np.testing.assert_allclose(points["staffing.admin_load"], X[:, 0])
         days = points["self_governance.deliberation_interval_days"]  # an integer parameter
@@ -132,10 +135,10 @@ def test_sample_matrix_is_the_sweeps_points_in_order(tmp_path):
     # a summary whose points are not SALib's rows is refused, not silently misaligned
     summary = points.assign(point=range(len(points)), status="ok")
     summary["mean_trust_last90"] = 0.5
-    point_outputs(summary, scenario.design, X, ["mean_trust"])
+    point_outputs(summary, design_of(scenario), X, ["mean_trust"])
     shuffled = summary.assign(point=summary["point"].to_numpy()[::-1])
     with pytest.raises(RuntimeError, match="do not match SALib"):
-        point_outputs(shuffled, scenario.design, X, ["mean_trust"])
+        point_outputs(shuffled, design_of(scenario), X, ["mean_trust"])
 
 
 def test_morris_on_the_model_then_resume_reuses_every_run(tmp_path, capsys):
@@ -238,6 +241,6 @@ def test_file_without_ranges_exits_2(tmp_path, capsys):
 
 def test_problem_of_the_shipped_scenario():
     scenario = load_scenario(ROOT / "scenarios" / "sweeps" / "sensitivity.toml")
-    problem = problem_of(sensitivity_scenario(scenario, "morris").design)
+    problem = design_of(sensitivity_scenario(scenario, "morris")).problem()
     assert problem["num_vars"] >= 8
     assert all(low < high for low, high in problem["bounds"])

@@ -15,7 +15,7 @@ import pytest
 
 from experiments import load_scenario, replication_seeds, sweep
 from experiments.executors import SerialExecutor, open_executor
-from experiments.sweep_run import prepare_sweep, run_sweep
+from experiments.sweeps.job import prepare_sweep, run_sweep
 from tests.test_cli import ROOT, sanzhi, write
 
 BASELINE = ROOT / "scenarios" / "baseline.toml"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from experiments import ScenarioError
-from experiments.sweep_design import expand, parse_sweep
+from experiments.sweeps.design import design_of, expand, parse_sweep
 from sim import Parameters
 from tests.test_cli import ROOT, sanzhi, write
 
@@ -195,7 +195,7 @@ def test_shipped_sweeps_expand():
     def points(name: str) -> list[dict]:
         scenario = load_scenario(SWEEPS / name)
         assert scenario.params.scenario.name == name.removesuffix(".toml")
-        return expand(scenario.design, scenario.params.scenario.seed)
+        return expand(design_of(scenario), scenario.params.scenario.seed)
 
     staffing = [p["staffing.households_per_grid_worker"] for p in points("staffing.toml")]
     assert min(staffing) == 100 and max(staffing) == 1000

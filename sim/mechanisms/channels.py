@@ -1,23 +1,27 @@
-"""Step 2: each new issue is detected on the spot, settled informally, or takes a channel."""
+"""ODD 7.2-7.4: each new issue is detected on the spot, settled informally, or takes a
+channel."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
+from .. import lifecycle
 from ..issues import AGENDA, DISPUTE, GRID, LEGAL, NEW, PUBLIC, SERVICE, UNREPORTED, VIOLATION, Kind
+from ..world import World
 
-if TYPE_CHECKING:
-    from ..model import GovernanceModel
-
-# Which kinds neighbours may settle informally (and may take to a legal advisor), by kind.
+# ODD 7.3, 7.4: which kinds neighbours may settle informally (and may take to a legal
+# advisor), by kind.
 INFORMAL = np.zeros(len(Kind), dtype=bool)
 INFORMAL[[DISPUTE, VIOLATION]] = True
+# ODD 7.3: the share of ``informal_success`` left when the weaker party's norm is 0, and
+# when there are no resident rules; each factor rises linearly to 1.
+NORMLESS_SETTLEMENT = 0.4
+RULELESS_SETTLEMENT = 0.6
+SETTLEMENT_ENGAGEMENT_GAIN = 0.02  # ODD 7.3: nudge of both parties' engagement on success
 
 
-def detect_on_the_spot(model: GovernanceModel) -> None:
-    """Violations are caught as they happen with the detection probability.
+def detect_on_the_spot(model: World) -> None:
+    """ODD 7.2: violations are caught as they happen with the detection probability.
 
     The violator learns from the outcome either way: perceived deterrence moves toward 1
     when caught (in ``enforce``) and toward 0 when not (Becker; learned, not read off).
@@ -25,13 +29,13 @@ def detect_on_the_spot(model: GovernanceModel) -> None:
     pool = model.issues
     rows = np.flatnonzero((pool.channel == NEW) & (pool.kind == VIOLATION))
     caught = model.rng.random(rows.size) < model.params.rule_of_law.detection_probability
-    model.enforce(rows[caught])
+    lifecycle.enforce(model, rows[caught])
     escaped = pool.counterpart[rows[~caught]]
     model.households.nudge("deterrence", escaped, model.params.behaviour.deterrence_learning, 0.0)
 
 
-def settle_informally(model: GovernanceModel) -> None:
-    """Neighbours try to settle disputes and violations themselves (自治 and 德治).
+def settle_informally(model: World) -> None:
+    """ODD 7.3: neighbours try to settle disputes and violations themselves (自治 and 德治).
 
     Trying needs the parties' norm and resident rules; succeeding needs the weaker party's
     norm.
@@ -44,15 +48,20 @@ def settle_informally(model: GovernanceModel) -> None:
     tried = rng.random(rows.size) < np.minimum(p_try, 1.0)
     rows, a, c = rows[tried], a[tried], c[tried]
     weaker = np.minimum(h.norm[a], h.norm[c])
-    p_ok = b.informal_success * (0.4 + 0.6 * weaker) * (0.6 + 0.4 * rules)
+    p_ok = (
+        b.informal_success
+        * (NORMLESS_SETTLEMENT + (1 - NORMLESS_SETTLEMENT) * weaker)
+        * (RULELESS_SETTLEMENT + (1 - RULELESS_SETTLEMENT) * rules)
+    )
     ok = rng.random(rows.size) < p_ok
     model.ledger.add("informal_settlements", int(ok.sum()))
-    h.nudge("engagement", np.concatenate([a[ok], c[ok]]), 0.02)
-    model.resolve(rows[ok], trust_gain=0.0)
+    h.nudge("engagement", np.concatenate([a[ok], c[ok]]), SETTLEMENT_ENGAGEMENT_GAIN)
+    lifecycle.resolve(model, rows[ok], trust_gain=0.0)
 
 
-def choose_channel(model: GovernanceModel) -> None:
-    """The rest choose among the channels open to them, by weights (a discrete choice).
+def choose_channel(model: World) -> None:
+    """ODD 7.4: the rest choose among the channels open to them, by weights (a discrete
+    choice).
 
     Reporting to the grid grows with trust, going to the legal advisor with legal
     awareness, putting a topic on the council agenda with engagement.

@@ -1,24 +1,24 @@
-"""Step 6: moral governance (德治): volunteering and credits, boards, role models."""
+"""ODD 7.13-7.14: moral governance (德治): volunteering and credits, boards, role models."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
+from ..layout import Layout
 from ..network import neighbours_of
+from ..world import World
 
-if TYPE_CHECKING:
-    from ..model import GovernanceModel
+BANK_BOOST = 1.0  # ODD 7.13: volunteering multiplier per unit of credit value with a moral bank
+BOARD_NORM_GAIN = 0.05  # ODD 7.14
+BLACK_DETERRENCE_GAIN = 0.1  # ODD 7.14
+ROLE_MODEL_RATE = 0.1  # ODD 7.14
+# ODD 7.14: boards are a monthly institution: chosen on the last day of each 30-day month,
+# and the black board lists the households sanctioned within that month.
+BOARD_INTERVAL_DAYS = 30
 
-BANK_BOOST = 1.0  # volunteering multiplier per unit of credit value with a moral bank
-BOARD_NORM_GAIN = 0.05
-BLACK_DETERRENCE_GAIN = 0.1
-ROLE_MODEL_RATE = 0.1
 
-
-def volunteer(model: GovernanceModel) -> None:
-    """Registered volunteers turn out with a chance that grows with engagement, credits
+def volunteer(model: World) -> None:
+    """ODD 7.13: registered volunteers turn out with a chance that grows with engagement, credits
     (moral bank) and party mobilisation; volunteering earns credits and builds norms,
     less so when paid in credits (crowding out)."""
     h, b, m = model.households, model.params.behaviour, model.params.moral
@@ -45,9 +45,10 @@ def volunteer(model: GovernanceModel) -> None:
     model.social.record_volunteering(went, hours)
 
 
-def boards_and_role_models(model: GovernanceModel) -> None:
-    """Monthly: red/black boards (if any) and role models pulling their neighbours' norms."""
-    if model.day % 30 != 29:
+def boards_and_role_models(model: World) -> None:
+    """ODD 7.14, monthly: red/black boards (if any) and role models pulling their
+    neighbours' norms."""
+    if model.day % BOARD_INTERVAL_DAYS != BOARD_INTERVAL_DAYS - 1:
         return
     h, m, layout = model.households, model.params.moral, model.layout
     score = h.norm + (h.credits / (1.0 + h.credits.max()) if m.moral_bank else 0.0)
@@ -57,7 +58,7 @@ def boards_and_role_models(model: GovernanceModel) -> None:
     )
     if m.red_black_list:
         h.nudge("norm", np.flatnonzero(h.role_model), BOARD_NORM_GAIN)
-        black = np.flatnonzero(h.last_sanctioned > model.day - 30)
+        black = np.flatnonzero(h.last_sanctioned > model.day - BOARD_INTERVAL_DAYS)
         h.nudge("norm", black, BOARD_NORM_GAIN)
         h.nudge("deterrence", black, BLACK_DETERRENCE_GAIN)
         h.nudge("deterrence", neighbours_of(model.adjacency, black), BLACK_DETERRENCE_GAIN / 4)
@@ -69,7 +70,7 @@ def boards_and_role_models(model: GovernanceModel) -> None:
         h.norm[pulled] += np.float32(m.role_models * ROLE_MODEL_RATE) * (target - h.norm[pulled])
 
 
-def _rank_in_community(score: np.ndarray, layout) -> np.ndarray:
+def _rank_in_community(score: np.ndarray, layout: Layout) -> np.ndarray:
     """0 for the highest score in each community, 1 for the next, ..."""
     order = np.lexsort((-score, layout.community))
     rank = np.empty(score.size, dtype=np.int64)

@@ -1,24 +1,21 @@
-"""Step 1: households raise issues, with hazards that depend on their state."""
+"""ODD 7.1: households raise issues, with hazards that depend on their state."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
+from .. import lifecycle
 from ..issues import DISPUTE, NEW, PUBLIC, SERVICE, VIOLATION
 from ..network import random_neighbour
 from ..queues import rank_within
-
-if TYPE_CHECKING:
-    from ..model import GovernanceModel
+from ..world import World
 
 YEAR = 365.0
-PREVENTION = 0.8  # share of the dispute hazard that a perfect norm prevents
-AWARE_COMPLIANCE = 0.5  # share of the violation hazard that full legal awareness prevents
+PREVENTION = 0.8  # ODD 7.1: share of the dispute hazard that a perfect norm prevents
+AWARE_COMPLIANCE = 0.5  # ODD 7.1: share of the violation hazard full legal awareness prevents
 
 
-def _candidates(model: GovernanceModel, rate_per_year: float) -> np.ndarray:
+def _candidates(model: World, rate_per_year: float) -> np.ndarray:
     """Households drawn for a hazard whose maximum is ``rate_per_year`` (thinning).
 
     Drawing Poisson(n * max rate) candidates and accepting each with (hazard / max) is
@@ -28,7 +25,7 @@ def _candidates(model: GovernanceModel, rate_per_year: float) -> np.ndarray:
     return model.rng.integers(0, model.households.n, m)
 
 
-def disputes(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
+def disputes(model: World) -> tuple[np.ndarray, np.ndarray]:
     h = model.households
     who = _candidates(model, model.params.behaviour.dispute_rate)
     other = random_neighbour(model.adjacency, who, model.rng)
@@ -39,7 +36,7 @@ def disputes(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
     return who[keep], other[keep]
 
 
-def violations(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
+def violations(model: World) -> tuple[np.ndarray, np.ndarray]:
     """Violations by a neighbour of the household that suffers them (Becker deterrence)."""
     h, law, b = model.households, model.params.rule_of_law, model.params.behaviour
     victim = _candidates(model, b.violation_rate)
@@ -56,7 +53,7 @@ def violations(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
     return victim[keep], violator[keep]
 
 
-def raise_issues(model: GovernanceModel) -> None:
+def raise_issues(model: World) -> None:
     """Draw today's disputes, violations, service requests and public topics."""
     b = model.params.behaviour
     d_who, d_other = disputes(model)
@@ -85,7 +82,7 @@ def raise_issues(model: GovernanceModel) -> None:
         channel=np.full(who.size, NEW, dtype=np.int8),
         raised=np.full(who.size, day, dtype=np.int32),
         ready=np.full(who.size, day, dtype=np.int32),
-        deadline=day + model.draw_patience(who),
+        deadline=day + lifecycle.draw_patience(model, who),
         attempts=np.zeros(who.size, dtype=np.int8),
     )
     ledger = model.ledger

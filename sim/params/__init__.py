@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .base import ParameterError, Section, Spec, unknown_key
+from .base import ParameterError, Section, Spec, did_you_mean, toml_literal, unknown_key
 from .sections import (
     Behaviour,
     Fusion,
@@ -31,6 +31,8 @@ __all__ = [
     "SelfGovernance",
     "Spec",
     "Staffing",
+    "did_you_mean",
+    "toml_literal",
 ]
 
 
@@ -46,6 +48,38 @@ class Parameters(Section):
     moral: Moral = field(default_factory=Moral)
     fusion: Fusion = field(default_factory=Fusion)
     behaviour: Behaviour = field(default_factory=Behaviour)
+
+    @classmethod
+    def coerce(cls, params: Parameters | dict[str, Any] | None) -> Parameters:
+        """The parameters a model was given: None means the defaults, a nested dict of
+        sections is validated, a :class:`Parameters` is used as it is."""
+        if params is None:
+            return cls()
+        if isinstance(params, dict):
+            return cls.from_dict(params)
+        if isinstance(params, Parameters):
+            return params
+        raise TypeError(f"expected Parameters, a dict of sections or None, got {params!r}")
+
+    def check(self) -> Parameters:
+        """Checks that involve more than one parameter; returns ``self``.
+
+        Not part of construction: a sweep validates its whole design up front, and a
+        combination that cannot be built (an odd degree, more ties than households) should
+        fail as that one run, when a model is built from it.
+        """
+        net, n = self.population.network, self.population.households
+        if net.mean_degree % 2:
+            raise ParameterError(
+                "population.network.mean_degree", "must be even", "an even integer"
+            )
+        if net.mean_degree >= n:
+            raise ParameterError(
+                "population.network.mean_degree",
+                f"{net.mean_degree} ties need more than {n} households",
+                "fewer ties than households",
+            )
+        return self
 
     def flat(self) -> dict[str, Any]:
         """``{"section.key": value}`` for every leaf parameter."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import Parameters
+from .base import toml_literal
 
 START = "<!-- parameters:start -->"
 END = "<!-- parameters:end -->"
@@ -25,15 +26,6 @@ COLUMNS = ("key", "default", "range", "unit", "meaning", "source")
 def _cell(text: str) -> str:
     """Table-cell text: on one line, with ``|`` escaped."""
     return " ".join(text.split()).replace("|", "\\|")
-
-
-def _literal(value: Any) -> str:
-    """A default as it would be written in a scenario file (TOML)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return repr(value)
 
 
 def markdown_table() -> str:
@@ -47,7 +39,7 @@ def markdown_table() -> str:
         for row in rows:
             cells = (
                 f"`{row['key']}`",
-                _cell(_literal(row["default"])),
+                _cell(toml_literal(row["default"])),
                 *(_cell(str(row[k])) for k in ("range", "unit", "doc", "source")),
             )
             lines.append("| " + " | ".join(cells) + " |")

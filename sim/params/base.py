@@ -8,8 +8,9 @@ import functools
 import math
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 
 class ParameterError(ValueError):
@@ -89,7 +90,7 @@ class Section:
             object.__setattr__(self, f.name, _check(f.name, value, kind, spec))
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Section:
+    def from_dict(cls, data: dict[str, Any]) -> Self:
         """Build the section from plain data, rejecting unknown keys."""
         if not isinstance(data, dict):
             raise ParameterError(cls.__name__, "must be a table", "a table of keys")
@@ -123,9 +124,23 @@ class Section:
         return rows
 
 
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """'; did you mean 'x'?' for the closest known name, or '': every input error says it."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def toml_literal(value: Any) -> str:
+    """A value as a scenario file (TOML) writes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value)
+
+
 def unknown_key(key: str, known: Any) -> ParameterError:
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(key, known)
     return ParameterError(key, f"unknown key{hint}", "one of " + ", ".join(sorted(known)))
 
 
@@ -151,8 +166,7 @@ def _check(name: str, value: Any, kind: type, spec: Spec) -> Any:
         if not isinstance(value, str):
             raise ParameterError(name, f"got {value!r}", expected)
         if spec.choices and value not in spec.choices:
-            close = difflib.get_close_matches(value, spec.choices, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(value, spec.choices)
             raise ParameterError(name, f"got {value!r}{hint}", expected)
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -169,3 +183,44 @@ def _check(name: str, value: Any, kind: type, spec: Spec) -> Any:
     if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
         raise ParameterError(name, f"{value!r} is out of range", expected)
     return value
+
+
+# --- Shorthands for the kinds of parameter that recur: each is ``param`` with a fixed unit
+# and range, so a declaration states only what is particular to it.
+
+
+def probability(default: float, *, doc: str, source: str = "assumption") -> Any:
+    """A probability, from 0 to 1."""
+    return param(default, unit="probability", low=0.0, high=1.0, doc=doc, source=source)
+
+
+def unit_interval(default: float, *, doc: str, source: str = "assumption") -> Any:
+    """A level or weight on the 0-1 scale (a trait, a lever's strength, a nudge's step)."""
+    return param(default, unit="0-1", low=0.0, high=1.0, doc=doc, source=source)
+
+
+def share(
+    default: float, *, of: str, doc: str, source: str = "assumption", high: float = 1.0
+) -> Any:
+    """A share of ``of`` (households, working time, ...), from 0 to ``high``."""
+    return param(default, unit=f"share of {of}", low=0.0, high=high, doc=doc, source=source)
+
+
+def daily_rate(default: float, *, doc: str, source: str = "assumption") -> Any:
+    """A rate per day, from 0 to 1 (a diffusion weight, an anchor, a drift)."""
+    return param(default, unit="per day", low=0.0, high=1.0, doc=doc, source=source)
+
+
+def per_household_year(default: float, *, doc: str, source: str = "assumption") -> Any:
+    """An event rate per household-year, from 0 to 50."""
+    return param(default, unit="per household-year", low=0.0, high=50.0, doc=doc, source=source)
+
+
+def logit_weight(default: float, *, doc: str, source: str = "assumption") -> Any:
+    """A weight of the channel choice, from 0 to 100."""
+    return param(default, unit="logit weight", low=0.0, high=100.0, doc=doc, source=source)
+
+
+def yuan_per_year(default: float, *, doc: str, source: str = "assumption") -> Any:
+    """A yearly cost in yuan, from 0 to ten million."""
+    return param(default, unit="yuan per year", low=0.0, high=1e7, doc=doc, source=source)

@@ -1,24 +1,24 @@
-"""Deliberation councils (议事会, "1+7+X"): public topics decided with residents."""
+"""ODD 2.7 and 7.10. Deliberation councils (议事会, "1+7+X"): public topics decided with
+residents."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
+from .. import lifecycle
 from ..issues import AGENDA
 from ..queues import take_oldest
+from ..world import World
 
-if TYPE_CHECKING:
-    from ..model import GovernanceModel
-
-HALF_SUCCESS_ATTENDANCE = 0.01  # attendance share at which councils reach half success
+HALF_SUCCESS_ATTENDANCE = 0.01  # ODD 7.10: attendance share at which councils reach half success
+ATTENDANCE_ENGAGEMENT_GAIN = 0.05  # ODD 7.10: nudge of an attendee's engagement
 
 
 class Councils:
     """One council per community, meeting every ``deliberation_interval_days``."""
 
-    def __init__(self, model: GovernanceModel) -> None:
+    def __init__(self, model: World) -> None:
+        self.model = model
         self.interval = model.params.self_governance.deliberation_interval_days
         self.n = model.layout.n_communities
         self.meetings = np.zeros(self.n)
@@ -27,9 +27,11 @@ class Councils:
     def available(self) -> bool:
         return self.interval > 0
 
-    def step(self, model: GovernanceModel) -> None:
+    def step(self) -> None:
+        """ODD 7.10: councils meeting today: attendance, then the oldest agenda topics."""
         if not self.available:
             return
+        model = self.model
         # Councils meet on staggered days so the load spreads over the interval.
         meeting = np.flatnonzero((np.arange(self.n) + model.day) % self.interval == 0)
         if meeting.size == 0:
@@ -40,7 +42,7 @@ class Councils:
         attend = model.params.behaviour.council_attendance
         attended = members[rng.random(members.size) < attend * h.engagement[members]]
         h.last_participation[attended] = model.day
-        h.nudge("engagement", attended, 0.05)
+        h.nudge("engagement", attended, ATTENDANCE_ENGAGEMENT_GAIN)
         h.nudge("trust", attended, model.params.behaviour.trust_gain / 2)
         share = np.bincount(layout.community[attended], minlength=self.n)[meeting] / size
         self.meetings[meeting] += 1
@@ -61,4 +63,4 @@ class Councils:
         )
         ok = rng.random(worked.size) < p
         model.ledger.add("topics_resolved", int(ok.sum()))
-        model.resolve(worked[ok], trust_gain=1.5)
+        lifecycle.resolve(model, worked[ok], lifecycle.LEADERSHIP_TRUST_WEIGHT)

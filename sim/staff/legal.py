@@ -1,45 +1,56 @@
-"""Legal advisors (法律顾问): mediation, enforcement backstop, lectures, and the court route."""
+"""ODD 2.4 and 7.7. Legal advisors (法律顾问): mediation, enforcement backstop, lectures,
+and the court route."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
+from .. import lifecycle
 from ..issues import COURT, DISPUTE, GRID, LEGAL, PUBLIC, SERVICE, VIOLATION
-from ..layout import Assignment
+from ..layout import Assignment, Layout
+from ..params import Parameters
 from ..queues import take_oldest
+from ..world import World
 
-if TYPE_CHECKING:
-    from ..model import GovernanceModel
-
-RETRY_DAYS = 7
+RETRY_DAYS = 7  # ODD 7.7
 
 
 class LegalAdvisors:
     """Advisors assigned to communities (several per community, or one serving several)."""
 
-    def __init__(self, model: GovernanceModel) -> None:
-        layout = model.layout
-        n = round(layout.n_communities * model.params.staffing.legal_advisors_per_community)
-        self.n_advisors = n
-        self.assignment = Assignment.spread(layout.n_communities, n)
+    def __init__(self, model: World) -> None:
+        self.model = model
+        self.n_advisors = self.count_from(model.params, model.layout)
+        self.assignment = Assignment.spread(model.layout.n_communities, self.n_advisors)
         self.weekly_cases = model.params.staffing.legal_cases_per_week
         self.cases = np.zeros(self.assignment.n_teams)  # cases handled so far, per team
+
+    @staticmethod
+    def count_from(params: Parameters, layout: Layout) -> int:
+        """Legal advisors of a run (ODD 2.4); 0.5 a community is one per two communities."""
+        return round(layout.n_communities * params.staffing.legal_advisors_per_community)
 
     @property
     def available(self) -> bool:
         """Whether disputes can be taken to an advisor at all."""
         return self.n_advisors > 0 and self.weekly_cases > 0
 
-    def step(self, model: GovernanceModel) -> None:
+    def step(self) -> None:
+        """ODD 7.7: lectures, then the advisors' queues (judgments are a separate call)."""
         if self.n_advisors > 0:
-            self._lectures(model)
+            self._lectures()
             if self.available:
-                self._work_queue(model)
-        self._judgments(model)
+                self._work_queue()
 
-    def _work_queue(self, model: GovernanceModel) -> None:
+    def deliver_judgments(self) -> None:
+        """ODD 7.7: every court case that is due is decided, with or without advisors (the
+        court is not theirs; only the disputes they fail to mediate go there)."""
+        model = self.model
+        rows = model.issues.in_channel(COURT, model.day)
+        lifecycle.resolve(model, rows, lifecycle.COURT_TRUST_WEIGHT)
+
+    def _work_queue(self) -> None:
+        model = self.model
         pool, b, law, rng = (
             model.issues,
             model.params.behaviour,
@@ -60,9 +71,9 @@ class LegalAdvisors:
         disputes = worked[kind == DISPUTE]
         model.ledger.add("mediations", disputes.size)
         model.ledger.add("legal_mediations", disputes.size)
-        parties = model.pair_mean(model.households.legal_awareness, disputes)
+        parties = lifecycle.pair_mean(model, model.households.legal_awareness, disputes)
         ok = u[kind == DISPUTE] < law.mediation_success * (0.6 + 0.4 * parties)
-        model.resolve(disputes[ok], trust_gain=1.0)
+        lifecycle.resolve(model, disputes[ok], lifecycle.ROUTINE_TRUST_WEIGHT)
         model.households.nudge("legal_awareness", pool.household[disputes], b.lecture_gain / 2)
         # A failed mediation goes to court: slow, but a legitimate route.
         failed = disputes[~ok]
@@ -71,14 +82,15 @@ class LegalAdvisors:
 
         violations = worked[kind == VIOLATION]
         ok = u[kind == VIOLATION] < b.enforcement_success
-        model.enforce(violations[ok])
-        model.retry(violations[~ok], RETRY_DAYS)
+        lifecycle.enforce(model, violations[ok])
+        lifecycle.retry(model, violations[~ok], RETRY_DAYS)
 
         other = worked[(kind == SERVICE) | (kind == PUBLIC)]
-        model.refer(other, GRID)
+        lifecycle.refer(model, other, GRID)
 
-    def _lectures(self, model: GovernanceModel) -> None:
+    def _lectures(self) -> None:
         """Lectures raise the legal awareness of the households that attend."""
+        model = self.model
         law, rng, h = model.params.rule_of_law, model.rng, model.households
         per_team = self.assignment.staff_per_team * law.legal_lectures_per_year / 365.0
         held = rng.poisson(per_team)
@@ -95,7 +107,3 @@ class LegalAdvisors:
         ).astype(np.int64)
         came = who[rng.random(who.size) < 0.5 + 0.5 * h.engagement[who]]
         h.nudge("legal_awareness", came, model.params.behaviour.lecture_gain)
-
-    def _judgments(self, model: GovernanceModel) -> None:
-        rows = model.issues.in_channel(COURT, model.day)
-        model.resolve(rows, trust_gain=0.5)

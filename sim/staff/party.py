@@ -1,18 +1,16 @@
-"""Party branches (党组织): weekly leadership visits that take up stuck cases (三下沉)."""
+"""ODD 2.6 and 7.9. Party branches (党组织): weekly leadership visits that take up stuck
+cases (三下沉)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
+from .. import lifecycle
 from ..issues import AGENDA, GRID, LEGAL, SOCIAL, UNREPORTED, Channel
 from ..queues import take_oldest
+from ..world import World
 
-if TYPE_CHECKING:
-    from ..model import GovernanceModel
-
-# Channels whose issues a leadership visit can take up (not NEW, COURT or CLOSED).
+# ODD 7.9: channels whose issues a leadership visit can take up (not NEW, COURT or CLOSED).
 STUCK = np.zeros(len(Channel), dtype=bool)
 STUCK[[UNREPORTED, GRID, LEGAL, SOCIAL, AGENDA]] = True
 
@@ -20,15 +18,17 @@ STUCK[[UNREPORTED, GRID, LEGAL, SOCIAL, AGENDA]] = True
 class PartyBranches:
     """One branch per grid ("one grid, one organisation") or per community."""
 
-    def __init__(self, model: GovernanceModel) -> None:
+    def __init__(self, model: World) -> None:
+        self.model = model
         layout = model.layout
         self.level = model.params.staffing.party_branch_level
         self.unit = layout.grid if self.level == "grid" else layout.community
         self.n_branches = layout.n_grids if self.level == "grid" else layout.n_communities
         self.visits = np.zeros(self.n_branches)
 
-    def step(self, model: GovernanceModel) -> None:
-        """Branches visit on their weekday; each takes up its oldest stuck cases."""
+    def step(self) -> None:
+        """ODD 7.9: branches visit on their weekday; each takes up its oldest stuck cases."""
+        model = self.model
         fusion, pool = model.params.fusion, model.issues
         weekly = fusion.party_visit_cases_per_week * fusion.party_leadership
         if weekly <= 0:
@@ -43,4 +43,4 @@ class PartyBranches:
         model.ledger.add("party_visits", worked.size)
         self.visits += np.bincount(self.unit[pool.household[worked]], minlength=self.n_branches)
         ok = model.rng.random(worked.size) < model.params.behaviour.party_visit_success
-        model.resolve(worked[ok], trust_gain=1.5)
+        lifecycle.resolve(model, worked[ok], lifecycle.LEADERSHIP_TRUST_WEIGHT)

@@ -1,0 +1,139 @@
+"""Figures of the fusion analysis: the interaction plot of the eight mode combinations and
+the effects chart. Each returns a Figure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from experiments.analysis.fusion.factorial import COORDINATION, DIVIDEND, MODES
+from experiments.analysis.fusion.text import MODE_LABELS, level_label
+from experiments.plotting import panels
+from experiments.runner import SUMMARY_WINDOW
+from experiments.wording import Words, say
+from sim import REGISTRY
+
+COMBOS = ((0, 0, 0), (1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (1, 0, 1), (0, 1, 1), (1, 1, 1))
+SHORT = {"en": ("S", "L", "M"), "zh": ("自", "法", "德")}
+WORDS: Words = {
+    "none": ("none", "全无"),
+    "additive": ("sum of separate effects", "单独效果之和"),
+    "mean": (
+        f"mean over the last {SUMMARY_WINDOW} days, 95% CI",
+        f"最后{SUMMARY_WINDOW}天均值，95%置信区间",
+    ),
+    "effect": ("effect (95% CI)", "效应（95%置信区间）"),
+    "modes": (
+        "S = self-governance, L = rule of law, M = moral governance",
+        "自 = 自治，法 = 法治，德 = 德治",
+    ),
+    "dividend": ("fusion dividend", "融合红利"),
+    "three": ("three-way", "三阶交互"),
+}
+
+
+def interaction(
+    cells: pd.DataFrame, metrics: Sequence[str], levels: Sequence[float], lang: str = "en"
+) -> Figure:
+    """Cell means (95% CI) of each mode combination, one line per coordination level; a
+    hollow marker shows where 'all three' would be if the modes simply added up."""
+    fig, axes = panels(len(metrics), 3.0, 4.4)
+    labels = [_combo(c, lang) for c in COMBOS]
+    for ax, metric in zip(axes, metrics, strict=True):
+        sub = cells[cells["metric"] == metric]
+        for i, level in enumerate(levels):
+            at = sub[sub[COORDINATION] == level].set_index(list(MODES))
+            rows = [at.loc[tuple("on" if x else "off" for x in c)] for c in COMBOS]
+            mean = np.array([r["mean"] for r in rows])
+            low, high = (
+                np.array([r["ci_low"] for r in rows]),
+                np.array([r["ci_high"] for r in rows]),
+            )
+            x = np.arange(len(COMBOS)) + (i - (len(levels) - 1) / 2) * 0.08
+            ax.errorbar(
+                x,
+                mean,
+                yerr=[mean - low, high - mean],
+                marker="o",
+                ms=4,
+                capsize=2,
+                color=f"C{i}",
+                label=level_label(level, levels, lang),
+            )
+            additive = mean[0] + (mean[1] - mean[0]) + (mean[2] - mean[0]) + (mean[3] - mean[0])
+            ax.plot(
+                x[-1],
+                additive,
+                marker="D",
+                mfc="none",
+                mec=f"C{i}",
+                ms=7,
+                ls="none",
+                label=say(WORDS, "additive", lang) if i == 0 else None,
+            )
+        ax.set_xticks(np.arange(len(COMBOS)), labels, fontsize=7, rotation=30)
+        _title(ax, metric, lang)
+    fig.suptitle(f"{say(WORDS, 'mean', lang)}; {say(WORDS, 'modes', lang)}", fontsize=9)
+    return _legend_below(fig, axes[0])
+
+
+def effects(
+    table: pd.DataFrame, metrics: Sequence[str], levels: Sequence[float], lang: str = "en"
+) -> Figure:
+    """Main effects, interactions and the fusion dividend with 95% CIs, per coordination level."""
+    shown = [*MODES, *[e for e in table["effect"].unique() if " x " in e], DIVIDEND]
+    fig, axes = panels(len(metrics), 3.4, 4.4)
+    for ax, metric in zip(axes, metrics, strict=True):
+        sub = table[table["metric"] == metric].set_index([COORDINATION, "effect"])
+        y = np.arange(len(shown))[::-1]
+        for i, level in enumerate(levels):
+            rows = sub.loc[level].loc[shown]
+            est = rows["estimate"].to_numpy(float)
+            err = [est - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - est]
+            off = (i - (len(levels) - 1) / 2) * 0.8 / len(levels)
+            ax.barh(
+                y + off,
+                est,
+                height=0.8 / len(levels),
+                xerr=err,
+                capsize=2,
+                color=f"C{i}",
+                alpha=0.8,
+                label=level_label(level, levels, lang),
+            )
+        ax.axvline(0, color="black", lw=0.6)
+        ax.set_yticks(y, [_effect_label(e, lang) for e in shown], fontsize=7)
+        _title(ax, metric, lang)
+    fig.suptitle(f"{say(WORDS, 'effect', lang)}; {say(WORDS, 'modes', lang)}", fontsize=9)
+    return _legend_below(fig, axes[0])
+
+
+def _combo(cell: tuple[int, int, int], lang: str) -> str:
+    on = [s for s, x in zip(SHORT[lang], cell, strict=True) if x]
+    return "+".join(on) if on else say(WORDS, "none", lang)
+
+
+def _effect_label(effect: str, lang: str) -> str:
+    if effect == DIVIDEND:
+        return say(WORDS, "dividend", lang)
+    if effect in MODES:
+        return MODE_LABELS[lang][effect]
+    short = dict(zip(MODES, SHORT[lang], strict=True))
+    return " × ".join(short.get(part, part) for part in effect.split(" x "))
+
+
+def _legend_below(fig: Figure, ax) -> Figure:
+    handles, labels = ax.get_legend_handles_labels()
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
+    return fig
+
+
+def _title(ax, metric: str, lang: str) -> None:
+    m = REGISTRY[metric]
+    ax.set_title(f"{m.label(lang)}\n({m.unit})", fontsize=9)
+    ax.tick_params(labelsize=7)
+    ax.grid(alpha=0.3)

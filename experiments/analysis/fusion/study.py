@@ -1,0 +1,178 @@
+"""The fusion experiment: the three governance modes off/on (2x2x2) crossed with
+coordination levels, run as a sweep; effects and the fusion dividend per metric."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Unpack
+
+import pandas as pd
+from scipy import stats
+
+from experiments.analysis.common import ok_runs, parse_metrics, run_design, write_manifest
+from experiments.analysis.fusion.factorial import (
+    COORDINATION,
+    MODES,
+    cell_stats,
+    dividend_differences,
+    effects,
+)
+from experiments.analysis.fusion.text import summary
+from experiments.errors import InputError
+from experiments.plotting import figure_language, save_figure
+from experiments.runner import SUMMARY_WINDOW, window_column
+from experiments.scenario import Scenario
+from experiments.store import now, write_csv, write_text
+from experiments.sweeps.design import Design, design_of, expand
+from experiments.sweeps.job import RunOptions, SweepOutcome, runs_line
+from experiments.wording import LANGS
+
+LEVELS = ("off", "on")
+
+
+@dataclass
+class FusionResult:
+    effects: pd.DataFrame  # metric, coordination, effect, kind, estimate, se, df, ci_low, ci_high
+    cells: pd.DataFrame  # metric, coordination, the three modes (off/on), mean, sd, n, CI
+    differences: pd.DataFrame  # metric, from, to: dividend(to) - dividend(from) with CI
+    coordination: list[float]  # levels, lowest ("silos") first
+    metrics: list[str] = field(default_factory=list)  # analysed, in this order
+
+
+def parse_design(scenario: Scenario) -> Design:
+    """The scenario's sweep, checked to be the three off/on levers x coordination levels."""
+    design = design_of(scenario)
+    source = design.source or str(scenario.path)
+    guide = (
+        "a fusion analysis needs a grid over the levers self_governance, rule_of_law and "
+        "moral, each with levels 'off' and 'on' ([sweep.levels.<mode>.off] / .on), and "
+        f'"{COORDINATION}" over at least two values (see scenarios/sweeps/levers.toml)'
+    )
+    if design.method != "grid":
+        raise InputError(source, "sweep.design", f"got {design.method!r}; {guide}")
+    factors = {f.name: f for f in design.factors}
+    missing = [m for m in MODES if m not in factors or factors[m].levels is None]
+    if missing:
+        raise InputError(source, "sweep.levels", f"missing {', '.join(missing)}; {guide}")
+    for mode in MODES:
+        if set(factors[mode].values) != set(LEVELS):
+            raise InputError(
+                source,
+                f"sweep.levels.{mode}",
+                f"has levels {list(factors[mode].values)}; {guide}",
+            )
+    coordination = factors.get(COORDINATION)
+    if coordination is None or coordination.continuous or len(coordination.values) < 2:
+        raise InputError(source, f"sweep.parameters.{COORDINATION}", f"missing; {guide}")
+    extra = sorted(set(factors) - {*MODES, COORDINATION})
+    if extra:
+        raise InputError(
+            source,
+            "sweep",
+            f"also sweeps {', '.join(extra)}, which would mix into the cells; {guide}",
+        )
+    return design
+
+
+def analyse_fusion(summary: pd.DataFrame, metrics: Sequence[str]) -> FusionResult:
+    """Effects (with 95% CIs) of every metric at every coordination level."""
+    runs = ok_runs(summary)
+    parts, cells, diffs = [], [], []
+    for metric in metrics:
+        y = window_column(metric)
+        table = effects(runs, y, MODES, by=COORDINATION)
+        parts.append(table.assign(metric=metric))
+        cell = cell_stats(runs, y, MODES, by=COORDINATION)
+        half = stats.t.ppf(0.975, (cell["n"] - 1).clip(lower=1)) * cell["sd"] / cell["n"] ** 0.5
+        cell = cell.assign(ci_low=cell["mean"] - half, ci_high=cell["mean"] + half)
+        for mode in MODES:
+            cell[mode] = cell[mode].map({0: "off", 1: "on"})
+        cells.append(cell.assign(metric=metric))
+        diffs.append(dividend_differences(runs, y, COORDINATION, MODES).assign(metric=metric))
+    levels = sorted(float(x) for x in runs[COORDINATION].unique())
+    return FusionResult(
+        _front(pd.concat(parts, ignore_index=True)),
+        _front(pd.concat(cells, ignore_index=True)),
+        _front(pd.concat(diffs, ignore_index=True)),
+        levels,
+        list(metrics),
+    )
+
+
+def _front(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[["metric", *[c for c in frame.columns if c != "metric"]]]
+
+
+OUTPUTS = (
+    "effects.csv",
+    "cells.csv",
+    "dividend_by_coordination.csv",
+    "summary_en.md",
+    "summary_zh.md",
+    "interaction.png",
+    "effects.png",
+    "manifest.json",
+)
+
+
+def run(
+    scenario: Scenario,
+    out: str | Path,
+    *,
+    metrics: Sequence[str] | None = None,
+    lang: str = "en",
+    **options: Unpack[RunOptions],
+) -> tuple[FusionResult | None, SweepOutcome]:
+    """Run the fusion factorial into ``out/runs`` and write its results into ``out``
+    (``OUTPUTS``; figures labelled in ``lang``). The result is None when bundles did not run
+    (``outcome.errors``: resume to finish)."""
+    from experiments.analysis.fusion import figures  # matplotlib only when figures are made
+
+    started, clock = now(), time.perf_counter()
+    metrics = parse_metrics(metrics)
+    design = parse_design(scenario)
+    points = len(expand(design, scenario.params.scenario.seed))
+    if options.get("progress"):
+        print(
+            f"fusion {scenario.name}: 2x2x2 modes x {COORDINATION}; " + runs_line(scenario, points)
+        )
+    outcome = run_design(scenario, out, **options)
+    if outcome.errors:
+        return None, outcome
+    result = analyse_fusion(outcome.summary, metrics)
+    out = Path(out)
+    write_csv(result.effects, out / "effects.csv")
+    write_csv(result.cells, out / "cells.csv")
+    write_csv(result.differences, out / "dividend_by_coordination.csv")
+    for language in LANGS:
+        write_text(summary(result, metrics, language), out / f"summary_{language}.md")
+    levels = result.coordination
+    with figure_language(lang) as used:
+        save_figure(
+            figures.interaction(result.cells, metrics, levels, used), out / "interaction.png"
+        )
+        save_figure(figures.effects(result.effects, metrics, levels, used), out / "effects.png")
+    dividend = result.effects[result.effects["effect"] == "fusion_dividend"]
+    write_manifest(
+        out,
+        "fusion",
+        scenario,
+        outcome,
+        started=started,
+        command=options.get("command"),
+        files=list(OUTPUTS),
+        extra={
+            "design": "2x2x2 (self_governance, rule_of_law, moral: off/on) x " + COORDINATION,
+            "coordination_levels": levels,
+            "points": points,
+            "metrics": metrics,
+            "response": f"each run's mean over its last {SUMMARY_WINDOW} days",
+            "estimator": "linear contrasts of cell means; t CIs, Welch-Satterthwaite df",
+            "fusion_dividend": dividend.to_dict("records"),
+            "seconds": round(time.perf_counter() - clock, 1),
+        },
+    )
+    return result, outcome

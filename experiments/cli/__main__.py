@@ -1,0 +1,5 @@
+import sys
+
+from experiments.cli.main import main
+
+sys.exit(main())

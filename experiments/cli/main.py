@@ -1,0 +1,118 @@
+"""``sanzhi``: the parser, and the ``run`` and ``validate`` commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from experiments.cli import calibrate, compare, dashboard, frontier, fusion, sensitivity, sweep
+from experiments.cli.options import (
+    DEFAULT_SCENARIO,
+    add_lang,
+    add_set,
+    add_workers,
+    check_tables,
+    command,
+    load_from_args,
+    positive,
+)
+from experiments.errors import InputError
+from experiments.executors import default_workers
+from experiments.run_folder import run_into
+from experiments.sweeps.job import describe
+from experiments.terminal import format_table, key_metrics_table
+from sim import Parameters
+from sim.params import toml_literal
+
+BAD_INPUT = 2
+COMMANDS = (sweep, compare, calibrate, sensitivity, fusion, frontier, dashboard)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.command(args)
+    except InputError as err:
+        print(f"sanzhi: error: {err}", file=sys.stderr)
+        return BAD_INPUT
+    except KeyboardInterrupt:
+        print("sanzhi: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `sanzhi validate ... | head`
+        sys.stderr.close()
+        return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    scenario = load_from_args(args, steps=args.steps, seed=args.seed)
+    check_tables(scenario)
+    params = scenario.params
+    reps = args.replications or params.scenario.replications
+    print(
+        f"{scenario.name}: {params.population.households:,} households, "
+        f"{params.scenario.steps} days, {reps} replication(s), seed {params.scenario.seed}"
+    )
+    record = run_into(
+        scenario,
+        args.out,
+        replications=reps,
+        workers=args.workers or default_workers(),
+        progress=True,
+        command=command(),
+    )
+    print()
+    print(format_table(key_metrics_table(record.summary, args.lang)))
+    print(f"\n{reps} run(s) in {record.seconds:.1f} s; results in {record.out}/")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    scenario = load_from_args(args)
+    design = check_tables(scenario)
+    chain = " <- ".join(str(p) for p in scenario.files)
+    print(f"# {args.scenario}: valid ({chain})")
+    defaults = Parameters().flat()
+    section = None
+    for key, value in scenario.params.flat().items():
+        head, _, leaf = key.partition(".")
+        if head != section:
+            section = head
+            print(f"\n[{section}]")
+        where = scenario.origin.get(key)
+        note = where if where else ("default" if value == defaults[key] else "")
+        print(f"{leaf} = {toml_literal(value)}".ljust(46) + f"  # {note}")
+    if design is not None:
+        print(f"\n# {describe(scenario, design)}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="sanzhi", description="Three-governance fusion (三治融合) simulation."
+    )
+    sub = top.add_subparsers(required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="run one scenario (all its replications)")
+    p.add_argument("scenario", nargs="?", help=f"scenario file (default {DEFAULT_SCENARIO})")
+    p.add_argument("--out", help="results folder (default results/<scenario name>)")
+    p.add_argument("--steps", type=int, help="days to simulate (overrides the file)")
+    p.add_argument("--seed", type=int, help="root seed (overrides the file)")
+    p.add_argument("--replications", type=positive, help="replications (overrides the file)")
+    add_workers(p)
+    add_lang(p)
+    add_set(p)
+    p.set_defaults(command=cmd_run)
+
+    p = sub.add_parser("validate", help="check a scenario file and print its parameters")
+    p.add_argument("scenario", help="scenario file")
+    add_set(p)
+    p.set_defaults(command=cmd_validate)
+
+    for module in COMMANDS:
+        module.add_parser(sub)
+    return top
+
+
+if __name__ == "__main__":
+    sys.exit(main())

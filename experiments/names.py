@@ -1,0 +1,36 @@
+"""Metric names typed by users (``--metric``, ``--target``), checked against the registry.
+
+Every other name is checked with the parameters' ``sim.params.did_you_mean``; metrics get a
+friendlier guess (:func:`suggest`), as users type the start of a long name."""
+
+from __future__ import annotations
+
+import difflib
+
+from experiments.errors import COMMAND_LINE, InputError
+from experiments.runner import window_column
+from sim import METRICS, REGISTRY
+
+
+def resolve_metric(name: str, source: str = COMMAND_LINE, key: str = "--metric") -> str:
+    """The registry name of ``name`` (a window suffix such as ``_last90`` is allowed);
+    InputError with a did-you-mean and the known names otherwise."""
+    base = name.strip().removesuffix(window_column(""))
+    if base in REGISTRY:
+        return base
+    close = suggest(base)
+    did = f"; did you mean {close!r}?" if close else ""  # suggest() knows metric names
+    known = ", ".join(m.name for m in METRICS)
+    raise InputError(source, key, f"unknown metric {name!r}{did} (known: {known})")
+
+
+def suggest(name: str) -> str | None:
+    """The closest registry name: one that starts with or contains ``name`` (users type
+    'escalations' for 'escalations_per_1000_households_year'), else the nearest spelling."""
+    lowered = name.lower()
+    for test in (str.startswith, str.__contains__):
+        hits = [m for m in REGISTRY if lowered and test(m, lowered)]
+        if hits:
+            return min(hits, key=len)
+    close = difflib.get_close_matches(lowered, list(REGISTRY), n=1)
+    return close[0] if close else None

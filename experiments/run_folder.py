@@ -1,0 +1,72 @@
+"""The results folder of ``sanzhi run``: every replication of one scenario.
+
+``LAYOUT`` lists its files; :func:`run_into` runs a scenario and writes them, each atomically.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.runner import SEED_SCHEME, replication_seeds, run, summarise
+from experiments.scenario import Scenario
+from experiments.store import finished, manifest_base, now, write_json, write_parquet
+
+MANIFEST = "manifest.json"
+TIMESERIES = "timeseries.parquet"
+SUMMARY = "summary.parquet"
+LAYOUT = {
+    MANIFEST: "everything needed to rerun: parameters, files, overrides, seeds, versions",
+    TIMESERIES: "one row per replication and day: scenario, replication, seed, day, metrics",
+    SUMMARY: "one row per replication: each metric's final value and its window mean",
+}
+
+
+@dataclass
+class RunRecord:
+    """What ``run_into`` wrote: the folder, the tables and how long the runs took."""
+
+    out: Path
+    timeseries: pd.DataFrame
+    summary: pd.DataFrame
+    replications: int
+    seconds: float
+
+
+def default_out(scenario: Scenario) -> Path:
+    """``results/<scenario name>``."""
+    return Path("results") / scenario.name
+
+
+def run_into(
+    scenario: Scenario,
+    out: str | Path | None = None,
+    *,
+    replications: int | None = None,
+    workers: int = 1,
+    progress: bool = False,
+    command: list[str] | None = None,
+) -> RunRecord:
+    """Run every replication of ``scenario`` and write ``LAYOUT`` into ``out`` (default
+    :func:`default_out`)."""
+    out = Path(out) if out is not None else default_out(scenario)
+    reps = replications or scenario.params.scenario.replications
+    started, clock = now(), time.perf_counter()
+    timeseries = run(scenario, replications=reps, workers=workers, progress=progress)
+    summary = summarise(timeseries)
+    seconds = time.perf_counter() - clock
+    write_parquet(timeseries, out / TIMESERIES)
+    write_parquet(summary, out / SUMMARY)
+    seed = scenario.params.scenario.seed
+    manifest = manifest_base("run", scenario, command, started) | {
+        "parameters": scenario.params.to_dict(),
+        "replications": reps,
+        "replication_seeds": replication_seeds(seed, reps),
+        "seed_scheme": SEED_SCHEME,
+        "seconds": round(seconds, 3),
+    }
+    write_json(finished(manifest), out / MANIFEST)
+    return RunRecord(out, timeseries, summary, reps, seconds)

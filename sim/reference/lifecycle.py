@@ -1,0 +1,127 @@
+"""ODD 7.0, what happens to an issue: the shared operations every agent closes or moves
+issues through, and the oldest-first queue rule. A mixin of :class:`ReferenceModel`, so
+agents call them as ``model.resolve(issue, ...)``, the per-agent Mesa idiom."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..issues import Channel, Kind
+from ..ledger import Ledger
+from ..params import Parameters
+from .constants import PUBLIC_SPILLOVER, ROUTINE_TRUST_WEIGHT
+from .draws import Draws
+from .issues import Issue, nudge
+
+if TYPE_CHECKING:
+    from .households import Household
+
+
+class IssueLifecycle(Draws):
+    """Resolve, escalate, enforce, refer, retry; the queues issues move between."""
+
+    params: Parameters
+    day: int
+    ledger: Ledger
+    disable: frozenset[str]
+    coordination: float
+    docket: dict[Issue, None]  # COURT issues (7.7)
+    n_open: int
+    grid_members: list[list[Household]]
+
+    def resolve(self, issue: Issue, gain: float) -> None:
+        """Close an issue as resolved; the raiser's trust rises by ``gain`` steps."""
+        self.ledger.add("resolved", 1)
+        self.ledger.add("resolve_days", self.day - issue.raised)
+        if gain > 0:
+            step = min(1.0, self.params.behaviour.trust_gain * gain)
+            issue.household.trust = nudge(issue.household.trust, step)
+            if issue.kind is Kind.PUBLIC and "public_spillover" not in self.disable:
+                for h in self.grid_members[issue.household.grid]:
+                    h.trust = nudge(h.trust, PUBLIC_SPILLOVER * step)
+        self.close(issue)
+
+    def escalate(self, issue: Issue) -> None:
+        """Close an issue as escalated beyond the grassroots (越级上访)."""
+        self.ledger.add("escalated", 1)
+        raiser = issue.household
+        raiser.trust = nudge(raiser.trust, 2 * self.params.behaviour.trust_loss, 0.0)
+        self.close(issue)
+
+    def enforce(self, issue: Issue) -> None:
+        """Sanction the violator; its neighbours learn too; the victim's issue is resolved."""
+        learning = self.params.behaviour.deterrence_learning
+        violator = issue.counterpart
+        self.ledger.add("enforcements", 1)
+        violator.deterrence = nudge(violator.deterrence, learning)
+        for h in violator.neighbours:
+            h.deterrence = nudge(h.deterrence, learning / 4)
+        violator.last_sanctioned = self.day
+        self.resolve(issue, ROUTINE_TRUST_WEIGHT)
+
+    def refer(self, issue: Issue, channel: Channel) -> None:
+        """Pass an issue on: lost with ``referral_loss x gap``, else delayed."""
+        b = self.params.behaviour
+        gap = 1 - self.coordination
+        self.ledger.add("referrals", 1)
+        loss = 0.0 if "referral_loss" in self.disable else b.referral_loss * gap
+        if self.chance(loss):
+            self.ledger.add("referrals_lost", 1)
+            self.move(issue, Channel.UNREPORTED, issue.ready)
+            raiser = issue.household
+            raiser.trust = nudge(raiser.trust, b.trust_loss, 0.0)
+        else:
+            self.move(issue, channel, self.day + round(b.referral_delay_days * gap))
+
+    def retry(self, issue: Issue, days: int) -> None:
+        issue.ready = self.day + days
+
+    def move(self, issue: Issue, channel: Channel, ready: int) -> None:
+        """Put an issue in ``channel``: out of its old queue, into the new one."""
+        if issue.place is not None:
+            del issue.place[issue]
+        issue.channel, issue.ready = channel, ready
+        issue.place = self.queue_for(issue.household, channel)
+        if issue.place is not None:
+            issue.place[issue] = None
+
+    def queue_for(self, household: Household, channel: Channel) -> dict[Issue, None] | None:
+        """The queue that holds a household's issues in ``channel`` (None: NEW, CLOSED)."""
+        if channel is Channel.UNREPORTED:
+            return household.grid_team.beat
+        if channel is Channel.GRID:
+            return household.grid_team.queue
+        if channel is Channel.LEGAL:
+            return household.legal_team.queue
+        if channel is Channel.SOCIAL:
+            return household.organisation.queue
+        if channel is Channel.AGENDA:
+            return household.council.agenda
+        if channel is Channel.COURT:
+            return self.docket
+        return None
+
+    def close(self, issue: Issue) -> None:
+        self.move(issue, Channel.CLOSED, issue.ready)
+        issue.household.issues.remove(issue)
+        self.n_open -= 1
+
+    def patience(self, household: Household) -> int:
+        """Days until patience runs out: ceil(Exponential(mean)) + 1 (7.0)."""
+        mean = self.params.behaviour.patience_days * (0.5 + household.trust)
+        return math.ceil(self.rng.exponential(mean)) + 1
+
+    def pair_mean(self, issue: Issue, trait: str) -> float:
+        a, c = issue.parties()
+        return 0.5 * (getattr(a, trait) + getattr(c, trait))
+
+    def ready(self, queue: Iterable[Issue]) -> list[Issue]:
+        return [issue for issue in queue if issue.ready <= self.day]
+
+    def take_oldest(self, issues: list[Issue], capacity: float) -> list[Issue]:
+        """The oldest ``K`` issues, ``K`` = capacity rounded up or down at random (7.0)."""
+        whole = math.floor(capacity)
+        k = whole + (1 if self.chance(capacity - whole) else 0)
+        return sorted(issues, key=Issue.age)[:k] if k > 0 else []

@@ -1,0 +1,338 @@
+"""The reference model: construction (ODD 5) and the day (ODD 3), per agent.
+
+The shared operations on issues (ODD 7.0) are the :class:`IssueLifecycle` mixin
+(``lifecycle.py``) and the draws the :class:`Draws` mixin (``draws.py``); households and
+staff run their own submodels (``households.py``, ``staff.py``); the submodels that act on a
+whole day's new issues or on all households at once are methods here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import mesa
+import numpy as np
+
+from ..issues import Channel, Kind
+from ..layout import Assignment, Layout
+from ..ledger import Ledger
+from ..metrics import METRICS
+from ..network import small_world
+from ..params import Parameters
+from .constants import (
+    BLACK_DETERRENCE_GAIN,
+    BOARD_INTERVAL_DAYS,
+    BOARD_NORM_GAIN,
+    COURT_TRUST_WEIGHT,
+    INFORMAL_KINDS,
+    MUTATIONS,
+    NORMLESS_SETTLEMENT,
+    PARTY_COORDINATION,
+    RULELESS_SETTLEMENT,
+    SETTLEMENT_ENGAGEMENT_GAIN,
+)
+from .households import Household
+from .issues import Issue, nudge
+from .lifecycle import IssueLifecycle
+from .staff import Council, GridTeam, LegalTeam, PartyBranch, SocialOrganisation
+from .views import GridTeamArrays, HouseholdArrays, IssueCount, LegalCount, SocialCount
+
+
+class ReferenceModel(IssueLifecycle, mesa.Model):
+    """Per-agent Mesa form of the Sanzhi model; same constructor as ``GovernanceModel``.
+
+    Args:
+        params: a :class:`Parameters`, a nested dict of sections, or None for the defaults.
+        rng: seed or ``numpy.random.SeedSequence``; defaults to ``params.scenario.seed``.
+        disable: names from :data:`MUTATIONS` to switch off (for testing the tests).
+    """
+
+    def __init__(
+        self,
+        params: Parameters | dict[str, Any] | None = None,
+        *,
+        rng: Any = None,
+        disable: Iterable[str] = (),
+    ) -> None:
+        params = Parameters.coerce(params).check()
+        super().__init__(rng=params.scenario.seed if rng is None else rng)
+        self.params = params
+        self.disable = frozenset(disable)
+        if unknown := self.disable - MUTATIONS:
+            raise ValueError(f"unknown mutations {sorted(unknown)}; known: {sorted(MUTATIONS)}")
+        self.day = 0
+        self._uniforms: Iterator[float] = iter(())
+        self._serial = 0
+        self.n_open = 0
+        self.new_today: list[Issue] = []
+        self.docket: dict[Issue, None] = {}  # COURT issues (7.7)
+        self.ledger = Ledger()
+        fusion = params.fusion
+        self.coordination = 1 - (1 - fusion.coordination) * (
+            1 - PARTY_COORDINATION * fusion.party_leadership
+        )  # 2.8
+        self.layout = Layout.build(params)  # 5.1
+        self._build_households()  # 5.2-5.3
+        self._build_staff()  # 5.5-5.6
+        self.datacollector = mesa.DataCollector(
+            model_reporters={metric.name: metric.compute for metric in METRICS}
+        )
+        self.running = True
+
+    # --- One day (3), in order.
+
+    def step(self) -> None:
+        households = self.agents_by_type[Household]
+        self.ledger.new_day(self.day)  # 0
+        households.shuffle_do("raise_issues")  # 1. 7.1
+        new = self.take_new_issues()
+        self.detect_on_the_spot(new)  # 2. 7.2
+        self.settle_informally(new)  # 3. 7.3
+        self.choose_channels(new)  # 4. 7.4
+        self.staff(GridTeam).do("patrol")  # 5. 7.5
+        self.staff(GridTeam).do("step")  # 6. 7.6
+        self.staff(LegalTeam).do("step")  # 7. 7.7 lectures and queues,
+        self.deliver_judgments()  #          then court judgments
+        self.staff(SocialOrganisation).do("step")  # 8. 7.8
+        self.staff(PartyBranch).do("step")  # 9. 7.9
+        self.staff(Council).do("step")  # 10. 7.10
+        households.do("let_issues_fade")  # 11. 7.11
+        households.do("escalate_or_wait")  # 12. 7.12
+        self.volunteer()  # 13. 7.13
+        self.boards_and_role_models()  # 14. 7.14
+        households.do("observe_neighbours")  # 15. 7.15 (synchronous: observe,
+        households.do("diffuse")  #                    then move)
+        households.do("update_attitudes")  # 16. 7.16
+        self.datacollector.collect(self)  # 18 (closed issues already left, 17)
+        self.day += 1  # 19
+
+    # 7.1 (the model's part): a raised issue is accepted into the household's list.
+
+    def new_issue(self, household: Household, other: Household | None, kind: Kind) -> Issue:
+        return Issue(household, other, kind, raised=self.day, deadline=0)
+
+    def accept(self, issue: Issue) -> None:
+        issue.ready = self.day
+        issue.deadline = self.day + self.patience(issue.household)
+        issue.household.issues.append(issue)
+        self.new_today.append(issue)
+        self.n_open += 1
+
+    def take_new_issues(self) -> list[Issue]:
+        """Today's issues in arrival order, numbered for tie-breaking in queues (3).
+
+        The engine's pool holds a day's issues by kind (disputes, service requests,
+        violations, public topics), so arrival order is by kind, then random.
+        """
+        new = sorted(self.new_today, key=lambda issue: issue.kind)
+        self.new_today = []
+        for issue in new:
+            issue.serial = self._serial
+            self._serial += 1
+        counts = {kind: 0 for kind in Kind}
+        for issue in new:
+            counts[issue.kind] += 1
+        self.ledger.add("raised", len(new))
+        self.ledger.add("disputes", counts[Kind.DISPUTE])
+        self.ledger.add("service_requests", counts[Kind.SERVICE])
+        self.ledger.add("violations", counts[Kind.VIOLATION])
+        self.ledger.add("public_topics", counts[Kind.PUBLIC])
+        return new
+
+    def detect_on_the_spot(self, new: list[Issue]) -> None:
+        """7.2: a new violation is caught (enforced) or escapes; the violator learns."""
+        law, b = self.params.rule_of_law, self.params.behaviour
+        for issue in new:
+            if issue.kind is not Kind.VIOLATION:
+                continue
+            if "on_the_spot_detection" not in self.disable and self.chance(
+                law.detection_probability
+            ):
+                self.enforce(issue)
+            else:
+                violator = issue.counterpart
+                violator.deterrence = nudge(violator.deterrence, b.deterrence_learning, 0.0)
+
+    def settle_informally(self, new: list[Issue]) -> None:
+        """7.3: the parties of a dispute or violation try to settle it themselves."""
+        if "informal_settlement" in self.disable:
+            return
+        b, rules = self.params.behaviour, self.params.self_governance.resident_rules
+        for issue in new:
+            if issue.channel is not Channel.NEW or issue.kind not in INFORMAL_KINDS:
+                continue
+            a, c = issue.parties()
+            p_try = min(1.0, b.informal_propensity * 0.5 * (a.norm + c.norm) * (0.5 + rules))
+            if not self.chance(p_try):
+                continue
+            weaker = min(a.norm, c.norm)
+            p_ok = (
+                b.informal_success
+                * (NORMLESS_SETTLEMENT + (1 - NORMLESS_SETTLEMENT) * weaker)
+                * (RULELESS_SETTLEMENT + (1 - RULELESS_SETTLEMENT) * rules)
+            )
+            if self.chance(p_ok):
+                self.ledger.add("informal_settlements", 1)
+                a.engagement = nudge(a.engagement, SETTLEMENT_ENGAGEMENT_GAIN)
+                c.engagement = nudge(c.engagement, SETTLEMENT_ENGAGEMENT_GAIN)
+                self.resolve(issue, 0.0)
+
+    def choose_channels(self, new: list[Issue]) -> None:
+        """7.4: each remaining new issue takes the channel its household chooses."""
+        for issue in new:
+            if issue.channel is not Channel.NEW:
+                continue
+            channel = issue.household.choose_channel(issue)
+            self.move(issue, channel, self.day)
+            if channel is Channel.AGENDA:
+                issue.household.last_participation = self.day
+
+    def deliver_judgments(self) -> None:
+        """7.7: every court case that is due is decided."""
+        for issue in [i for i in self.docket if i.ready <= self.day]:
+            self.resolve(issue, COURT_TRUST_WEIGHT)
+
+    def volunteer(self) -> None:
+        """7.13: volunteers turn out; organisations count their hours for tomorrow."""
+        for organisation in self.staff(SocialOrganisation):
+            organisation.volunteer_hours = 0.0
+        self.volunteers_set.do("volunteer_today")
+
+    def boards_and_role_models(self) -> None:
+        """7.14: monthly role-model selection, red/black boards, role-model pull."""
+        if self.day % BOARD_INTERVAL_DAYS != BOARD_INTERVAL_DAYS - 1:
+            return
+        moral = self.params.moral
+        households = self.agents_by_type[Household]
+        top_credits = max(h.credits for h in households)
+
+        def score(h: Household) -> tuple[float, int]:
+            bonus = h.credits / (1 + top_credits) if moral.moral_bank else 0.0
+            return -(h.norm + bonus), h.index
+
+        for members in self.community_members:
+            board = set(
+                sorted(members, key=score)[: max(1, round(moral.list_share * len(members)))]
+            )
+            for h in members:
+                h.role_model = h in board
+        if moral.red_black_list:
+            for h in households:
+                if h.role_model:
+                    h.norm = nudge(h.norm, BOARD_NORM_GAIN)
+            black = [h for h in households if h.last_sanctioned > self.day - BOARD_INTERVAL_DAYS]
+            for h in black:
+                h.norm = nudge(h.norm, BOARD_NORM_GAIN)
+                h.deterrence = nudge(h.deterrence, BLACK_DETERRENCE_GAIN)
+            for h in {n for listed in black for n in listed.neighbours}:
+                h.deterrence = nudge(h.deterrence, BLACK_DETERRENCE_GAIN / 4)
+        if moral.role_models > 0:
+            households.do("look_at_role_models")
+            households.do("follow_role_models")
+
+    def _build_households(self) -> None:
+        pop, layout = self.params.population, self.layout
+        rewire = pop.network.rewire if pop.network.kind == "small_world" else 0.0
+        adjacency = small_world(pop.households, pop.network.mean_degree, rewire, self.rng)
+        residents = [
+            Household(self, i, int(layout.grid[i]), int(layout.community[i]))
+            for i in range(layout.n_households)
+        ]
+        for h in residents:
+            start, stop = adjacency.indptr[h.index], adjacency.indptr[h.index + 1]
+            h.neighbours = [residents[j] for j in adjacency.indices[start:stop]]
+        self.residents = residents
+        self.grid_members = [
+            residents[layout.grid_start[g] : layout.grid_start[g + 1]]
+            for g in range(layout.n_grids)
+        ]
+        self.community_members = [
+            residents[layout.community_start[k] : layout.community_start[k + 1]]
+            for k in range(layout.n_communities)
+        ]
+        self.volunteers_set = self.agents_by_type[Household].select(lambda h: h.active_volunteer)
+
+    def _build_staff(self) -> None:
+        p, layout, residents = self.params, self.layout, self.residents
+        st = p.staffing
+        # 2.3 grid teams
+        self.n_workers = max(1, round(layout.n_households / st.households_per_grid_worker))
+        self.grid_assignment = Assignment.spread(layout.n_grids, self.n_workers)
+        served = np.bincount(
+            self.grid_assignment.team_of_unit, minlength=len(self.grid_assignment.staff_per_team)
+        )
+        self.grid_team_list = teams = [
+            GridTeam(self, float(staff), int(n))
+            for staff, n in zip(self.grid_assignment.staff_per_team, served, strict=True)
+        ]
+        for h in residents:
+            h.grid_team = teams[self.grid_assignment.team_of_unit[h.grid]]
+        # 2.4 legal advisors
+        self.n_advisors = round(layout.n_communities * st.legal_advisors_per_community)
+        self.legal_available = self.n_advisors > 0 and st.legal_cases_per_week > 0
+        legal = Assignment.spread(layout.n_communities, self.n_advisors)
+        lawyers = [
+            LegalTeam(self, float(staff), np.flatnonzero(legal.team_of_unit == t).tolist())
+            for t, staff in enumerate(legal.staff_per_team)
+        ]
+        if lawyers:
+            for h in residents:
+                h.legal_team = lawyers[legal.team_of_unit[h.community]]
+        # 2.5 social organisations
+        n_orgs = max(1, round(layout.n_households / st.households_per_social_organisation))
+        block = -(-layout.n_households // n_orgs)
+        self.n_social_workers = round(
+            layout.n_households * st.social_workers_per_1000_households / 1000
+        )
+        orgs = [
+            SocialOrganisation(self, o, len(range(o, self.n_social_workers, n_orgs)))
+            for o in range(n_orgs)
+        ]
+        for h in residents:
+            h.organisation = orgs[h.index // block]
+        # 2.6 party branches
+        units = self.grid_members if st.party_branch_level == "grid" else self.community_members
+        for b, members in enumerate(units):
+            PartyBranch(self, b, members)
+        # 2.7 councils
+        self.councils_available = p.self_governance.deliberation_interval_days > 0
+        if self.councils_available:
+            for k, members in enumerate(self.community_members):
+                council = Council(self, k, members)
+                for h in members:
+                    h.council = council
+
+    def staff(self, kind: type[mesa.Agent]) -> mesa.agent.AgentSet:
+        """All agents of a staff type (an empty set if there are none)."""
+        found = self.agents_by_type.get(kind)
+        return found if found is not None else mesa.agent.AgentSet([], random=self.random)
+
+    # --- What the metric registry reads (sim.world.MetricsView): views onto the agents.
+
+    @property
+    def households(self) -> HouseholdArrays:
+        return HouseholdArrays(self.residents)
+
+    @property
+    def issues(self) -> IssueCount:
+        return IssueCount(self.n_open)
+
+    @property
+    def volunteers(self) -> np.ndarray:
+        return np.array([h.index for h in self.residents if h.volunteer], dtype=np.int64)
+
+    @property
+    def grid_teams(self) -> GridTeamArrays:
+        return GridTeamArrays(self.grid_team_list, self.grid_assignment, self.n_workers)
+
+    @property
+    def legal(self) -> LegalCount:
+        return LegalCount(self.n_advisors)
+
+    @property
+    def social(self) -> SocialCount:
+        return SocialCount(self.n_social_workers)
+
+    def __repr__(self) -> str:
+        return f"ReferenceModel(households={len(self.residents)}, day={self.day})"

@@ -1,0 +1,279 @@
+"""Staff as Mesa agents (ODD 2.3-2.7): each works its own queue, oldest first, within
+capacity."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from ..issues import Channel, Kind
+from .constants import (
+    ATTENDANCE_ENGAGEMENT_GAIN,
+    BURNOUT_SLOWDOWN,
+    CREDIBILITY_RATE,
+    GRID_RETRY_DAYS,
+    HALF_SUCCESS_ATTENDANCE,
+    LEADERSHIP_TRUST_WEIGHT,
+    LEGAL_RETRY_DAYS,
+    REPEAT_FACTOR,
+    ROUTINE_TRUST_WEIGHT,
+    SOCIAL_RETRY_DAYS,
+    STUCK_CHANNELS,
+    WORKLOAD_DAYS,
+    YEAR,
+)
+from .issues import Issue, nudge
+
+if TYPE_CHECKING:
+    from .households import Household
+    from .model import ReferenceModel
+
+
+class GridTeam(mesa.Agent):
+    """Grid workers (网格员) pooled into one team serving one grid or a block of grids (2.3)."""
+
+    def __init__(self, model: ReferenceModel, staff: float, grids_served: int) -> None:
+        super().__init__(model)
+        self.staff = staff
+        self.coverage = min(1.0, staff / grids_served)
+        self.workload = self.utilisation = self.burnout = 0.0
+        self.beat: dict[Issue, None] = {}  # UNREPORTED issues of its households (7.5)
+        self.queue: dict[Issue, None] = {}  # GRID issues (7.6)
+
+    def capacity(self) -> float:
+        st = self.model.params.staffing
+        free = st.grid_worker_cases_per_day * (1 - st.admin_load)
+        return self.staff * free * (1 - BURNOUT_SLOWDOWN * self.burnout)
+
+    def patrol(self) -> None:
+        """7.5: patrols discover unreported issues and queue them today."""
+        m = self.model
+        if "patrol" in m.disable:
+            return
+        p = (
+            m.params.behaviour.patrol_discovery
+            * (1 - m.params.staffing.admin_load)
+            * self.coverage
+            * (1 - BURNOUT_SLOWDOWN * self.burnout)
+        )
+        for issue in list(self.beat):
+            if m.chance(p):
+                m.move(issue, Channel.GRID, m.day)
+
+    def step(self) -> None:
+        """7.6: work the oldest ready cases within capacity; update workload and burnout."""
+        m = self.model
+        capacity = self.capacity()
+        on_desk = len(self.queue)  # ready or waiting for a retry
+        worked = m.take_oldest(m.ready(self.queue), capacity)
+        self.update_workload(on_desk, len(worked), capacity)
+        for issue in worked:
+            self.work(issue)
+
+    def work(self, issue: Issue) -> None:
+        m, b = self.model, self.model.params.behaviour
+        u = m.uniform()
+        if issue.kind is Kind.DISPUTE:
+            m.ledger.add("mediations", 1)
+            hardness = 1.0 if "hard_disputes" in m.disable else REPEAT_FACTOR**issue.attempts
+            p = b.grid_mediation_success * (0.5 + 0.5 * m.pair_mean(issue, "norm")) * hardness
+            issue.attempts = min(issue.attempts + 1, 100)
+            if u < p:
+                m.resolve(issue, ROUTINE_TRUST_WEIGHT)
+            elif m.legal_available:
+                m.refer(issue, Channel.LEGAL)
+            else:
+                m.retry(issue, GRID_RETRY_DAYS)
+        elif issue.kind is Kind.SERVICE:
+            if u < b.grid_service_success:
+                m.resolve(issue, ROUTINE_TRUST_WEIGHT)
+            elif issue.household.organisation.capacity() > 0:
+                m.refer(issue, Channel.SOCIAL)
+            else:
+                m.retry(issue, GRID_RETRY_DAYS)
+        elif issue.kind is Kind.VIOLATION:
+            if u < b.enforcement_success:
+                m.enforce(issue)
+            else:
+                m.retry(issue, GRID_RETRY_DAYS)
+        elif u < b.public_grid_success:  # public topic
+            m.resolve(issue, ROUTINE_TRUST_WEIGHT)
+        elif m.councils_available:
+            m.refer(issue, Channel.AGENDA)
+        else:
+            m.retry(issue, 2 * GRID_RETRY_DAYS)
+
+    def update_workload(self, on_desk: int, handled: int, capacity: float) -> None:
+        st, b = self.model.params.staffing, self.model.params.behaviour
+        full = max(self.staff * st.grid_worker_cases_per_day, 1e-9)
+        self.utilisation = st.admin_load + (1 - st.admin_load) * min(
+            1.0, handled / max(capacity, 1e-9)
+        )
+        self.workload += (on_desk / full - self.workload) / WORKLOAD_DAYS
+        pressure = st.admin_load + (1 - st.admin_load) * self.workload
+        if pressure > b.burnout_threshold:
+            self.burnout += b.burnout_rate * (pressure - b.burnout_threshold)
+        else:
+            self.burnout -= b.burnout_recovery * self.burnout
+        self.burnout = min(1.0, max(0.0, self.burnout))
+
+
+class LegalTeam(mesa.Agent):
+    """Legal advisors (法律顾问) serving one community or a block of communities (2.4)."""
+
+    def __init__(self, model: ReferenceModel, staff: float, communities: list[int]) -> None:
+        super().__init__(model)
+        self.staff = staff
+        self.communities = communities
+        self.cases = 0
+        self.queue: dict[Issue, None] = {}  # LEGAL issues
+
+    def step(self) -> None:
+        """7.7: lectures, then the queue (the court is the model's, after all teams)."""
+        self.give_lectures()
+        if self.model.legal_available:
+            self.work_queue()
+
+    def give_lectures(self) -> None:
+        m, law = self.model, self.model.params.rule_of_law
+        held = int(m.rng.poisson(self.staff * law.legal_lectures_per_year / YEAR))
+        if held == 0:
+            return
+        m.ledger.add("legal_lectures", held)
+        attendees: set[Household] = set()  # a household attending twice learns once (3)
+        for _ in range(held):
+            members = m.community_members[m.choice(self.communities)]
+            invited = int(m.rng.binomial(len(members), law.lecture_reach))
+            for _ in range(invited):  # drawn with replacement
+                guest = m.choice(members)
+                if m.chance(0.5 + 0.5 * guest.engagement):
+                    attendees.add(guest)
+        for guest in attendees:
+            guest.legal_awareness = nudge(guest.legal_awareness, m.params.behaviour.lecture_gain)
+
+    def work_queue(self) -> None:
+        m = self.model
+        capacity = self.staff * m.params.staffing.legal_cases_per_week / 7.0
+        worked = m.take_oldest(m.ready(self.queue), capacity)
+        self.cases += len(worked)
+        for issue in worked:
+            self.work(issue)
+
+    def work(self, issue: Issue) -> None:
+        m, b, law = self.model, self.model.params.behaviour, self.model.params.rule_of_law
+        u = m.uniform()
+        if issue.kind is Kind.DISPUTE:
+            m.ledger.add("mediations", 1)
+            m.ledger.add("legal_mediations", 1)
+            p = law.mediation_success * (0.6 + 0.4 * m.pair_mean(issue, "legal_awareness"))
+            raiser = issue.household
+            if u < p:
+                m.resolve(issue, ROUTINE_TRUST_WEIGHT)
+            else:  # a failed mediation goes to court: slow, but legitimate
+                m.move(issue, Channel.COURT, m.day + law.court_days)
+            raiser.legal_awareness = nudge(raiser.legal_awareness, b.lecture_gain / 2)
+        elif issue.kind is Kind.VIOLATION:
+            if u < b.enforcement_success:
+                m.enforce(issue)
+            else:
+                m.retry(issue, LEGAL_RETRY_DAYS)
+        else:  # safeguard: service requests and public topics belong to the grid
+            m.refer(issue, Channel.GRID)
+
+
+class SocialOrganisation(mesa.Agent):
+    """A social organisation (社会组织) serving a block of households (2.5)."""
+
+    def __init__(self, model: ReferenceModel, index: int, social_workers: int) -> None:
+        super().__init__(model)
+        self.index = index
+        self.social_workers = social_workers
+        self.credibility = 0.7
+        self.volunteer_hours = 0.0  # given yesterday (7.13), used today
+        self.queue: dict[Issue, None] = {}  # SOCIAL issues
+
+    def capacity(self) -> float:
+        st, b = self.model.params.staffing, self.model.params.behaviour
+        return (
+            self.social_workers * st.social_worker_cases_per_day
+            + self.volunteer_hours / b.hours_per_service_case
+        )
+
+    def step(self) -> None:
+        """7.8: serve the oldest ready requests; credibility follows the success rate."""
+        m, b = self.model, self.model.params.behaviour
+        tried = done = 0
+        p = b.social_service_success * (0.5 + 0.5 * self.credibility)
+        for issue in m.take_oldest(m.ready(self.queue), self.capacity()):
+            if issue.kind is not Kind.SERVICE:  # safeguard
+                m.refer(issue, Channel.GRID)
+                continue
+            tried += 1
+            if m.chance(p):
+                done += 1
+                m.resolve(issue, ROUTINE_TRUST_WEIGHT)
+            else:
+                m.retry(issue, SOCIAL_RETRY_DAYS)
+        if tried:
+            self.credibility += CREDIBILITY_RATE * (done / tried - self.credibility)
+
+
+class PartyBranch(mesa.Agent):
+    """A party branch (党组织) of one grid or community (2.6)."""
+
+    def __init__(self, model: ReferenceModel, index: int, households: list[Household]) -> None:
+        super().__init__(model)
+        self.index = index
+        self.households = households
+        self.visits = 0
+
+    def step(self) -> None:
+        """7.9: on its weekday, take up the oldest stuck cases of its households."""
+        m, fusion = self.model, self.model.params.fusion
+        weekly = fusion.party_visit_cases_per_week * fusion.party_leadership
+        if weekly <= 0 or self.index % 7 != m.day % 7 or "party_visits" in m.disable:
+            return
+        stuck = [
+            issue
+            for household in self.households
+            for issue in household.issues
+            if issue.channel in STUCK_CHANNELS and issue.raised <= m.day - fusion.stuck_days
+        ]
+        for issue in m.take_oldest(stuck, weekly):
+            self.visits += 1
+            m.ledger.add("party_visits", 1)
+            if m.chance(m.params.behaviour.party_visit_success):
+                m.resolve(issue, LEADERSHIP_TRUST_WEIGHT)
+
+
+class Council(mesa.Agent):
+    """The deliberation council (议事会) of one community (2.7)."""
+
+    def __init__(self, model: ReferenceModel, index: int, households: list[Household]) -> None:
+        super().__init__(model)
+        self.index = index
+        self.households = households
+        self.meetings = 0
+        self.agenda: dict[Issue, None] = {}  # AGENDA issues
+
+    def step(self) -> None:
+        """7.10: on its meeting day, residents attend, then the oldest topics are taken up."""
+        m, b = self.model, self.model.params.behaviour
+        if (self.index + m.day) % m.params.self_governance.deliberation_interval_days:
+            return
+        attendees = [h for h in self.households if m.chance(b.council_attendance * h.engagement)]
+        for h in attendees:
+            h.last_participation = m.day
+            h.engagement = nudge(h.engagement, ATTENDANCE_ENGAGEMENT_GAIN)
+            h.trust = nudge(h.trust, b.trust_gain / 2)
+        share = len(attendees) / len(self.households)
+        quality = share / (share + HALF_SUCCESS_ATTENDANCE)
+        self.meetings += 1
+        m.ledger.add("deliberations", 1)
+        m.ledger.add("council_attendance", len(attendees))
+        topics = m.params.self_governance.topics_per_deliberation
+        for issue in m.take_oldest(m.ready(self.agenda), topics):
+            if m.chance(b.council_success * quality):
+                m.ledger.add("topics_resolved", 1)
+                m.resolve(issue, LEADERSHIP_TRUST_WEIGHT)

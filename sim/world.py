@@ -1,0 +1,153 @@
+"""What the parts of the model may read and call: the model's interface, named.
+
+Mechanisms (``sim.mechanisms``), staff (``sim.staff``) and the issue lifecycle
+(``sim.lifecycle``) are written against :class:`World`; the metric registry
+(``sim.metrics``) against the narrower :class:`MetricsView`, which the per-agent
+reference model (``sim.reference``) provides too. ``GovernanceModel`` satisfies both.
+
+This module imports only the data structures below it (households, issues, layout,
+ledger, parameters), never the model, the mechanisms or the staff: a part that needs
+something new from the model adds it here first, where a reader sees the whole contract.
+The staff appear through the few members other parts use (:class:`Route`,
+:class:`ServiceDesk`), not through their classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import scipy.sparse as sp
+
+from .households import Households
+from .issues import IssuePool
+from .layout import Assignment, Layout
+from .ledger import Ledger
+from .params import Parameters
+
+# --- What metrics read (the engine and the reference model).
+
+
+class HouseholdsView(Protocol):
+    """Household traits as arrays with one entry per household (ODD 2.1)."""
+
+    @property
+    def n(self) -> int: ...
+    @property
+    def norm(self) -> np.ndarray: ...
+    @property
+    def trust(self) -> np.ndarray: ...
+    @property
+    def engagement(self) -> np.ndarray: ...
+    @property
+    def legal_awareness(self) -> np.ndarray: ...
+    @property
+    def deterrence(self) -> np.ndarray: ...
+    @property
+    def satisfaction(self) -> np.ndarray: ...
+    @property
+    def security(self) -> np.ndarray: ...
+    @property
+    def last_participation(self) -> np.ndarray: ...
+
+
+class IssuesView(Protocol):
+    """The open issues; metrics read only how many there are."""
+
+    @property
+    def n(self) -> int: ...
+
+
+class GridTeamsView(Protocol):
+    """Grid-worker teams (ODD 2.3): their staffing and per-team state."""
+
+    @property
+    def n_workers(self) -> int: ...
+    @property
+    def assignment(self) -> Assignment: ...
+    @property
+    def utilisation(self) -> np.ndarray: ...
+    @property
+    def burnout(self) -> np.ndarray: ...
+
+
+class LegalView(Protocol):
+    @property
+    def n_advisors(self) -> int: ...
+
+
+class SocialView(Protocol):
+    @property
+    def n_social_workers(self) -> int: ...
+
+
+@runtime_checkable
+class MetricsView(Protocol):
+    """Everything a metric's ``compute`` may read (``sim.metrics``)."""
+
+    @property
+    def params(self) -> Parameters: ...
+    @property
+    def day(self) -> int: ...
+    @property
+    def ledger(self) -> Ledger: ...
+    @property
+    def layout(self) -> Layout: ...
+    @property
+    def households(self) -> HouseholdsView: ...
+    @property
+    def issues(self) -> IssuesView: ...
+    @property
+    def volunteers(self) -> np.ndarray: ...
+    @property
+    def grid_teams(self) -> GridTeamsView: ...
+    @property
+    def legal(self) -> LegalView: ...
+    @property
+    def social(self) -> SocialView: ...
+
+
+# --- What mechanisms, staff and the lifecycle read and call (the engine).
+
+
+class Route(Protocol):
+    """A channel staffed by others, which may not exist (no advisors, no councils)."""
+
+    @property
+    def available(self) -> bool: ...
+
+
+class ServiceDesk(Protocol):
+    """Social organisations as the grid workers and the volunteers meet them (ODD 7.6, 7.13)."""
+
+    def can_take(self, households: np.ndarray) -> np.ndarray: ...
+    def record_volunteering(self, households: np.ndarray, hours: float) -> None: ...
+
+
+@runtime_checkable
+class World(Protocol):
+    """The engine's state as one day's submodels see it (``GovernanceModel``)."""
+
+    params: Parameters
+    rng: np.random.Generator
+    day: int  # the day being simulated, from 0 (see GovernanceModel.step)
+    layout: Layout
+    adjacency: sp.csr_array  # the social network, symmetric, one row per household
+    degree: np.ndarray  # ties per household
+    inverse_degree: np.ndarray  # 1 / max(degree, 1), float32, for neighbour means
+    isolated: np.ndarray  # households without ties
+    households: Households
+    volunteers: np.ndarray  # registered volunteers
+    active_volunteers: np.ndarray  # the registered volunteers who ever turn out
+    issues: IssuePool
+    ledger: Ledger
+    coordination: float  # effective coordination, after party leadership (ODD 2.8)
+    on_escalate: list[Callable[[np.ndarray], None]]  # see sim.lifecycle.escalate
+
+    @property
+    def legal(self) -> Route: ...
+    @property
+    def councils(self) -> Route: ...
+    @property
+    def social(self) -> ServiceDesk: ...
