@@ -2,8 +2,8 @@
 
 Each figure is a plain ``matplotlib.figure.Figure`` drawn by its own ``FigureCanvasAgg``,
 never registered with pyplot, so no backend is chosen and nothing is set at import. Fonts
-reach a figure only while it is built and drawn, through
-:func:`experiments.plotting.figure_language` (Chinese labels need a CJK font). The network
+reach a figure only while it is built and drawn, from
+:func:`experiments.plotting.figure_style` (Chinese labels need a CJK font). The network
 layout is the expensive part and is computed once per model network (see
 :func:`network_layout`).
 """
@@ -20,6 +20,7 @@ import matplotlib
 import networkx as nx
 import numpy as np
 import PIL.Image
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
@@ -27,13 +28,15 @@ from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
-from experiments.plotting import figure_language
+from experiments.plotting import figure_style
 from sim.issues import Channel
+from sim.layout import Layout
 from sim.metrics import REGISTRY
 
 from .i18n import metric_label, t
-from .state import DashboardModel, grid_values, workers_per_grid
+from .state import DashboardModel, grid_values
 
 DPI = 90
 COLOURS = {"a": "#d95f02", "b": "#1b9e77", "current": "#1f5fa8", "previous": "#9a9a9a"}
@@ -80,25 +83,30 @@ class LivePlot(ABC):
 
     def render(self, *args: Any, lang: str) -> bytes:
         """The view as PNG; ``args`` (then the language) go to the subclass's methods."""
-        # Fonts are looked up when text is drawn, not when it is created, so the blitted
-        # redraws need the language's fonts as much as the full one.
-        with figure_language(lang) as shown:
-            args = (*args, shown)
-            key = self.static_key(*args)
-            if key != self.key:
+        rc, shown = figure_style(lang)  # shown: English if Chinese has no font
+        args = (*args, shown)
+        key = self.static_key(*args)
+        if key != self.key:
+            # Fonts are looked up when text is drawn, so the full draw runs with the
+            # language's fonts; the changing texts keep theirs for the blitted frames, which
+            # run outside the rc_context (under Solara, entering one costs about 3 ms).
+            with matplotlib.rc_context(rc):
                 self.fig.clear()
                 self.dynamic = []
                 self.build(*args)
                 for artist in self.dynamic:
                     artist.set_animated(True)
+                    if isinstance(artist, Text):  # numbers: one font file is enough
+                        font = artist.get_fontproperties()
+                        font.set_file(font_manager.findfont(font))
                 self.canvas.draw()
-                self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-                self.key = key
-                self.full_redraws += 1
-            self.update(*args)
-            self.canvas.restore_region(self.background)
-            for artist in self.dynamic:
-                self.fig.draw_artist(artist)
+            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self.key = key
+            self.full_redraws += 1
+        self.update(*args)
+        self.canvas.restore_region(self.background)
+        for artist in self.dynamic:
+            self.fig.draw_artist(artist)
         return self._png()
 
     def _png(self) -> bytes:
@@ -163,7 +171,9 @@ class GridMapPlot(LivePlot):
         pos = _tile_positions(layout)
         ax = self.fig.add_axes((0.02, 0.2, 0.96, 0.78))
         labels = layout.n_grids <= 12  # names and staffing only while they stay readable
-        self.tiles, self.values = self._tiles(ax, pos, workers_per_grid(model), labels, lang)
+        self.tiles, self.values = self._tiles(
+            ax, pos, model.grid_teams.workers_per_grid(), labels, lang
+        )
         self._communities(ax, layout, pos, labels, lang)
         ax.set_xlim(pos[:, 0].min() - 0.15, pos[:, 0].max() + 1.1)
         ax.set_ylim(pos[:, 1].min() - 0.15, pos[:, 1].max() + 1.35)
@@ -201,7 +211,7 @@ class GridMapPlot(LivePlot):
         return tiles, values
 
     @staticmethod
-    def _communities(ax: Axes, layout: Any, pos: np.ndarray, labels: bool, lang: str) -> None:
+    def _communities(ax: Axes, layout: Layout, pos: np.ndarray, labels: bool, lang: str) -> None:
         """A thick outline around each community's tiles, named above its top-left corner."""
         for c in range(layout.n_communities):
             members = np.flatnonzero(layout.community_of_grid == c)

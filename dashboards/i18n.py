@@ -447,20 +447,6 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
     ),
 }
 
-# Chinese one-line definitions of the metrics the dashboard shows (English from the registry).
-METRIC_HELP_ZH: dict[str, str] = {
-    "escalations_per_1000_households_year": "近30天越级上访数，折算为每千户每年。",
-    "resolution_rate": "近30天已化解 ÷（已化解 + 越级上访）。",
-    "mean_days_to_resolve": "近30天化解事项从提出到化解的平均天数。",
-    "mean_trust": "住户对基层治理的平均信任度。",
-    "satisfaction": "平均满意度：信任、安全感，以及没有久拖未决的事项。",
-    "open_issues": "当天结束时既未化解也未越级的事项数。",
-    "participation_rate": "近365天参与过自治（议事会、志愿服务、提出议题）的住户比例。",
-    "volunteer_hours_per_volunteer_year": "近365天志愿服务时长，折算为每名注册志愿者每年。",
-    "grid_worker_utilisation": "网格员当天用于行政事务和办理事项的时间比例。",
-    "referrals_lost": "当天转办途中流失的事项（住户被撂在一边），显示为30天平均。",
-}
-
 CHOICES: dict[str, tuple[str, str]] = {
     "grid": ("per grid", "每个网格"),
     "community": ("per community", "每个社区"),
@@ -503,8 +489,8 @@ def metric_label(name: str, lang: str) -> str:
 
 
 def metric_help(name: str, lang: str) -> str:
-    """A metric's one-line definition: the registry's, or its Chinese translation."""
+    """A metric's one-line definition, from the registry."""
     metric = REGISTRY[name]
     if lang == "zh":
-        return f"{metric.label_zh}：{METRIC_HELP_ZH.get(name, metric.definition)}"
+        return f"{metric.label_zh}：{metric.definition_zh}"
     return f"{metric.label_en}: {metric.definition} ({metric.unit})"

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from sim import GovernanceModel, Parameters
+from sim import GovernanceModel, Parameters, tagged
 from sim.issues import Channel
 from sim.metrics import WINDOW  # the grid map counts escalations over the KPIs' window
 from sim.params import Spec
@@ -37,22 +37,8 @@ DEFAULT_VALUES: dict[str, Any] = {
     "population.households_per_community": 1000,
 }
 
-TIMESERIES = (
-    "escalations_per_1000_households_year",
-    "resolution_rate",
-    "mean_trust",
-    "participation_rate",
-    "volunteer_hours_per_volunteer_year",
-    "grid_worker_utilisation",
-)
-KPIS = (
-    "escalations_per_1000_households_year",
-    "resolution_rate",
-    "mean_days_to_resolve",
-    "mean_trust",
-    "satisfaction",
-    "open_issues",
-)
+TIMESERIES = tagged("dashboard_series")  # the registry's tags say which metrics are shown
+KPIS = tagged("dashboard_kpi")
 GRID_METRICS = ("trust", "backlog", "norm", "escalations")
 
 SPECS: dict[str, tuple[type, Spec]] = {
@@ -308,13 +294,6 @@ def grid_values(model: DashboardModel, metric: str) -> np.ndarray:
     raise ValueError(f"unknown grid metric {metric!r}")
 
 
-def workers_per_grid(model: GovernanceModel) -> np.ndarray:
-    """Grid-worker staffing of each grid (e.g. 0.5 when one worker serves two grids)."""
-    a = model.grid_teams.assignment
-    grids_per_team = np.bincount(a.team_of_unit, minlength=a.n_teams)
-    return a.staff_per_team[a.team_of_unit] / grids_per_team[a.team_of_unit]
-
-
 # --- One session's run.
 
 
@@ -457,5 +436,4 @@ __all__ = [
     "preset_values",
     "resolve_scenario",
     "scenario_levers",
-    "workers_per_grid",
 ]

@@ -30,7 +30,6 @@ from dashboards.state import (
     preset_values,
     resolve_scenario,
     scenario_levers,
-    workers_per_grid,
 )
 from sim import Parameters
 from sim.metrics import REGISTRY, WINDOW
@@ -175,7 +174,7 @@ def test_escalations_per_grid_add_up_to_the_model_total():
 
 def test_workers_per_grid_follows_the_staffing_ratio():
     sim = Simulation()
-    staff = workers_per_grid(sim.model)
+    staff = sim.model.grid_teams.workers_per_grid()
     # 2,000 households at 400 per worker: 5 workers over 8 grids
     assert staff.sum() == pytest.approx(5)
 
