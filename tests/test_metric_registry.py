@@ -67,11 +67,12 @@ def test_metrics_are_built_by_keyword():
     assert all(f.kw_only for f in fields)
 
 
-def test_tagged_lists_follow_the_registry_order():
+def test_tagged_lists_lead_with_the_headlines_then_follow_the_registry_order():
     for tag in TAGS:
         names = tagged(tag)
         assert names, tag
-        assert list(names) == [n for n in ORDER if n in names]
+        expected = sorted(names, key=lambda n: (REGISTRY[n].headline, ORDER.index(n)))
+        assert list(names) == expected
     assert tagged("key") == sim.KEY_METRICS
     assert sim.tagged is tagged
 
