@@ -1,11 +1,12 @@
-"""Matplotlib figures for the dashboard (Agg, no pyplot state): grid map, network, series.
+"""Matplotlib figures for the dashboard (Agg, no pyplot state): grid map, network, trends,
+the compare chart.
 
 Each figure is a plain ``matplotlib.figure.Figure`` drawn by its own ``FigureCanvasAgg``,
 never registered with pyplot, so no backend is chosen and nothing is set at import. Fonts
 reach a figure only while it is built and drawn, from
-:func:`experiments.plotting.figure_style` (Chinese labels need a CJK font). The network
-layout is the expensive part and is computed once per model network (see
-:func:`network_layout`).
+:func:`experiments.plotting.figure_style` (Chinese labels need a CJK font). Every figure is
+drawn in the shape of the screen it goes to (:data:`LAYOUTS`: a laptop, a phone, a
+projector in presenter mode), with fonts large enough to read there.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import io
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib
@@ -35,10 +37,10 @@ from sim.issues import Channel
 from sim.layout import Layout
 from sim.metrics import REGISTRY
 
-from .i18n import metric_label, t
+from .cards import Quantity
+from .i18n import quantity_label, t
 from .state import DashboardModel, grid_values
 
-DPI = 90
 COLOURS = {"a": "#d95f02", "b": "#1b9e77", "current": "#1f5fa8", "previous": "#9a9a9a"}
 STAFF = {  # channel -> (legend key, marker, colour)
     Channel.GRID: ("legend_grid_worker", "s", "#1f5fa8"),
@@ -47,51 +49,91 @@ STAFF = {  # channel -> (legend key, marker, colour)
     Channel.AGENDA: ("legend_party", "*", "#c51b1b"),
 }
 
+# A figure's shape per screen: (width, height) in inches, dots per inch, font scale. A phone
+# has a narrow screen at two to three device pixels per CSS pixel; a projector is seen from
+# the back of the room.
+LAYOUTS = ("classic", "wide", "phone", "presenter")
+SIZES: dict[str, dict[str, tuple[float, float]]] = {
+    "map": {
+        "classic": (5.4, 4.0),
+        "wide": (5.4, 4.0),
+        "phone": (4.4, 3.9),
+        "presenter": (6.2, 4.4),
+    },
+    "network": {
+        "classic": (5.6, 4.0),
+        "wide": (5.6, 4.0),
+        "phone": (4.4, 5.0),
+        "presenter": (6.2, 4.4),
+    },
+    "series": {
+        "classic": (10.8, 4.6),
+        "wide": (10.8, 4.6),
+        "phone": (4.4, 7.8),
+        "presenter": (12.4, 5.6),
+    },
+    "compare": {
+        "classic": (10.8, 7.2),
+        "wide": (17.0, 5.4),
+        "phone": (4.4, 13.0),
+        "presenter": (17.0, 5.4),
+    },
+}
+DPI = {"classic": 90, "wide": 90, "phone": 150, "presenter": 100}
+FONT = {"classic": 1.0, "wide": 1.0, "phone": 1.1, "presenter": 1.45}
 
-def figure_png(fig: Figure) -> bytes:
-    """A one-off figure (the compare chart) as PNG; call inside ``figure_language``."""
+
+def figure_png(fig: Figure, dpi: float = 90) -> bytes:
+    """A one-off figure as PNG; call inside ``figure_language``."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI)
+    fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
 
 
-def _colourbar(fig: Figure, cax: Axes, norm: Normalize, cmap: Colormap, label: str) -> None:
+def _colourbar(
+    fig: Figure, cax: Axes, norm: Normalize, cmap: Colormap, label: str, scale: float
+) -> None:
     bar = fig.colorbar(matplotlib.cm.ScalarMappable(norm, cmap), cax=cax, orientation="horizontal")
-    bar.set_label(label, fontsize=8)
-    bar.ax.tick_params(labelsize=7)
+    bar.set_label(label, fontsize=8 * scale)
+    bar.ax.tick_params(labelsize=7 * scale)
 
 
 # --- Live plots: a persistent figure per view whose static part (axes, ticks, titles,
 # edges, outlines) is drawn once and kept as a bitmap; each step restores that bitmap and
 # draws only the artists that changed (Agg blitting), then encodes the PNG. A full redraw
-# happens only when the static part changes (language, axis range, model rebuilt).
+# happens only when the static part changes (language, layout, axis range, model rebuilt).
 
 
 class LivePlot(ABC):
     """Base class: subclasses implement ``static_key``, ``build`` and ``update``, each taking
-    the arguments of :meth:`render` followed by the language the figure is drawn in."""
+    the arguments of :meth:`render` followed by the layout and the language the figure is
+    drawn in."""
 
-    size = (5.4, 4.0)
+    kind = "map"  # its row of SIZES
 
     def __init__(self) -> None:
-        self.fig = Figure(figsize=self.size, dpi=DPI)
+        self.fig = Figure(figsize=SIZES[self.kind]["classic"], dpi=DPI["classic"])
         self.canvas = FigureCanvasAgg(self.fig)
         self.key: object = None
         self.background = None
         self.dynamic: list = []
         self.full_redraws = 0
+        self.scale = 1.0
 
-    def render(self, *args: Any, lang: str) -> bytes:
-        """The view as PNG; ``args`` (then the language) go to the subclass's methods."""
+    def render(self, *args: Any, layout: str = "classic", lang: str) -> bytes:
+        """The view as PNG; ``args`` (then the layout and language) go to the subclass."""
         rc, shown = figure_style(lang)  # shown: English if Chinese has no font
-        args = (*args, shown)
-        key = self.static_key(*args)
+        args = (*args, layout, shown)
+        key = (layout, self.static_key(*args))
         if key != self.key:
             # Fonts are looked up when text is drawn, so the full draw runs with the
             # language's fonts; the changing texts keep theirs for the blitted frames, which
             # run outside the rc_context (under Solara, entering one costs about 3 ms).
             with matplotlib.rc_context(rc):
                 self.fig.clear()
+                self.fig.set_size_inches(*SIZES[self.kind][layout])
+                self.fig.set_dpi(DPI[layout])
+                self.scale = FONT[layout]
                 self.dynamic = []
                 self.build(*args)
                 for artist in self.dynamic:
@@ -135,7 +177,7 @@ MAP_STYLE = {  # metric -> (colormap, colour range); red always means strain
     "trust": ("RdYlGn", (0.3, 0.9)),
     "norm": ("RdYlGn", (0.3, 0.9)),
     "backlog": ("RdYlGn_r", (0.0, 5.0)),
-    "escalations": ("RdYlGn_r", (0.0, 60.0)),
+    "escalations": ("RdYlGn_r", (0.0, 30.0)),
 }
 
 
@@ -159,33 +201,35 @@ def _tile_positions(layout) -> np.ndarray:
 class GridMapPlot(LivePlot):
     """Grids as tiles coloured by a per-grid aggregate; communities outlined."""
 
-    def static_key(self, model: DashboardModel, metric: str, lang: str) -> object:
+    kind = "map"
+
+    def static_key(self, model: DashboardModel, metric: str, layout: str, lang: str) -> object:
         return (id(model), metric, lang)
 
-    def build(self, model: DashboardModel, metric: str, lang: str) -> None:
+    def build(self, model: DashboardModel, metric: str, layout: str, lang: str) -> None:
         cmap_name, (lo, hi) = MAP_STYLE[metric]
         self.cmap = matplotlib.colormaps[cmap_name]
         self.norm = Normalize(lo, hi, clip=True)
         self.decimals = 2 if hi <= 2 else 1
-        layout = model.layout
-        pos = _tile_positions(layout)
+        grids = model.layout
+        pos = _tile_positions(grids)
         ax = self.fig.add_axes((0.02, 0.2, 0.96, 0.78))
-        labels = layout.n_grids <= 12  # names and staffing only while they stay readable
+        labels = grids.n_grids <= 12  # names and staffing only while they stay readable
         self.tiles, self.values = self._tiles(
-            ax, pos, model.grid_teams.workers_per_grid(), labels, lang
+            ax, pos, model.grid_teams.workers_per_grid(), labels, lang, self.scale
         )
-        self._communities(ax, layout, pos, labels, lang)
+        self._communities(ax, grids, pos, labels, lang, self.scale)
         ax.set_xlim(pos[:, 0].min() - 0.15, pos[:, 0].max() + 1.1)
         ax.set_ylim(pos[:, 1].min() - 0.15, pos[:, 1].max() + 1.35)
         ax.set_aspect("equal")
         ax.axis("off")
         cax = self.fig.add_axes((0.15, 0.12, 0.7, 0.03))
-        _colourbar(self.fig, cax, self.norm, self.cmap, t(f"map_{metric}", lang))
+        _colourbar(self.fig, cax, self.norm, self.cmap, t(f"map_{metric}", lang), self.scale)
         self.dynamic = self.tiles + self.values
 
     @staticmethod
     def _tiles(
-        ax: Axes, pos: np.ndarray, staff: np.ndarray, labels: bool, lang: str
+        ax: Axes, pos: np.ndarray, staff: np.ndarray, labels: bool, lang: str, scale: float
     ) -> tuple[list, list]:
         """One tile per grid, recoloured each step, between two static labels (name above,
         staffing below); the value on the tile while there is room for it."""
@@ -199,11 +243,11 @@ class GridMapPlot(LivePlot):
             tiles.append(tile)
             if labels:
                 name = f"{t('grid_label', lang)} {g + 1}"
-                ax.text(x + 0.47, y + 0.84, name, fontsize=8, color="#222", **text)
+                ax.text(x + 0.47, y + 0.84, name, fontsize=8 * scale, color="#222", **text)
                 workers = f"{staff[g]:.2g} {t('workers_per_grid', lang)}"
-                ax.text(x + 0.47, y + 0.13, workers, fontsize=7, color="#333", **text)
+                ax.text(x + 0.47, y + 0.13, workers, fontsize=7 * scale, color="#333", **text)
             if len(pos) <= 40:
-                size = 12 if labels else 8
+                size = (12 if labels else 8) * scale
                 value = ax.text(
                     x + 0.47, y + 0.49, "", fontsize=size, weight="bold", color="#111", **text
                 )
@@ -211,7 +255,9 @@ class GridMapPlot(LivePlot):
         return tiles, values
 
     @staticmethod
-    def _communities(ax: Axes, layout: Layout, pos: np.ndarray, labels: bool, lang: str) -> None:
+    def _communities(
+        ax: Axes, layout: Layout, pos: np.ndarray, labels: bool, lang: str, scale: float
+    ) -> None:
         """A thick outline around each community's tiles, named above its top-left corner."""
         for c in range(layout.n_communities):
             members = np.flatnonzero(layout.community_of_grid == c)
@@ -223,9 +269,9 @@ class GridMapPlot(LivePlot):
             )
             if labels:
                 name = f"{t('community_label', lang)} {c + 1}"
-                ax.text(x0 - 0.05, y1 + 0.1, name, fontsize=8, va="bottom", color="#333")
+                ax.text(x0 - 0.05, y1 + 0.1, name, fontsize=8 * scale, va="bottom", color="#333")
 
-    def update(self, model: DashboardModel, metric: str, lang: str) -> None:
+    def update(self, model: DashboardModel, metric: str, layout: str, lang: str) -> None:
         values = grid_values(model, metric)
         for tile, v in zip(self.tiles, values, strict=True):
             tile.set_facecolor(self.cmap(self.norm(v)))
@@ -268,7 +314,7 @@ class NetworkPlot(LivePlot):
     """One grid's households (spring layout, cached), coloured by norm or trust, with the
     staff who serve them and lines to the households waiting in each queue."""
 
-    size = (5.6, 4.0)
+    kind = "network"
 
     def __init__(self) -> None:
         super().__init__()
@@ -286,32 +332,39 @@ class NetworkPlot(LivePlot):
             self.layouts[key] = network_layout(model, grid)
         return self.layouts[key]
 
-    def static_key(self, model: DashboardModel, grid: int, colour_by: str, lang: str) -> object:
+    def static_key(
+        self, model: DashboardModel, grid: int, colour_by: str, layout: str, lang: str
+    ) -> object:
         return (id(model), grid, colour_by, lang)
 
-    def build(self, model: DashboardModel, grid: int, colour_by: str, lang: str) -> None:
+    def build(
+        self, model: DashboardModel, grid: int, colour_by: str, layout: str, lang: str
+    ) -> None:
         households, pos, edges = self.cached = self.layout_for(model, grid)
-        fig = self.fig
-        ax = fig.add_axes((0.0, 0.17, 0.62, 0.82))
+        fig, scale = self.fig, self.scale
+        narrow = layout == "phone"  # the legend goes below the network, in two columns
+        box = (0.0, 0.3, 1.0, 0.69) if narrow else (0.0, 0.17, 0.62, 0.82)
+        ax = fig.add_axes(box)
         ax.add_collection(LineCollection(pos[edges], colors="#c4c4c4", linewidths=0.5, zorder=1))
         # viridis has no red, so the red outlines of open issues stand out.
         self.cmap = matplotlib.colormaps["viridis"]
         self.scatters = self._households(ax, pos, model.households.party_member[households])
-        self.queues, self.counts, handles = self._staff(ax, model, lang)
+        self.queues, self.counts, handles = self._staff(ax, model, lang, scale)
         fig.legend(
             handles=handles + self._household_keys(lang),
-            loc="center left",
-            bbox_to_anchor=(0.62, 0.55),
-            fontsize=8,
+            loc="upper center" if narrow else "center left",
+            bbox_to_anchor=(0.5, 0.25) if narrow else (0.62, 0.55),
+            ncols=2 if narrow else 1,
+            fontsize=8 * scale,
             frameon=False,
-            labelspacing=1.0,
+            labelspacing=0.6 if narrow else 1.0,
         )
         ax.set_xlim(-1.6, 1.6)
         ax.set_ylim(-1.55, 1.45)
         ax.set_aspect("equal")
         ax.axis("off")
-        cax = fig.add_axes((0.08, 0.12, 0.48, 0.03))
-        _colourbar(fig, cax, Normalize(0.3, 0.9), self.cmap, t(f"net_{colour_by}", lang))
+        cax = fig.add_axes((0.2, 0.27, 0.6, 0.02) if narrow else (0.08, 0.12, 0.48, 0.03))
+        _colourbar(fig, cax, Normalize(0.3, 0.9), self.cmap, t(f"net_{colour_by}", lang), scale)
         self.dynamic = (
             [sc for _, sc in self.scatters]
             + list(self.queues.values())
@@ -339,7 +392,7 @@ class NetworkPlot(LivePlot):
         return scatters
 
     @staticmethod
-    def _staff(ax: Axes, model: DashboardModel, lang: str) -> tuple[dict, dict, list]:
+    def _staff(ax: Axes, model: DashboardModel, lang: str, scale: float) -> tuple[dict, dict, list]:
         """A marker per staff channel with its queue lines and queue count (both redrawn each
         step), and the channel's legend entry; no legal advisor when there are none."""
         queues, counts, handles = {}, {}, []
@@ -357,7 +410,7 @@ class NetworkPlot(LivePlot):
                 "",
                 ha="center",
                 va="top",
-                fontsize=9,
+                fontsize=9 * scale,
                 weight="bold",
                 color=colour,
                 zorder=5,
@@ -403,7 +456,9 @@ class NetworkPlot(LivePlot):
             ),
         ]
 
-    def update(self, model: DashboardModel, grid: int, colour_by: str, lang: str) -> None:
+    def update(
+        self, model: DashboardModel, grid: int, colour_by: str, layout: str, lang: str
+    ) -> None:
         households, pos, _ = self.cached
         first, last = households[0], households[-1]
         pool = model.issues
@@ -428,12 +483,15 @@ RED = np.array([0.88, 0.0, 0.0, 1.0])
 WHITE = np.array([1.0, 1.0, 1.0, 1.0])
 
 
-# --- Time series
+# --- Trends: small multiples of a list of quantities over the days.
 
 
-def _smooth(values: np.ndarray, name: str) -> np.ndarray:
-    """Counts per day are noisy: show their trailing 30-day mean."""
-    if REGISTRY[name].kind != "count" or values.size < 2:
+def smooth(values: np.ndarray, quantity: Quantity) -> np.ndarray:
+    """Counts per day, and shares of a day's time, are noisy: show their trailing 30-day
+    mean."""
+    metric = REGISTRY[quantity.metric]
+    noisy = metric.kind == "count" or metric.unit == "share of time"
+    if quantity.per or not noisy or values.size < 2:
         return values
     kernel = np.ones(min(30, values.size))
     total = np.convolve(values, kernel)[: values.size]
@@ -449,127 +507,184 @@ def _nice_ceiling(x: float) -> float:
     return next(m * base for m in (1, 2, 5, 10) if m * base >= x)
 
 
-def _nice_limits(name: str, values: np.ndarray) -> tuple[float, float]:
-    """Generous axis limits, so that they rarely change (a change means a full redraw)."""
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return (0.0, 1.0)
-    lo, hi = float(finite.min()), float(finite.max())
-    if REGISTRY[name].unit in UNIT_SHARES and hi <= 1.0:
-        lo = max(0.0, math.floor((lo - 0.05) * 10) / 10)
-        hi = min(1.0, math.ceil((hi + 0.05) * 10) / 10)
-        return (lo, hi + 0.02 if hi >= 1.0 else hi)
-    top = _nice_ceiling(max(1.5 * hi, 1.0))  # at least 0-1, even for an all-zero series
-    return (0.0, top) if lo >= 0 else (-_nice_ceiling(-1.5 * lo), top)
+def axis_range(quantity: Quantity, values: Sequence[np.ndarray]) -> tuple[float, float]:
+    """The y range of a panel. A bounded metric (a share, a 0-1 scale) always shows its
+    whole range, so that a change of 0.0004 looks like what it is; the others start at 0 and
+    end at a round number above the largest value, with room to grow, so that the range
+    rarely changes (a change means a full redraw)."""
+    if quantity.bounded is not None:
+        return quantity.bounded
+    finite = np.concatenate([v[np.isfinite(v)] for v in values]) if values else np.array([])
+    top = float(finite.max()) if finite.size else 0.0
+    return (0.0, _nice_ceiling(max(1.5 * top, 1.0)))  # at least 0-1, even when all zero
 
 
-UNIT_SHARES = ("share", "0-1", "share of households", "share of time")
-X_BLOCK = 120  # the x axis grows in blocks of 120 days
+X_BLOCK = 365  # the x axis grows a year at a time: a change of range is a full redraw
+GRID = {  # rows, columns of panels
+    "series": {"classic": (2, 3), "wide": (2, 3), "phone": (3, 2), "presenter": (2, 3)},
+    "compare": {"classic": (3, 3), "wide": (2, 5), "phone": (5, 2), "presenter": (2, 5)},
+}
+
+
+def _panels(fig: Figure, kind: str, layout: str) -> list[Axes]:
+    rows, cols = GRID[kind][layout]
+    axes = list(fig.subplots(rows, cols).ravel())
+    top = 0.9 if kind == "compare" else 0.93
+    if layout == "phone":
+        fig.subplots_adjust(left=0.11, right=0.97, top=top, bottom=0.06, wspace=0.35, hspace=0.6)
+    else:
+        fig.subplots_adjust(left=0.05, right=0.99, top=top, bottom=0.1, wspace=0.22, hspace=0.5)
+    return axes
+
+
+def _style_panel(ax: Axes, title: str, xmax: float, limits: tuple[float, float], scale: float):
+    ax.set_title(title, fontsize=10 * scale)
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(*limits)
+    ax.tick_params(labelsize=8 * scale)
+    ax.grid(alpha=0.3)
+
+
+def _xmax(days: int) -> int:
+    return X_BLOCK * max(1, math.ceil(days / X_BLOCK))
+
+
+class _Limits:
+    """Axis ranges that only grow within a run (a fresh run starts over)."""
+
+    def __init__(self) -> None:
+        self.limits: dict[str, tuple[float, float]] = {}
+
+    def get(self, quantity: Quantity, values: Sequence[np.ndarray]) -> tuple[float, float]:
+        wanted = axis_range(quantity, values)
+        old = self.limits.get(quantity.key)
+        if old is not None and old[1] >= wanted[1]:
+            return old
+        self.limits[quantity.key] = wanted
+        return wanted
 
 
 class SeriesPlot(LivePlot):
-    """Small multiples of the key metrics; the previous run (after a lever change) dashed."""
+    """Small multiples of the live run's quantities; the previous run (after a lever change)
+    dashed."""
 
-    size = (10.8, 4.5)
+    kind = "series"
 
     def __init__(self) -> None:
         super().__init__()
-        self.limits: dict[str, tuple[float, float]] = {}
-
-    def _limits(self, name, current, previous) -> tuple[float, float]:
-        data = current if previous is None else np.concatenate([current, previous])
-        old = self.limits.get(name)
-        finite = data[np.isfinite(data)]
-        if old is not None and finite.size and old[0] <= finite.min() and finite.max() <= old[1]:
-            return old
-        if not finite.size:  # no data yet: do not fix the range on nothing
-            return (0.0, 1.0)
-        self.limits[name] = _nice_limits(name, data)
-        return self.limits[name]
+        self.ranges = _Limits()
 
     def static_key(
         self,
+        quantities: tuple[Quantity, ...],
         current: dict[str, np.ndarray],
         previous: dict[str, np.ndarray] | None,
         prev_id: int,
+        layout: str,
         lang: str,
     ) -> object:
         days = max((v.size for v in current.values()), default=0)
         if days <= 1 and previous is None:  # a fresh run: axis ranges start over
-            self.limits.clear()
-        xmax = X_BLOCK * max(1, math.ceil(days / X_BLOCK))
-        smoothed = {n: _smooth(v, n) for n, v in current.items()}
-        prev = {n: _smooth(v, n) for n, v in (previous or {}).items()}
-        limits = tuple(self._limits(n, smoothed[n], prev.get(n)) for n in current)
-        self._smoothed = smoothed
-        return (lang, xmax, limits, prev_id, tuple(current))
+            self.ranges = _Limits()
+        self._smoothed = {q.key: smooth(current[q.key], q) for q in quantities}
+        prev = {q.key: smooth(previous[q.key], q) for q in quantities if q.key in (previous or {})}
+        limits = tuple(
+            self.ranges.get(q, [self._smoothed[q.key], *([prev[q.key]] if q.key in prev else [])])
+            for q in quantities
+        )
+        self._prev = prev
+        return (lang, _xmax(days), limits, prev_id, tuple(q.key for q in quantities))
 
-    def build(
-        self,
-        current: dict[str, np.ndarray],
-        previous: dict[str, np.ndarray] | None,
-        prev_id: int,
-        lang: str,
-    ) -> None:
-        _, xmax, limits, _, names = self.static_key(current, previous, prev_id, lang)
-        fig = self.fig
-        axes = fig.subplots(2, 3).ravel()
-        fig.subplots_adjust(left=0.05, right=0.99, top=0.93, bottom=0.1, wspace=0.22, hspace=0.5)
+    def build(self, quantities, current, previous, prev_id, layout, lang) -> None:
+        _, xmax, limits, _, _ = self.static_key(
+            quantities, current, previous, prev_id, layout, lang
+        )
+        axes = _panels(self.fig, "series", layout)
         self.lines = []
-        for ax, name, (lo, hi) in zip(axes, names, limits, strict=False):
-            if previous is not None and name in previous:
+        for ax, q, lim in zip(axes, quantities, limits, strict=False):
+            if q.key in self._prev:
                 ax.plot(
-                    _smooth(previous[name], name),
+                    self._prev[q.key],
                     color=COLOURS["previous"],
                     linestyle="--",
-                    linewidth=1.3,
+                    linewidth=1.3 * self.scale,
                     label=t("previous_run", lang),
                 )
             (line,) = ax.plot(
-                [], [], color=COLOURS["current"], linewidth=1.8, label=t("current_run", lang)
+                [],
+                [],
+                color=COLOURS["current"],
+                linewidth=1.8 * self.scale,
+                label=t("current_run", lang),
             )
-            self.lines.append((name, line))
-            ax.set_title(metric_label(name, lang), fontsize=10)
-            ax.set_xlim(0, xmax)
-            ax.set_ylim(lo, hi)
-            ax.tick_params(labelsize=8)
-            ax.grid(alpha=0.3)
-            ax.set_xlabel(t("days_axis", lang), fontsize=8, labelpad=1)
-        if previous is not None:
-            axes[0].legend(fontsize=7, loc="upper left", frameon=False)
+            self.lines.append((q.key, line))
+            _style_panel(ax, quantity_label(q, lang), xmax, lim, self.scale)
+            ax.set_xlabel(t("days_axis", lang), fontsize=8 * self.scale, labelpad=1)
+        for ax in axes[len(quantities) :]:
+            ax.axis("off")
+        if self._prev:
+            axes[0].legend(fontsize=7 * self.scale, loc="upper left", frameon=False)
         self.dynamic = [line for _, line in self.lines]
 
-    def update(
-        self,
-        current: dict[str, np.ndarray],
-        previous: dict[str, np.ndarray] | None,
-        prev_id: int,
-        lang: str,
-    ) -> None:
-        for name, line in self.lines:
-            y = self._smoothed[name]
+    def update(self, quantities, current, previous, prev_id, layout, lang) -> None:
+        for key, line in self.lines:
+            y = self._smoothed[key]
             line.set_data(np.arange(y.size), y)
 
 
-def compare_figure(
-    series: dict[str, dict[str, np.ndarray]], labels: tuple[str, str], lang: str
-) -> Figure:
-    """Key metrics of settings A and B on the same axes (a fresh figure; close after use)."""
-    names = list(series)
-    fig = Figure(figsize=(10.8, 4.6), dpi=DPI)
-    axes = fig.subplots(2, 3).ravel()
-    fig.subplots_adjust(left=0.05, right=0.99, top=0.93, bottom=0.1, wspace=0.22, hspace=0.5)
-    for ax, name in zip(axes, names, strict=False):
-        for side, label in zip(("a", "b"), labels, strict=True):
-            ax.plot(
-                _smooth(series[name][side], name), color=COLOURS[side], linewidth=1.7, label=label
-            )
-        ax.set_title(metric_label(name, lang), fontsize=10)
-        ax.tick_params(labelsize=8)
-        ax.grid(alpha=0.3)
-        ax.set_xlabel(t("days_axis", lang), fontsize=8, labelpad=1)
-        ax.set_xlim(left=0)
-    axes[0].legend(fontsize=7, loc="best", frameon=False)
-    for ax in axes[len(names) :]:
-        ax.axis("off")
-    return fig
+class ComparePlot(LivePlot):
+    """Settings A and B on the same axes, one panel per quantity (blitted like the live
+    plots, so that Play in Compare costs about as much as Play in Live)."""
+
+    kind = "compare"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ranges = _Limits()
+
+    def static_key(
+        self,
+        quantities: tuple[Quantity, ...],
+        series: dict[str, dict[str, np.ndarray]],
+        labels: tuple[str, str],
+        layout: str,
+        lang: str,
+    ) -> object:
+        days = max((v.size for s in series.values() for v in s.values()), default=0)
+        if days <= 1:
+            self.ranges = _Limits()
+        self._smoothed = {
+            q.key: {side: smooth(v, q) for side, v in series[q.key].items()} for q in quantities
+        }
+        limits = tuple(self.ranges.get(q, list(self._smoothed[q.key].values())) for q in quantities)
+        return (lang, _xmax(days), limits, labels, tuple(q.key for q in quantities))
+
+    def build(self, quantities, series, labels, layout, lang) -> None:
+        _, xmax, limits, _, _ = self.static_key(quantities, series, labels, layout, lang)
+        axes = _panels(self.fig, "compare", layout)
+        self.lines = []
+        for ax, q, lim in zip(axes, quantities, limits, strict=False):
+            for side in ("a", "b"):
+                (line,) = ax.plot([], [], color=COLOURS[side], linewidth=1.8 * self.scale)
+                self.lines.append((q.key, side, line))
+            _style_panel(ax, quantity_label(q, lang), xmax, lim, self.scale)
+        for ax in axes[len(quantities) :]:
+            ax.axis("off")
+        handles = [
+            Line2D([], [], color=COLOURS[side], linewidth=2.2, label=label)
+            for side, label in zip(("a", "b"), labels, strict=True)
+        ]
+        self.fig.legend(
+            handles=handles,
+            loc="upper center",
+            ncols=2,
+            fontsize=9 * self.scale,
+            frameon=False,
+            bbox_to_anchor=(0.5, 1.0),
+        )
+        self.dynamic = [line for *_, line in self.lines]
+
+    def update(self, quantities, series, labels, layout, lang) -> None:
+        for key, side, line in self.lines:
+            y = self._smoothed[key][side]
+            line.set_data(np.arange(y.size), y)

@@ -2,16 +2,21 @@
 
 Metric labels are not here: they come from the metric registry (``sim.metrics``), so the
 dashboard, the command line and reports always agree. Components never hold literal
-strings; they call :func:`t`, :func:`lever_label`, :func:`lever_help`, :func:`preset_label`
-or :func:`metric_label`.
+strings; they call :func:`t`, :func:`lever_label`, :func:`lever_help`, :func:`preset_label`,
+:func:`metric_label` or :func:`quantity_label`. The guided tour's narration is the teaching
+script's, and lives with its steps (``dashboards.tour``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from experiments.wording import value_label
 from sim.metrics import REGISTRY
+
+if TYPE_CHECKING:
+    from .cards import Quantity
 
 LANGS = ("en", "zh")
 
@@ -22,7 +27,10 @@ UI: dict[str, tuple[str, str]] = {
         "Self-governance, rule of law and moral governance, led by the party, in a grid",
         "党建引领下的自治、法治、德治与网格化管理",
     ),
+    "title_short": ("Sanzhi 三治融合", "三治融合仿真"),
     "language": ("Language", "语言"),
+    "controls": ("Controls", "控制面板"),
+    "close": ("Close", "关闭"),
     # run controls
     "run": ("Run", "运行"),
     "reset": ("Reset", "重置"),
@@ -30,9 +38,16 @@ UI: dict[str, tuple[str, str]] = {
     "play": ("Play", "播放"),
     "pause": ("Pause", "暂停"),
     "speed": ("Speed (days per second)", "速度（每秒天数）"),
+    "achieved": ("achieved: {speed} days a second", "实际：每秒 {speed} 天"),
+    "achieved_low": (
+        "this machine is slower: frames are dropped, days are not",
+        "本机较慢：画面会跳帧，天数不会少",
+    ),
     "day": ("Day", "第"),
     "day_suffix": ("", "天"),
     "day_card": ("Day", "天数"),
+    "plus_30": ("+30 days", "+30天"),
+    "plus_365": ("+1 year", "+1年"),
     "seed": ("Seed", "随机种子"),
     "seed_help": (
         "Same seed and same levers give the same run, bit for bit.",
@@ -46,40 +61,90 @@ UI: dict[str, tuple[str, str]] = {
         "run stays on the charts as a dashed line.",
         "参数从第0天起生效：调整参数后用同一随机种子重新运行到当前天数，上一次运行以虚线保留在图中。",
     ),
-    "lever_error": ("Invalid lever value", "参数值无效"),
-    # scenario picker
-    "scenario": ("Scenario", "情景"),
-    "scenario_pick": ("Scenario file (scenarios/)", "情景文件（scenarios/）"),
-    "scenario_load": ("Load scenario", "载入情景"),
+    # messages
+    "lever_error": ("Invalid value", "取值无效"),
+    "play_error": ("Play stopped", "播放已停止"),
+    "refused": ("Refused", "已拒绝"),
     "scenario_loaded": ("Loaded", "已载入"),
-    "scenario_refused": ("Refused", "已拒绝"),
     "scenario_outside": (
         "only files inside scenarios/ can be loaded",
         "只能载入 scenarios/ 目录中的文件",
     ),
     "scenario_missing": ("no such scenario file", "情景文件不存在"),
     "scenario_not_toml": ("not a .toml scenario file", "不是 .toml 情景文件"),
-    "scenario_size_note": (
-        "Population size and grid sizes are taken from the file.",
-        "人口规模和网格规模取自情景文件。",
+    "scenario_not_teaching": (
+        "not a teaching scenario: sweep designs and calibration targets are for the command line",
+        "不是教学情景：参数扫描和校准目标文件请在命令行中使用",
     ),
+    "scenario_too_large_for_link": (
+        "too many households to open from a link; use the scenario picker",
+        "住户数过多，不能通过链接打开，请使用情景选择器",
+    ),
+    "scenario_large_busy": (
+        "another page has a city-scale scenario open; one at a time",
+        "另一页面已打开城市规模情景，同一时间只能打开一个",
+    ),
+    "link_bad_value": ("not a value this link may set", "链接中的取值无效"),
+    "link_bad_number": ("not a whole number in the range", "不是范围内的整数"),
+    "link_unknown": ("not a lever the dashboard knows", "不是仪表板中的参数"),
+    "link_out_of_range": ("outside the lever's range", "超出参数范围"),
+    "full_title": ("The dashboard is full", "仪表板已满"),
+    "full_text": (
+        "{n} pages are open, the most this server allows. Close a tab you no longer use and "
+        "reload, or start the server with more: sanzhi dashboard --max-sessions 80",
+        "已打开 {n} 个页面，达到本服务器的上限。请关闭不再使用的页面后刷新，"
+        "或以更高上限启动服务器：sanzhi dashboard --max-sessions 80",
+    ),
+    # scenario picker
+    "scenario": ("Scenario", "情景"),
+    "scenario_pick": ("Teaching scenario (scenarios/)", "教学情景（scenarios/）"),
+    "scenario_load": ("Load scenario", "载入情景"),
+    "scenario_size_note": (
+        "The scenario's own population, grids, levers and seed are loaded.",
+        "载入情景自身的人口、网格、参数和随机种子。",
+    ),
+    "large_mark": ("city scale", "城市规模"),
+    "large_warning": (
+        "{name} has {households} households. Each simulated day takes seconds and the page "
+        "needs over a gigabyte of memory: it shows scale, it is not for a live class.",
+        "{name} 共 {households} 户。每模拟一天需要数秒，页面需占用超过1GB内存："
+        "仅用于展示规模，不适合课堂实时演示。",
+    ),
+    "large_confirm": ("Load anyway", "仍然载入"),
+    "cancel": ("Cancel", "取消"),
     # lever groups
     "levers": ("Levers", "政策杠杆"),
-    "group_self": ("自治 Self-governance", "自治 Self-governance"),
-    "group_law": ("法治 Rule of law", "法治 Rule of law"),
-    "group_moral": ("德治 Moral governance", "德治 Moral governance"),
-    "group_fusion": ("融合 Fusion & party leadership", "融合 党建引领"),
+    "group_self": ("Self-governance (自治)", "自治"),
+    "group_law": ("Rule of law (法治)", "法治"),
+    "group_moral": ("Moral governance (德治)", "德治"),
+    "group_fusion": ("Fusion & party leadership", "融合与党建引领"),
     "group_staffing": ("Staffing", "人员配置"),
     "group_population": ("Population & grids", "人口与网格"),
     "on": ("on", "开"),
     "off": ("off", "关"),
     "reset_levers": ("Default levers", "恢复默认参数"),
-    # tabs
+    # tabs and views
     "tab_live": ("Live", "实时"),
     "tab_compare": ("Compare", "对比"),
     "tab_guide": ("Lever guide", "参数说明"),
-    # KPI cards
-    "kpi_open": ("Open issues", "未结事项"),
+    "presenter": ("Presenter", "演示模式"),
+    "classic": ("Full controls", "完整界面"),
+    # quantities the dashboard derives (registry metrics have their own labels)
+    "q_escalations_year": (
+        "Escalations per 1,000 households a year",
+        "每千户年越级上访",
+    ),
+    "q_escalations_year_help": (
+        "Escalations beyond the grassroots in the last 365 days (before day 365: in the days "
+        "so far, scaled to a year), per 1,000 households.",
+        "近365天越级上访数（不足365天时按已运行天数折算为一年），每千户。",
+    ),
+    "q_referrals_lost_year": ("Lost referrals a year", "年转办流失"),
+    "q_referrals_lost_year_help": (
+        "Referrals between channels lost on the way in the last 365 days (before day 365: "
+        "scaled to a year).",
+        "近365天在渠道之间转办途中流失的事项数（不足365天时折算为一年）。",
+    ),
     # grid map
     "grid_map": ("Grid map", "网格地图"),
     "grid_map_colour": ("Colour grids by", "网格着色指标"),
@@ -87,8 +152,8 @@ UI: dict[str, tuple[str, str]] = {
     "map_backlog": ("Backlog (open issues per 100 households)", "积压（每百户未结事项）"),
     "map_norm": ("Civic norm", "道德规范"),
     "map_escalations": (
-        "Escalations per 1,000 households a year (last 30 days)",
-        "越级上访（每千户年，近30天）",
+        "Escalations per 1,000 households a year",
+        "每千户年越级上访",
     ),
     "map_btn_trust": ("Trust", "信任度"),
     "map_btn_backlog": ("Backlog", "积压"),
@@ -139,14 +204,12 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "side_a": ("Setting A", "方案 A"),
     "side_b": ("Setting B", "方案 B"),
-    "plus_30": ("+30 days", "+30天"),
-    "plus_365": ("+1 year", "+1年"),
     "compare_reset": ("Reset both", "全部重置"),
     "compare_step": ("Step both", "同步单步"),
     "metric": ("Metric", "指标"),
     "difference": ("B − A", "B − A"),
     # Preset labels are format strings: the numbers come from the preset's scenario file
-    # (state.PRESETS), named by the last part of their key.
+    # (library.PRESETS), named by the last part of their key.
     "preset_silos": (
         "Silos: coordination {coordination:g}, party leadership {party_leadership:g}",
         "各自为政：协同 {coordination:g}，党建引领 {party_leadership:g}",
@@ -166,6 +229,12 @@ UI: dict[str, tuple[str, str]] = {
         "Heavy admin load: {admin_load:.0%} of grid time",
         "行政任务繁重：占网格员{admin_load:.0%}时间",
     ),
+    # guided tour
+    "tour_start": ("Guided tour", "导览"),
+    "tour_next": ("Next", "下一步"),
+    "tour_back": ("Back", "上一步"),
+    "tour_end": ("End tour", "结束导览"),
+    "tour_of": ("Step {n} of {total}", "第 {n} 步，共 {total} 步"),
     # guide
     "guide_intro": (
         "What each lever means in practice. Hover over a lever in the sidebar for the same text.",
@@ -480,12 +549,25 @@ def preset_label(name: str, values: Mapping[str, Any], lang: str) -> str:
 
 
 def choice_label(value: str, lang: str) -> str:
-    return _pick(CHOICES[value], lang) if value in CHOICES else value
+    """A choice lever's value in words (the shared vocabulary knows the others)."""
+    return _pick(CHOICES[value], lang) if value in CHOICES else value_label(value, lang)
 
 
 def metric_label(name: str, lang: str) -> str:
     """A metric's label from the registry (``sim.metrics``)."""
     return REGISTRY[name].label(lang)
+
+
+def quantity_label(quantity: Quantity, lang: str) -> str:
+    """A card's or panel's label: the registry's, or the dashboard's for a yearly rate."""
+    return t(f"q_{quantity.key}", lang) if quantity.per else metric_label(quantity.metric, lang)
+
+
+def quantity_help(quantity: Quantity, lang: str) -> str:
+    if not quantity.per:
+        return metric_help(quantity.metric, lang)
+    sep = "：" if lang == "zh" else ": "
+    return f"{quantity_label(quantity, lang)}{sep}{t(f'q_{quantity.key}_help', lang)}"
 
 
 def metric_help(name: str, lang: str) -> str:

@@ -1,41 +1,38 @@
-"""The dashboard's session state, free of Solara so it can be tested on its own.
+"""The dashboard's session state, free of Solara so it can be tested on its own: the levers
+(sidebar controls over parameters), the live run and the two runs of the Compare tab.
 
-One :class:`Simulation` per browser session (created with ``solara.use_memo`` in the page).
 Levers define the run from day 0: changing one rebuilds the model with the same seed and
-replays it to the current day (about 1.5 ms a day at 2,000 households), keeping the
-previous trajectory so the charts can show it as a dashed line.
+replays it to the current day, keeping the previous trajectory so the charts can show it as
+a dashed line. A model the session lets go of is retired (:func:`retire`): Mesa keeps every
+model it has seen in a class-level table, so without that each change would leak one.
 """
 
 from __future__ import annotations
 
-import functools
 import threading
-import tomllib
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+import mesa
 import numpy as np
 
 from sim import GovernanceModel, Parameters, tagged
 from sim.issues import Channel
-from sim.metrics import WINDOW  # the grid map counts escalations over the KPIs' window
-from sim.params import Spec
+from sim.params import ParameterError, Spec
 
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
-TARGETS = "targets"  # calibration target files inside scenarios/
+from .library import (
+    DEFAULT_VALUES,
+    LARGE_SLOT,
+    PRESETS,
+    SCENARIOS,
+    ScenarioRefused,
+    default_params,
+    load_scenario_params,
+    preset_values,
+)
+from .settings import settings
+
 DEFAULT_SEED: int = Parameters().scenario.seed
-
-# About 2,000 households for a live class: 8 grids of 250 in 2 communities of 1,000, so the
-# grid map has enough tiles to show strain; 400 households per grid worker (today's ratio)
-# leaves 5 workers for 8 grids.
-DEFAULT_VALUES: dict[str, Any] = {
-    "population.households": 2000,
-    "population.households_per_grid": 250,
-    "population.households_per_community": 1000,
-}
 
 TIMESERIES = tagged("dashboard_series")  # the registry's tags say which metrics are shown
 KPIS = tagged("dashboard_kpi")
@@ -139,143 +136,43 @@ LEVERS: tuple[Lever, ...] = (
 GROUPS = ("self", "law", "moral", "fusion", "staffing", "population")
 
 
-# --- Compare-tab presets: each is what one file in scenarios/ sets itself, applied on top
-# of the sidebar's levers; "current" applies nothing. Key order is the picker's order.
-
-PRESETS: dict[str, str | None] = {
-    "silos": "silos.toml",
-    "fusion": "coordinated.toml",
-    "current": None,
-    "more_workers": "more_grid_workers.toml",
-    "moral_bank": "moral_bank.toml",
-    "no_legal": "no_legal_advisors.toml",
-    "admin_heavy": "heavy_admin_load.toml",
-}
-# The two runs of a comparison share the sidebar's town, so that only policy differs.
-SIZE_KEYS = frozenset(DEFAULT_VALUES)
+def lever(key: str) -> Lever:
+    """The lever of parameter ``key`` (``KeyError`` if it is not a lever)."""
+    return LEVERS_BY_KEY[key]
 
 
-def preset_values(name: str) -> dict[str, Any]:
-    """The levers preset ``name`` sets (dotted keys), read from its scenario file."""
-    return dict(_preset_values(name))
-
-
-@functools.cache
-def _preset_values(name: str) -> Mapping[str, Any]:
-    file = PRESETS[name]
-    return {} if file is None else scenario_levers(SCENARIOS / file)
-
-
-def scenario_levers(path: Path) -> dict[str, Any]:
-    """The parameters a scenario file sets itself, as dotted keys: its own tables, without
-    ``[scenario]``, what it inherits through ``extends``, or the population's size.
-
-    Read with ``tomllib`` rather than ``experiments.scenario``, which would follow
-    ``extends``. Values are checked against the default parameters; a bad one raises
-    ``ParameterError`` with a note naming the file.
-    """
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    data.pop("scenario", None)
-    values = {k: v for k, v in _dotted(data) if k not in SIZE_KEYS}
-    try:
-        Parameters().with_values(values)
-    except ValueError as err:
-        err.add_note(f"in {path}")
-        raise
-    return values
-
-
-def _dotted(table: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for key, value in table.items():
-        if isinstance(value, Mapping):
-            yield from _dotted(value, f"{prefix}{key}.")
-        else:
-            yield f"{prefix}{key}", value
-
-
-def default_params() -> Parameters:
-    return Parameters().with_values(DEFAULT_VALUES)
-
-
-# --- Scenario files: only files inside scenarios/ may be loaded.
-
-
-class ScenarioRefused(ValueError):
-    """A scenario request that points outside ``scenarios/`` (or at no scenario file)."""
-
-    def __init__(self, name: str, reason: str) -> None:
-        self.name, self.reason = name, reason
-        super().__init__(f"{name}: {reason}")
-
-
-def list_scenarios(root: Path = SCENARIOS) -> list[str]:
-    """Scenario files under ``root`` (subfolders included), as POSIX paths relative to it;
-    calibration target files (``targets/``) are not scenarios and are left out."""
-    if not root.is_dir():
-        return []
-    found = (p for p in root.rglob("*.toml") if p.is_file() and _inside(p.resolve(), root))
-    names = (p.relative_to(root).as_posix() for p in found)
-    return sorted(n for n in names if not n.startswith(f"{TARGETS}/"))
-
-
-def resolve_scenario(name: str, root: Path = SCENARIOS) -> Path:
-    """The file ``name`` inside ``root``; refuses anything that resolves outside it.
-
-    Raises :class:`ScenarioRefused` with reason ``outside``, ``not_toml`` or ``missing``.
-    """
-    if not name or "\x00" in name:
-        raise ScenarioRefused(name, "missing")
-    base = root.resolve()
-    candidate = Path(name)
-    if candidate.is_absolute() or ".." in candidate.parts:
-        raise ScenarioRefused(name, "outside")
-    path = (base / candidate).resolve()  # follows symbolic links
-    if not _inside(path, base):
-        raise ScenarioRefused(name, "outside")
-    if path.suffix != ".toml":
-        raise ScenarioRefused(name, "not_toml")
-    if not path.is_file():
-        raise ScenarioRefused(name, "missing")
-    return path
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
-
-
-def load_scenario_params(name: str, root: Path = SCENARIOS) -> Parameters:
-    """The parameters of scenario ``name`` (inside ``root`` only); may raise
-    :class:`ScenarioRefused` or :class:`experiments.errors.InputError`."""
-    # Imported on first load: the ``experiments`` package imports its sweep engine (and
-    # SALib) on the way, which a class that only steps the default town never needs.
-    from experiments.scenario import load_scenario
-
-    return load_scenario(resolve_scenario(name, root)).params
+LEVERS_BY_KEY: dict[str, Lever] = {lv.key: lv for lv in LEVERS}
 
 
 # --- The model with per-grid escalation counts (the engine keeps only totals).
 
 
+YEAR = 365  # the grid map's escalations are a yearly rate, as the cards' are
+
+
 class DashboardModel(GovernanceModel):
-    """``GovernanceModel`` that also counts escalations per grid, for the grid map."""
+    """``GovernanceModel`` that also counts escalations per grid and day over the last year,
+    for the grid map (the engine keeps only totals)."""
 
     def __init__(self, params: Parameters, *, rng: Any = None) -> None:
         super().__init__(params, rng=rng)
-        self.escalations_by_day = np.zeros((WINDOW, self.layout.n_grids), dtype=np.int32)
+        self.escalations_by_day = np.zeros((YEAR, self.layout.n_grids), dtype=np.int32)
         self.on_escalate.append(self._count_escalations)
 
     def step(self) -> None:
-        self.escalations_by_day[self.day % WINDOW] = 0
+        self.escalations_by_day[self.day % YEAR] = 0
         super().step()
 
     def _count_escalations(self, rows: np.ndarray) -> None:
         grid = self.layout.grid[self.issues.household[rows]]
-        np.add.at(self.escalations_by_day[self.day % WINDOW], grid, 1)
+        np.add.at(self.escalations_by_day[self.day % YEAR], grid, 1)
+
+
+def retire(model: mesa.Model | None) -> None:
+    """Let a model go: Mesa's ``Agent._ids`` (a class-level table keyed by model) would keep
+    it, and everything it holds, alive for the life of the server."""
+    if model is not None:
+        mesa.Agent._ids.pop(model, None)
 
 
 def grid_values(model: DashboardModel, metric: str) -> np.ndarray:
@@ -288,24 +185,60 @@ def grid_values(model: DashboardModel, metric: str) -> np.ndarray:
         open_grid = layout.grid[model.issues.household[model.issues.channel != Channel.CLOSED]]
         return 100.0 * np.bincount(open_grid, minlength=n) / size
     if metric == "escalations":
-        days = max(1, min(model.day, WINDOW))
+        days = max(1, min(model.day, YEAR))
         per_grid = model.escalations_by_day.sum(axis=0)
         return per_grid * 365.0 / days * 1000.0 / size
     raise ValueError(f"unknown grid metric {metric!r}")
 
 
-# --- One session's run.
+def check_seed(seed: Any) -> int:
+    """``seed`` as the model's root seed, or ``ParameterError`` saying what a seed may be."""
+    try:
+        value = int(seed)
+    except (TypeError, ValueError):
+        value = None
+    low, high = SPECS["scenario.seed"][1].low, SPECS["scenario.seed"][1].high
+    if value is None or isinstance(seed, bool) or (isinstance(seed, float) and seed != value):
+        raise ParameterError("scenario.seed", f"{seed!r} is not a whole number", SEED_RANGE)
+    if not low <= value <= high:
+        raise ParameterError("scenario.seed", f"{value} is out of range", SEED_RANGE)
+    return value
+
+
+SEED_RANGE = "a whole number from 0 to 2⁶³ − 1"
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """What a run recorded (its DataCollector's values), kept after the model is gone."""
+
+    data: dict[str, np.ndarray]
+    households: int
+
+    @classmethod
+    def of(cls, model: DashboardModel) -> Trajectory:
+        data = {k: np.asarray(v, dtype=float) for k, v in model.datacollector.model_vars.items()}
+        return cls(data, model.households.n)
+
+
+# --- One session's live run.
 
 
 class Simulation:
-    """The model of one browser session, its levers, seed and history. Thread-safe."""
+    """The live model of one browser session, its levers, seed and history. Thread-safe.
+
+    ``base`` is what the levers start from (the default town or the scenario loaded last);
+    ``params`` is ``base`` with the sidebar's changes, which is what the model runs with.
+    """
 
     def __init__(self, params: Parameters | None = None, seed: int = DEFAULT_SEED) -> None:
         self.lock = threading.RLock()
-        self.params = params or default_params()
+        self.base = params or default_params()
+        self.params = self.base
         self.seed = int(seed)
-        self.previous: dict[str, np.ndarray] | None = None
+        self.previous: Trajectory | None = None  # the run before the last lever change
         self.scenario: str | None = None
+        self._large = False
         self.model = DashboardModel(self.params, rng=self.seed)
 
     @property
@@ -315,46 +248,104 @@ class Simulation:
     def value(self, key: str) -> Any:
         return self.params.flat()[key]
 
-    def step(self, days: int = 1) -> None:
+    def changes(self) -> dict[str, Any]:
+        """The levers set away from ``base`` (dotted keys), as a link records them."""
+        base, now = self.base.flat(), self.params.flat()
+        return {key: now[key] for key in LEVERS_BY_KEY if now[key] != base[key]}
+
+    def step(self, days: int = 1, running: threading.Event | None = None) -> int:
+        """Advance ``days``; with ``running``, stop before any day once it is cleared.
+        Returns the days stepped."""
+        done = 0
         with self.lock:
             for _ in range(days):
+                if running is not None and not running.is_set():
+                    break
                 self.model.step()
+                done += 1
+        return done
+
+    def run_to(self, day: int) -> None:
+        with self.lock:
+            self.step(max(0, day - self.model.day))
 
     def reset(self) -> None:
-        """Back to day 0 with the same levers and seed."""
+        """Back to day 0 with the same levers and seed; the dashed previous run goes too."""
         with self.lock:
-            self.model = DashboardModel(self.params, rng=self.seed)
+            self._replace(DashboardModel(self.params, rng=self.seed))
+            self.previous = None
 
     def set_values(self, values: dict[str, Any]) -> None:
         """Change levers (validated; raises ``ParameterError``) and replay to today."""
         with self.lock:
             self._replay(self.params.with_values(values), self.seed)
 
-    def set_seed(self, seed: int) -> None:
+    def set_seed(self, seed: Any) -> None:
+        """Replay with another seed (a whole number in the seed's range, or
+        ``ParameterError``)."""
+        value = check_seed(seed)
         with self.lock:
-            self._replay(self.params, int(seed))
+            self._replay(self.params, value)
 
     def set_params(self, params: Parameters, scenario: str | None = None) -> None:
+        """Start the levers from ``params`` (the default town, say) and replay to today."""
         with self.lock:
             self.scenario = scenario
+            self.base = params
             self._replay(params, self.seed)
 
-    def load_scenario(self, name: str) -> None:
-        """Load ``scenarios/<name>`` into the levers (may raise ``ScenarioRefused`` or
-        ``InputError``)."""
-        params = load_scenario_params(name)
+    def restart(self, params: Parameters, seed: int, scenario: str | None = None) -> None:
+        """Day 0 of ``params`` (the levers' new base) with ``seed``, no previous run."""
+        with self.lock:
+            self.reset()  # day 0 first, so that the replay below only rebuilds
+            self.scenario, self.base = scenario, params
+            self._replay(params, check_seed(seed))
+            self.previous = None
+
+    def load_scenario(self, name: str, *, from_link: bool = False) -> None:
+        """Load ``scenarios/<name>`` into the levers, with its own seed and size.
+
+        May raise ``ScenarioRefused`` (outside the folder, not a teaching scenario, too
+        large for a link, or the one large-scenario slot taken) or ``InputError``.
+        """
+        params = load_scenario_params(name, from_link=from_link)
         with self.lock:
             self.scenario = name
+            self.base = params
             self._replay(params, params.scenario.seed)
 
     def _replay(self, params: Parameters, seed: int) -> None:
+        large = params.population.households > settings().max_households
+        if large and not self._large and not LARGE_SLOT.acquire(blocking=False):
+            raise ScenarioRefused(f"{params.population.households:,}", "scenario_large_busy")
         day = self.model.day
+        try:
+            model = DashboardModel(params, rng=seed)
+            for _ in range(day):
+                model.step()
+        except BaseException:
+            if large and not self._large:
+                LARGE_SLOT.release()
+            raise
         if day > 0:
-            self.previous = self.series()
-        model = DashboardModel(params, rng=seed)
-        for _ in range(day):
-            model.step()
-        self.params, self.seed, self.model = params, seed, model
+            self.previous = Trajectory.of(self.model)
+        if self._large and not large:
+            LARGE_SLOT.release()
+        self._large = large
+        self.params, self.seed = params, seed
+        self._replace(model)
+
+    def _replace(self, model: DashboardModel) -> None:
+        old, self.model = self.model, model
+        retire(old)
+
+    def close(self) -> None:
+        """Free the model (the session is gone)."""
+        with self.lock:
+            retire(self.model)
+            if self._large:
+                LARGE_SLOT.release()
+                self._large = False
 
     def series(self, names: tuple[str, ...] = TIMESERIES) -> dict[str, np.ndarray]:
         """Metric trajectories (one value per day so far) from the DataCollector."""
@@ -368,41 +359,72 @@ class Simulation:
             return float(values[-1]) if values else float("nan")
 
 
+# --- The Compare tab's two runs.
+
+
 class Comparison:
-    """Two runs from the same seed and base levers, each with a preset, stepped together."""
+    """Two runs from the sidebar's levers and seed, each with a preset on top, stepped
+    together. :meth:`follow` keeps them on the sidebar's levers: a change there replays
+    both to their day, as a lever change replays the live run."""
 
     def __init__(self, base: Parameters, seed: int, a: str = "silos", b: str = "fusion") -> None:
         self.lock = threading.RLock()
         self.presets = {"a": a, "b": b}
         self.base, self.seed = base, seed
         self.runs: dict[str, DashboardModel] = {}
-        self.reset()
+        self._build(0)
 
-    def reset(self, base: Parameters | None = None, seed: int | None = None) -> None:
+    def follow(self, base: Parameters, seed: int) -> bool:
+        """Start from ``base`` and ``seed`` (the sidebar's), replaying to today; whether
+        anything changed."""
         with self.lock:
-            if base is not None:
-                self.base = base
-            if seed is not None:
-                self.seed = seed
-            self.runs = {
-                side: DashboardModel(self.base.with_values(preset_values(preset)), rng=self.seed)
-                for side, preset in self.presets.items()
-            }
+            if base == self.base and seed == self.seed:
+                return False
+            self.base, self.seed = base, seed
+            self._build(self.day)
+            return True
+
+    def reset(self) -> None:
+        """Both runs back to day 0."""
+        with self.lock:
+            self._build(0)
 
     def set_preset(self, side: str, preset: str) -> None:
+        """Choose ``side``'s preset; both runs start again from day 0, side by side."""
+        if preset not in PRESETS:
+            raise KeyError(preset)
         with self.lock:
             self.presets[side] = preset
-            self.reset()
+            self._build(0)
 
-    def step(self, days: int = 1) -> None:
+    def params(self, side: str) -> Parameters:
+        return self.base.with_values(preset_values(self.presets[side]))
+
+    def _build(self, day: int) -> None:
+        runs = {}
+        for side in self.presets:
+            model = DashboardModel(self.params(side), rng=self.seed)
+            for _ in range(day):
+                model.step()
+            runs[side] = model
+        old, self.runs = self.runs, runs
+        for model in old.values():
+            retire(model)
+
+    def step(self, days: int = 1, running: threading.Event | None = None) -> int:
+        done = 0
         with self.lock:
-            for model in self.runs.values():
-                for _ in range(days):
+            for _ in range(days):
+                if running is not None and not running.is_set():
+                    break
+                for model in self.runs.values():
                     model.step()
+                done += 1
+        return done
 
     @property
     def day(self) -> int:
-        return self.runs["a"].day
+        return self.runs["a"].day if self.runs else 0
 
     def series(self, name: str) -> dict[str, np.ndarray]:
         with self.lock:
@@ -411,29 +433,26 @@ class Comparison:
                 for side, m in self.runs.items()
             }
 
-    def trailing_mean(self, name: str, days: int = 30) -> dict[str, float]:
-        out = {}
-        for side, values in self.series(name).items():
-            tail = values[-days:]
-            tail = tail[~np.isnan(tail)]
-            out[side] = float(tail.mean()) if tail.size else float("nan")
-        return out
+    def close(self) -> None:
+        with self.lock:
+            for model in self.runs.values():
+                retire(model)
 
 
 __all__ = [
+    "DEFAULT_VALUES",
     "GROUPS",
     "LEVERS",
     "PRESETS",
+    "SCENARIOS",
     "SPECS",
     "Comparison",
     "DashboardModel",
     "Lever",
-    "ScenarioRefused",
     "Simulation",
+    "Trajectory",
+    "check_seed",
     "grid_values",
-    "list_scenarios",
-    "load_scenario_params",
-    "preset_values",
-    "resolve_scenario",
-    "scenario_levers",
+    "lever",
+    "retire",
 ]

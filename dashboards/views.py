@@ -1,74 +1,49 @@
-"""The live views (KPI cards, grid map, network, time series) and the lever guide.
+"""The live views (cards, grid map, network, trends) and the lever guide.
 
 The live views draw persistent matplotlib figures by Agg blitting (``figures.LivePlot``)
 and show the PNG with an image widget, instead of ``solara.FigureMatplotlib``, which
-redraws the whole figure on every render: blitting keeps a step with all three plots at
-about 30-50 ms instead of about 600 ms. The compare chart, which changes less often, is
-drawn afresh each time (``figures.compare_figure``).
+redraws the whole figure on every render: blitting keeps a frame with all three plots at
+about 30-50 ms instead of about 600 ms. After the images, a hidden ``FrameAck`` reports
+each frame back once the browser has it on screen, which is what the play loop waits for.
 """
 
 from __future__ import annotations
-
-import math
 
 import reacton.ipyvuetify as rv
 import reacton.ipywidgets as rw
 import solara
 
 from sim import Parameters
-from sim.metrics import REGISTRY
 
-from .i18n import lever_help, lever_label, metric_help, metric_label, t
+from .bridge import FrameAck
+from .cards import LIVE_CARDS, TRENDS
+from .controls import PhoneBar
+from .i18n import lever_help, lever_label, quantity_help, quantity_label, t
 from .session import Session
-from .state import GRID_METRICS, GROUPS, KPIS, LEVERS
+from .state import GRID_METRICS, GROUPS, LEVERS
 
 DEFAULTS = Parameters().flat()
-
-
-def format_metric(name: str, value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    unit = REGISTRY[name].unit
-    if unit in ("share", "share of households", "share of time"):
-        return f"{100 * value:.1f}%"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.2f}" if unit == "0-1" else f"{value:.1f}"
+LIVE_IMAGES = ".sanzhi-live img"  # what a live frame's acknowledgement waits for
 
 
 @solara.component
-def Kpis(session: Session, version: int):
+def Card(label: str, value: str, tip: str, cls: str, value_cls: str = "kpi-value"):
+    with solara.Tooltip(tip), solara.Div(classes=["sanzhi-card", cls]):
+        solara.Div(children=[label], classes=["card-label"])
+        solara.Div(children=[value], classes=[value_cls])
+
+
+@solara.component
+def Kpis(session: Session, frame: int):
     lang = session.lang.value
     sim = session.sim
-    with solara.Row(gap="8px", style={"flex-wrap": "wrap"}, classes=["sanzhi-kpis"]):
-        with solara.Card(style={"min-width": "90px", "padding": "4px 8px", "margin": "0"}):
-            solara.Text(t("day_card", lang), style={"font-size": "0.8em", "color": "#555"})
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=str(sim.day),
-                classes=["sanzhi-day"],
-                style={"font-size": "1.5em", "font-weight": "600"},
-            )
-        for name in KPIS:
-            with (
-                solara.Tooltip(metric_help(name, lang)),
-                solara.Card(
-                    style={
-                        "min-width": "120px",
-                        "max-width": "200px",
-                        "padding": "4px 8px",
-                        "margin": "0",
-                    },
-                    classes=[f"kpi-{name}"],
-                ),
-            ):
-                solara.Text(metric_label(name, lang), style={"font-size": "0.8em", "color": "#555"})
-                solara.HTML(
-                    tag="div",
-                    unsafe_innerHTML=format_metric(name, sim.latest(name)),
-                    style={"font-size": "1.5em", "font-weight": "600"},
-                    classes=["kpi-value"],
-                )
+    with sim.lock:
+        model, day = sim.model, sim.day
+        values = [(q, q.value(model)) for q in LIVE_CARDS]
+    with solara.Div(classes=["sanzhi-kpis"]):
+        Card(t("day_card", lang), str(day), t("day_card", lang), "card-day", "sanzhi-day")
+        for q, value in values:
+            Card(quantity_label(q, lang), q.text(value), quantity_help(q, lang), f"kpi-{q.key}")
 
 
 def _image(png: bytes, cls: str):
@@ -77,29 +52,33 @@ def _image(png: bytes, cls: str):
 
 
 @solara.component
-def GridMapView(session: Session, version: int):
+def GridMapView(session: Session, frame: int):
     lang = session.lang.value
     metric = session.map_metric.value
-    with solara.Card(t("grid_map", lang), margin=0, style={"height": "100%"}):
+    with solara.Div(classes=["sanzhi-view", "sanzhi-view-map"]):
+        solara.HTML(tag="h3", unsafe_innerHTML=t("grid_map", lang))
         with solara.ToggleButtonsSingle(
             value=session.map_metric, dense=True, classes=["sanzhi-map-metric"]
         ):
             for key in GRID_METRICS:
                 solara.Button(t(f"map_btn_{key}", lang), value=key, text=True)
         with session.sim.lock:
-            png = session.grid_map.render(session.sim.model, metric, lang=lang)
+            png = session.grid_map.render(
+                session.sim.model, metric, layout=session.figure_layout(), lang=lang
+            )
         _image(png, "sanzhi-gridmap")
-        solara.Text(t("grid_map_help", lang), style={"font-size": "0.8em", "color": "#555"})
+        solara.Text(t("grid_map_help", lang), classes=["sanzhi-help"])
 
 
 @solara.component
-def NetworkView(session: Session, version: int):
+def NetworkView(session: Session, frame: int):
     lang = session.lang.value
     model = session.sim.model
     grid = min(session.network_grid.value, model.layout.n_grids - 1)
     colour = session.network_colour.value
-    with solara.Card(t("network", lang), margin=0, style={"height": "100%"}):
-        with solara.Row(gap="12px"):
+    with solara.Div(classes=["sanzhi-view", "sanzhi-view-network"]):
+        solara.HTML(tag="h3", unsafe_innerHTML=t("network", lang))
+        with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "center"}):
             with solara.ToggleButtonsSingle(value=session.network_colour, dense=True):
                 solara.Button(t("net_norm", lang), value="norm", text=True)
                 solara.Button(t("net_trust", lang), value="trust", text=True)
@@ -116,31 +95,49 @@ def NetworkView(session: Session, version: int):
                 style_="max-width: 140px",
             )
         with session.sim.lock:
-            png = session.network.render(session.sim.model, grid, colour, lang=lang)
+            png = session.network.render(
+                session.sim.model, grid, colour, layout=session.figure_layout(), lang=lang
+            )
         _image(png, "sanzhi-network")
-        solara.Text(t("network_help", lang), style={"font-size": "0.8em", "color": "#555"})
+        solara.Text(t("network_help", lang), classes=["sanzhi-help"])
 
 
 @solara.component
-def SeriesView(session: Session, version: int):
+def SeriesView(session: Session, frame: int):
     lang = session.lang.value
     sim = session.sim
-    with solara.Card(t("timeseries", lang), margin=0):
+    with solara.Div(classes=["sanzhi-view", "sanzhi-view-series"]):
+        solara.HTML(tag="h3", unsafe_innerHTML=t("timeseries", lang))
         with sim.lock:
-            png = session.series.render(sim.series(), sim.previous, id(sim.previous), lang=lang)
+            current = {q.key: q.series(sim.model) for q in TRENDS}
+            png = session.series.render(
+                TRENDS,
+                current,
+                session.previous_trends(),
+                id(sim.previous),
+                layout=session.figure_layout(),
+                lang=lang,
+            )
         _image(png, "sanzhi-series")
 
 
 @solara.component
+def LiveAck(session: Session, frame: int):
+    FrameAck(frame=frame, selector=LIVE_IMAGES, event_shown=session.player.shown)
+
+
+@solara.component
 def LiveTab(session: Session):
-    # The only reader of `version`: one step is one render pass over the live views.
-    version = session.version.value
-    with solara.Column(gap="10px"):
-        Kpis(session, version)
-        with solara.Columns([1, 1], gutters_dense=True):
-            GridMapView(session, version)
-            NetworkView(session, version)
-        SeriesView(session, version)
+    # The only reader of the live frame: one frame is one render pass over the live views.
+    frame = session.live.value.number
+    with solara.Div(classes=["sanzhi-live"]):
+        PhoneBar(session)
+        Kpis(session, frame)
+        with solara.Div(classes=["sanzhi-live-grid"]):
+            GridMapView(session, frame)
+            NetworkView(session, frame)
+            SeriesView(session, frame)
+        LiveAck(session, frame)  # last: its update follows the images'
 
 
 @solara.component
@@ -154,7 +151,7 @@ def GuideTab(session: Session):
         rows = []
         for lever in (lv for lv in LEVERS if lv.group == group):
             rows.append(
-                f"<tr><td style='padding:4px 10px 4px 0;vertical-align:top;white-space:nowrap'>"
+                f"<tr><td style='padding:4px 10px 4px 0;vertical-align:top'>"
                 f"<b>{lever_label(lever.key, lang)}</b><br><code style='font-size:0.75em'>"
                 f"{lever.key}</code></td><td style='padding:4px 0'>{lever_help(lever.key, lang)}"
                 f" <span style='color:#777'>({t('default', lang)} {DEFAULTS[lever.key]})</span>"

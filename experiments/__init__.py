@@ -6,7 +6,9 @@ line, in wings that import downwards only (``docs/architecture.md``):
 - ``sweeps``: designs of many runs, streamed to a resumable folder;
 - ``comparison``: the comparison report; ``analysis``: sensitivity, fusion, frontier;
   ``calibration``: fitting free parameters;
-- ``plotting``, ``wording``, ``names``, ``errors``: what every wing shares;
+- ``plotting``, ``wording``, ``names``, ``errors``: what every wing shares; ``claims``: the
+  one rule for claims and intervals within a metric's range; ``columns``: the names and
+  meanings of result columns;
 - ``cli``: the command line, on top.
 """
 

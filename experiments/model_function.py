@@ -21,9 +21,10 @@ from typing import Any
 
 import numpy as np
 
+from experiments.columns import SUMMARY_WINDOW
 from experiments.errors import InputError
 from experiments.names import resolve_metric
-from experiments.runner import SUMMARY_WINDOW, replication_seeds, simulate
+from experiments.runner import replication_seeds, simulate
 from experiments.scenario import Scenario, explain, load_scenario
 from sim import METRICS
 from sim.params import ParameterError, Parameters

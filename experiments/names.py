@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import difflib
 
+from experiments.columns import FINAL, LEGACY_WINDOW, window_column
 from experiments.errors import COMMAND_LINE, InputError
-from experiments.runner import window_column
 from sim import METRICS, REGISTRY
 
 
 def resolve_metric(name: str, source: str = COMMAND_LINE, key: str = "--metric") -> str:
-    """The registry name of ``name`` (a window suffix such as ``_last90`` is allowed);
-    InputError with a did-you-mean and the known names otherwise."""
-    base = name.strip().removesuffix(window_column(""))
+    """The registry name of ``name`` (a summary column's suffix, such as
+    ``_mean_last_90_days``, is allowed); InputError with a did-you-mean and the known
+    names otherwise."""
+    base = name.strip()
+    for suffix in (window_column(""), FINAL, LEGACY_WINDOW):
+        base = base.removesuffix(suffix)
     if base in REGISTRY:
         return base
     close = suggest(base)
@@ -30,7 +33,7 @@ def suggest(name: str) -> str | None:
     lowered = name.lower()
     for test in (str.startswith, str.__contains__):
         hits = [m for m in REGISTRY if lowered and test(m, lowered)]
-        if hits:
-            return min(hits, key=len)
+        if hits:  # the headline metrics first: what a user most likely means
+            return min(hits, key=lambda m: (REGISTRY[m].headline, len(m)))
     close = difflib.get_close_matches(lowered, list(REGISTRY), n=1)
     return close[0] if close else None

@@ -26,6 +26,10 @@ from experiments.store import atomic_write
 
 COLS = 3  # panels a row
 DPI = 130  # PNG resolution of report and analysis figures
+# Figures in printed reports (PDF): at least this many dots per inch once the figure is
+# shrunk to the printed width (A4 text width, about 17 cm).
+PRINT_DPI = 300
+PRINT_WIDTH_INCHES = 6.7
 
 # Fonts that cover simplified Chinese, best first (Debian: fonts-noto-cjk, fonts-wqy-*).
 CJK_FONTS = (
@@ -114,11 +118,23 @@ def panels(n: int, height: float = 2.6, width: float = 4.2) -> tuple[Figure, lis
     return fig, flat[:n]
 
 
-def png_bytes(fig: Figure) -> bytes:
+def png_bytes(fig: Figure, dpi: float = DPI) -> bytes:
     """The figure as PNG."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     return buffer.getvalue()
+
+
+def print_dpi(fig: Figure) -> float:
+    """The resolution at which a figure printed ``PRINT_WIDTH_INCHES`` wide (or at its own
+    size, if smaller) has ``PRINT_DPI`` dots per inch."""
+    width = fig.get_figwidth()
+    return max(DPI, PRINT_DPI * min(width, PRINT_WIDTH_INCHES) / width)
+
+
+def print_png(fig: Figure) -> bytes:
+    """The figure as PNG at print resolution (:func:`print_dpi`)."""
+    return png_bytes(fig, print_dpi(fig))
 
 
 def save_figure(fig: Figure, path: str | Path) -> Path:

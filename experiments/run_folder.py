@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from experiments.columns import METRICS_CSV, write_metrics_csv, write_table
 from experiments.runner import SEED_SCHEME, replication_seeds, run, summarise
 from experiments.scenario import Scenario
-from experiments.store import finished, manifest_base, now, write_json, write_parquet
+from experiments.store import finished, manifest_base, now, write_json
 
 MANIFEST = "manifest.json"
 TIMESERIES = "timeseries.parquet"
@@ -21,7 +22,9 @@ SUMMARY = "summary.parquet"
 LAYOUT = {
     MANIFEST: "everything needed to rerun: parameters, files, overrides, seeds, versions",
     TIMESERIES: "one row per replication and day: scenario, replication, seed, day, metrics",
-    SUMMARY: "one row per replication: each metric's final value and its window mean",
+    SUMMARY: "one row per replication: <metric>_final_day (the value on the last day) and "
+    "<metric>_mean_last_90_days (the mean over the last 90 days)",
+    METRICS_CSV: "every metric: labels, unit, definition, bounds, threshold, column names",
 }
 
 
@@ -58,8 +61,9 @@ def run_into(
     timeseries = run(scenario, replications=reps, workers=workers, progress=progress)
     summary = summarise(timeseries)
     seconds = time.perf_counter() - clock
-    write_parquet(timeseries, out / TIMESERIES)
-    write_parquet(summary, out / SUMMARY)
+    write_table(timeseries, out / TIMESERIES)  # units and definitions in the column metadata
+    write_table(summary, out / SUMMARY)
+    write_metrics_csv(out)
     seed = scenario.params.scenario.seed
     manifest = manifest_base("run", scenario, command, started) | {
         "parameters": scenario.params.to_dict(),
@@ -67,6 +71,7 @@ def run_into(
         "replication_seeds": replication_seeds(seed, reps),
         "seed_scheme": SEED_SCHEME,
         "seconds": round(seconds, 3),
+        "layout": LAYOUT,
     }
     write_json(finished(manifest), out / MANIFEST)
     return RunRecord(out, timeseries, summary, reps, seconds)

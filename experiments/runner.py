@@ -9,24 +9,17 @@ from typing import Any
 import mesa
 import numpy as np
 import pandas as pd
-from scipy import stats
 from tqdm.auto import tqdm
 
+from experiments.columns import SUMMARY_WINDOW, final_column, window_column
 from experiments.executors import open_executor
 from experiments.scenario import Scenario
 from sim import METRICS, GovernanceModel, Parameters
 
-SUMMARY_WINDOW = 90  # days at the end of a run over which summaries average
 SEED_SCHEME = (
     "numpy.random.SeedSequence(seed).spawn(replications); each child's "
     "generate_state(1, uint64)[0] seeds GovernanceModel(rng=...)"
 )
-
-
-def window_column(metric: str) -> str:
-    """The summary column of a metric's mean over the last ``SUMMARY_WINDOW`` days of a run:
-    what comparisons and analyses read."""
-    return f"{metric}_last{SUMMARY_WINDOW}"
 
 
 def replication_seeds(seed: int, replications: int) -> list[int]:
@@ -84,28 +77,20 @@ def summarise(
     window: int = SUMMARY_WINDOW,
     keys: list[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per run: each metric's final value and its mean over the last days.
+    """One row per run: each metric's value on the final day (``<metric>_final_day``) and
+    its mean over the last ``window`` days (``<metric>_mean_last_90_days``); the names
+    come from :mod:`experiments.columns`.
 
     Runs are identified by ``keys`` (default scenario, replication and seed).
     """
     keys = keys or ["scenario", "replication", "seed"]
+    names = [m.name for m in METRICS]
     last = timeseries.groupby(keys, sort=True).tail(window)
-    means = last.groupby(keys, sort=True)[[m.name for m in METRICS]].mean()
-    finals = timeseries.groupby(keys, sort=True)[[m.name for m in METRICS]].last()
-    out = finals.join(means, rsuffix=f"_last{window}")
-    return out.reset_index()
-
-
-def confidence_interval(values: pd.Series, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and Student-t confidence interval across replications (NaN bounds for one run)."""
-    values = values.dropna().to_numpy(dtype=float)
-    if values.size == 0:
-        return (np.nan, np.nan, np.nan)
-    mean = float(values.mean())
-    if values.size < 2:
-        return (mean, np.nan, np.nan)
-    half = stats.t.ppf(0.5 + level / 2, values.size - 1) * stats.sem(values)
-    return (mean, mean - half, mean + half)
+    means = last.groupby(keys, sort=True)[names].mean()
+    finals = timeseries.groupby(keys, sort=True)[names].last()
+    finals.columns = [final_column(n) for n in names]
+    means.columns = [window_column(n, window) for n in names]
+    return finals.join(means).reset_index()
 
 
 def _run_serial(params: Parameters, seeds: list[int], progress: bool) -> list[pd.DataFrame]:

@@ -1,6 +1,13 @@
 """Sanzhi's model: Mesa is the interface, NumPy is the engine."""
 
-from .agents import GridWorker, LegalAdvisor, PartyBranch, Resident, SocialOrganisation
+from .agents import (
+    CommunityWorker,
+    GridWorker,
+    LegalAdvisor,
+    PartyBranch,
+    Resident,
+    SocialOrganisation,
+)
 from .issues import Channel, Kind
 from .metrics import KEY_METRICS, METRICS, REGISTRY, Metric, tagged
 from .model import GovernanceModel
@@ -12,6 +19,7 @@ __all__ = [
     "METRICS",
     "REGISTRY",
     "Channel",
+    "CommunityWorker",
     "GovernanceModel",
     "GridWorker",
     "Kind",

@@ -62,6 +62,7 @@ class Resident(mesa.Agent):
     credits = Column[float]("households")
     volunteer = Column[bool]("households")
     party_member = Column[bool]("households")
+    party_active = Column[bool]("households")
     role_model = Column[bool]("households")
     open_issues = Column[int]("households")
     last_participation = Column[int]("households")
@@ -84,11 +85,24 @@ class Resident(mesa.Agent):
 
 
 class GridWorker(mesa.Agent):
-    """A grid worker (网格员); workers in one team share its queue, workload and burnout."""
+    """A grid worker (网格员); workers in one team share its queue, workload and burnout.
+    ``team`` moves when need allocation spreads workers again."""
 
     burnout = Column[float]("grid_teams", key="team")
     utilisation = Column[float]("grid_teams", key="team")
     workload = Column[float]("grid_teams", key="team")
+
+    def __init__(self, model: GovernanceModel, team: int) -> None:
+        super().__init__(model)
+        self.team = team
+
+
+class CommunityWorker(mesa.Agent):
+    """A community staff member (社区工作人员); staff of one community share its office's
+    queue. ``team`` moves when need allocation spreads staff again."""
+
+    utilisation = Column[float]("community", key="team")
+    cases = Column[float]("community", key="team")
 
     def __init__(self, model: GovernanceModel, team: int) -> None:
         super().__init__(model)

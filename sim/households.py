@@ -18,8 +18,9 @@ FIELDS = (
     "satisfaction",  # 0-1
     "security",  # perceived security, 0-1
     "credits",  # moral-bank credits
-    "volunteer",  # registered volunteer (party members register too)
+    "volunteer",  # registered volunteer (serving party members register too)
     "party_member",
+    "party_active",  # a party member who serves the community (active; if in service, 双报到)
     "role_model",  # currently on the red list / chosen as role model
     "open_issues",  # issues this household has open
     "last_participation",  # last day it took part in self-governance
@@ -30,6 +31,14 @@ FIELDS = (
 def _beta(rng: np.random.Generator, mean: float, concentration: float, n: int) -> np.ndarray:
     mean = min(max(mean, 1e-3), 1 - 1e-3)
     return rng.beta(mean * concentration, (1 - mean) * concentration, n).astype(np.float32)
+
+
+def typical_detection(params: Parameters) -> float:
+    """The chance a violation is caught on the spot in a grid with the scenario's police
+    presence (ODD 5.3: the mean of initial perceived deterrence)."""
+    law = params.rule_of_law
+    police = law.police_detection * params.staffing.police_per_grid
+    return 1 - (1 - law.detection_probability) * (1 - police)
 
 
 class Households:
@@ -44,12 +53,17 @@ class Households:
         self.trust = _beta(rng, pop.mean_trust, c, n)
         self.engagement = _beta(rng, params.self_governance.participation, c, n)
         self.legal_awareness = _beta(rng, pop.mean_legal_awareness, c, n)
-        self.deterrence = _beta(rng, params.rule_of_law.detection_probability, c, n)
+        self.deterrence = _beta(rng, typical_detection(params), c, n)
         self.satisfaction = (0.5 * self.trust + 0.5).astype(np.float32)
         self.security = np.ones(n, dtype=np.float32)
         self.credits = np.zeros(n, dtype=np.float32)
         self.party_member = rng.random(n) < pop.party_member_share
-        self.volunteer = (rng.random(n) < pop.volunteer_share) | self.party_member
+        # Ageing members no longer serve; members in service elsewhere serve their home
+        # community only if they registered there (双报到).
+        in_service = rng.random(n) < pop.in_service_party_share
+        serves = np.where(in_service, pop.dual_registration, pop.active_party_share)
+        self.party_active = self.party_member & (rng.random(n) < serves)
+        self.volunteer = (rng.random(n) < pop.volunteer_share) | self.party_active
         self.role_model = np.zeros(n, dtype=bool)
         self.open_issues = np.zeros(n, dtype=np.int16)
         # Households start with a past participation day in proportion to engagement, so

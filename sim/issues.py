@@ -22,13 +22,15 @@ class Channel(IntEnum):
     SOCIAL = 4  # social organisation's queue
     AGENDA = 5  # deliberation council's agenda
     COURT = 6  # waiting for a judgment
-    CLOSED = 7  # resolved or escalated today; dropped at the end of the day
+    CLOSED = 7  # resolved, faded or escalated today; dropped at the end of the day
+    COMMUNITY = 8  # community staff's queue (the community office, 社区); numbered last so
+    # the older codes keep their values in saved results
 
 
 # Plain-int codes for the step: numpy compares an int8 array with an IntEnum member about
 # five times slower than with an int, and the step makes dozens of such comparisons a day.
 DISPUTE, SERVICE, VIOLATION, PUBLIC = (int(k) for k in Kind)
-NEW, UNREPORTED, GRID, LEGAL, SOCIAL, AGENDA, COURT, CLOSED = (int(c) for c in Channel)
+NEW, UNREPORTED, GRID, LEGAL, SOCIAL, AGENDA, COURT, CLOSED, COMMUNITY = (int(c) for c in Channel)
 
 _FIELDS = {
     "household": np.int32,  # who raised it (the victim, for violations)
@@ -84,6 +86,10 @@ class IssuePool:
                 arr[:m] = arr[: self.n][keep]
             self.n = m
             self._expose()
+
+    def open_households(self) -> np.ndarray:
+        """The household of each open issue (with repeats)."""
+        return self.household[self.channel != CLOSED]
 
     def in_channel(self, channel: int, day: int | None = None) -> np.ndarray:
         """Rows in ``channel`` (and ready by ``day`` if given)."""

@@ -10,44 +10,51 @@ from __future__ import annotations
 
 import numpy as np
 
-from .issues import PUBLIC, UNREPORTED
+from .issues import PUBLIC, SERVICE, SOCIAL, UNREPORTED
 from .network import neighbours_of
 from .world import World
 
-PUBLIC_SPILLOVER = 0.1  # ODD 7.0: share of the raiser's trust gain that its grid gets
-# ODD 7.0: the trust weight ``g`` a resolution carries, by route (0 for informal settlement
-# and fading: nobody in governance did anything).
-ROUTINE_TRUST_WEIGHT = 1.0  # a grid worker, legal mediation, social organisation, enforcement
-LEADERSHIP_TRUST_WEIGHT = 1.5  # a deliberation council or a party visit
-COURT_TRUST_WEIGHT = 0.5  # a court judgment
 
-
-def resolve(world: World, rows: np.ndarray, trust_gain: float) -> None:
-    """Close issues as resolved; their households' trust rises by ``trust_gain`` steps
-    (the route's trust weight: ``ROUTINE_TRUST_WEIGHT`` and its kin)."""
+def resolve(world: World, rows: np.ndarray, trust_weight: float) -> None:
+    """Close issues as resolved by a channel; their households' trust rises by
+    ``trust_weight`` steps of ``trust_gain`` (the route's weight, ``behaviour.*_trust_weight``;
+    0 for informal settlement)."""
     if rows.size == 0:
         return
-    pool, h, layout = world.issues, world.households, world.layout
+    pool, h, layout, b = world.issues, world.households, world.layout, world.params.behaviour
     who = pool.household[rows]
-    world.ledger.add("resolved", rows.size)
-    world.ledger.add("resolve_days", float((world.day - pool.raised[rows]).sum()))
-    if trust_gain > 0:
-        gain = min(1.0, world.params.behaviour.trust_gain * trust_gain)
+    ledger = world.ledger
+    age = world.day - pool.raised[rows]
+    ledger.add("resolved", rows.size)
+    ledger.add("resolve_days", float(age.sum()))
+    service = pool.kind[rows] == SERVICE
+    ledger.add("services_resolved", int(service.sum()))
+    ledger.add("service_days", float(age[service].sum()))
+    if trust_weight > 0:
+        gain = min(1.0, b.trust_gain * trust_weight)
         h.nudge("trust", who, gain)
         # A public topic is shared: its whole grid sees it solved.
         public = who[pool.kind[rows] == PUBLIC]
-        if public.size:
+        if public.size and b.public_spillover > 0:
             grids = np.unique(layout.grid[public])
-            h.nudge("trust", layout.members(layout.grid_start, grids), PUBLIC_SPILLOVER * gain)
+            h.nudge("trust", layout.members(layout.grid_start, grids), b.public_spillover * gain)
     _close(world, rows, who)
+
+
+def fade(world: World, rows: np.ndarray) -> None:
+    """Close issues that faded unhandled (the parties made up, the need passed): counted on
+    their own, not as resolved, and nobody gains trust."""
+    if rows.size == 0:
+        return
+    world.ledger.add("faded", rows.size)
+    _close(world, rows, world.issues.household[rows])
 
 
 def escalate(world: World, rows: np.ndarray) -> None:
     """Close issues as escalated beyond the grassroots (越级上访).
 
     Each of ``world.on_escalate`` is called first with the rows (the issues are still
-    readable then): the engine counts escalations only in total, and a viewer that wants
-    them by place (the dashboard's grid map) listens here.
+    readable then); the ledger counts escalations in total and by community.
     """
     if rows.size == 0:
         return
@@ -55,6 +62,7 @@ def escalate(world: World, rows: np.ndarray) -> None:
         listener(rows)
     who = world.issues.household[rows]
     world.ledger.add("escalated", rows.size)
+    world.ledger.add_by_community("escalated", world.layout.community[who])
     world.households.nudge("trust", who, 2 * world.params.behaviour.trust_loss, 0.0)
     _close(world, rows, who)
 
@@ -73,7 +81,7 @@ def enforce(world: World, rows: np.ndarray) -> None:
     h.nudge("deterrence", violator, b.deterrence_learning)
     h.nudge("deterrence", neighbours_of(world.adjacency, violator), b.deterrence_learning / 4)
     h.last_sanctioned[violator] = world.day
-    resolve(world, rows, ROUTINE_TRUST_WEIGHT)
+    resolve(world, rows, b.routine_trust_weight)
 
 
 def refer(world: World, rows: np.ndarray, channel: int) -> None:
@@ -92,6 +100,23 @@ def refer(world: World, rows: np.ndarray, channel: int) -> None:
     moved = rows[~lost]
     pool.channel[moved] = channel
     pool.ready[moved] = world.day + round(b.referral_delay_days * gap)
+
+
+def refer_to_social(world: World, rows: np.ndarray, retry_days: int) -> None:
+    """Refer service requests to the social organisation serving each household, where it
+    has capacity today and the household accepts: it refuses with
+    ``credibility_referral x (1 - credibility)``. The rest stay, to be taken up again in
+    ``retry_days``."""
+    if rows.size == 0:
+        return
+    who = world.issues.household[rows]
+    social = world.social
+    open_desk = social.can_take(who)
+    refusal = world.params.behaviour.credibility_referral * (1 - social.credibility_of(who))
+    accepted = open_desk & (world.rng.random(rows.size) >= refusal)
+    world.ledger.add("referrals_refused", int((open_desk & ~accepted).sum()))
+    refer(world, rows[accepted], SOCIAL)
+    retry(world, rows[~accepted], retry_days)
 
 
 def retry(world: World, rows: np.ndarray, days: int) -> None:
@@ -114,7 +139,7 @@ def pair_mean(world: World, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 
 def pair_norm(world: World, rows: np.ndarray) -> np.ndarray:
-    """The parties' mean norm (ODD 7.6, grid mediation)."""
+    """The parties' mean norm (ODD 7.6, 7.6a: mediation)."""
     return pair_mean(world, world.households.norm, rows)
 
 

@@ -10,7 +10,14 @@ import networkx as nx
 import numpy as np
 
 from . import network
-from .agents import GridWorker, LegalAdvisor, PartyBranch, Resident, SocialOrganisation
+from .agents import (
+    CommunityWorker,
+    GridWorker,
+    LegalAdvisor,
+    PartyBranch,
+    Resident,
+    SocialOrganisation,
+)
 from .households import Households
 from .issues import IssuePool
 from .layout import Layout
@@ -18,14 +25,21 @@ from .ledger import Ledger
 from .mechanisms import attitudes, channels, escalation, moral, raising
 from .metrics import METRICS
 from .params import Parameters
-from .staff import Councils, GridTeams, LegalAdvisors, PartyBranches, SocialOrganisations
-
-PARTY_COORDINATION = 0.5  # ODD 2.8: share of the coordination gap full party leadership closes
+from .staff import (
+    CommunityStaff,
+    Councils,
+    GridTeams,
+    LegalAdvisors,
+    PartyBranches,
+    SocialOrganisations,
+)
+from .staffing import resolve_overrides, revision_day
 
 
 class GovernanceModel(mesa.Model):
-    """Households in grids and communities, served by grid workers, legal advisors, social
-    organisations, party branches and deliberation councils. One step is one day.
+    """Households in grids and communities, served by grid teams (1+3+N), community staff,
+    legal advisors, social organisations, party branches and deliberation councils. One step
+    is one day.
 
     Args:
         params: a :class:`Parameters`, a nested dict of sections, or None for the defaults.
@@ -60,17 +74,20 @@ class GovernanceModel(mesa.Model):
         active = self.rng.random(self.volunteers.size) < params.behaviour.active_volunteer_share
         self.active_volunteers = self.volunteers[active]
         self.issues = IssuePool()
-        self.ledger = Ledger()
+        self.ledger = Ledger(n_communities=self.layout.n_communities)
         self.on_escalate: list[Callable[[np.ndarray], None]] = []  # see lifecycle.escalate
 
+        self.overrides = resolve_overrides(params.staffing.overrides, self.layout)
+        self.community = CommunityStaff(self)
         self.grid_teams = GridTeams(self)
+        self.grid_teams.set_leader_time(self.community.leader_time)
         self.legal = LegalAdvisors(self)
         self.social = SocialOrganisations(self)
         self.party = PartyBranches(self)
         self.councils = Councils(self)
         fusion = params.fusion
         self.coordination = 1 - (1 - fusion.coordination) * (
-            1 - PARTY_COORDINATION * fusion.party_leadership
+            1 - fusion.party_coordination * fusion.party_leadership
         )
         self._create_staff_agents()
         self._residents_created = False
@@ -84,12 +101,15 @@ class GovernanceModel(mesa.Model):
     def step(self) -> None:
         """One day, in the order of ODD section 3; each comment names the ODD submodel."""
         self.ledger.new_day(self.day)  # today's counts start at 0
+        if revision_day(self.params.staffing, self.day):  # 2.3a staff follow the backlog
+            self.reallocate()
         raising.raise_issues(self)  # 7.1 households raise issues
         channels.detect_on_the_spot(self)  # 7.2 violations caught as they happen
         channels.settle_informally(self)  # 7.3 neighbours settle some themselves
         channels.choose_channel(self)  # 7.4 the rest choose a channel or stay unreported
         self.grid_teams.patrol()  # 7.5 patrols find unreported ones
         self.grid_teams.step()  # 7.6 grid queues worked within capacity, oldest first
+        self.community.step()  # 7.6a community offices serve, mediate and refer
         self.legal.step()  # 7.7 legal lectures and queues,
         self.legal.deliver_judgments()  # then the court judgments that are due
         self.social.step()  # 7.8 social organisations
@@ -104,6 +124,18 @@ class GovernanceModel(mesa.Model):
         self.issues.compact()  # closed issues leave the pool
         self.datacollector.collect(self)
         self.day += 1
+
+    def reallocate(self) -> None:
+        """ODD 2.3a: community staff, then grid workers (with their leaders' new time), are
+        spread again by need; the staff agents follow their new teams."""
+        self.community.reallocate()
+        self.grid_teams.reallocate(self.community.leader_time)
+        for agents, assignment in (
+            (self._grid_workers, self.grid_teams.assignment),
+            (self._community_workers, self.community.assignment),
+        ):
+            for agent, team in zip(agents, assignment.team_of_staff.tolist(), strict=True):
+                agent.team = team
 
     # --- Mesa interface: agents, the graph.
 
@@ -133,8 +165,12 @@ class GovernanceModel(mesa.Model):
                 Resident(self, i)
 
     def _create_staff_agents(self) -> None:
-        for team in self.grid_teams.assignment.team_of_staff:
-            GridWorker(self, int(team))
+        self._grid_workers = [
+            GridWorker(self, int(team)) for team in self.grid_teams.assignment.team_of_staff
+        ]
+        self._community_workers = [
+            CommunityWorker(self, int(team)) for team in self.community.assignment.team_of_staff
+        ]
         for team in self.legal.assignment.team_of_staff:
             LegalAdvisor(self, int(team))
         for i in range(self.social.n_orgs):

@@ -6,10 +6,10 @@ Mechanisms (``sim.mechanisms``), staff (``sim.staff``) and the issue lifecycle
 reference model (``sim.reference``) provides too. ``GovernanceModel`` satisfies both.
 
 This module imports only the data structures below it (households, issues, layout,
-ledger, parameters), never the model, the mechanisms or the staff: a part that needs
+ledger, staffing plans, parameters), never the model, the mechanisms or the staff: a part that needs
 something new from the model adds it here first, where a reader sees the whole contract.
 The staff appear through the few members other parts use (:class:`Route`,
-:class:`ServiceDesk`), not through their classes.
+:class:`ServiceDesk`, :class:`Beat`), not through their classes.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .issues import IssuePool
 from .layout import Assignment, Layout
 from .ledger import Ledger
 from .params import Parameters
+from .staffing import Overrides
 
 # --- What metrics read (the engine and the reference model).
 
@@ -53,10 +54,13 @@ class HouseholdsView(Protocol):
 
 
 class IssuesView(Protocol):
-    """The open issues; metrics read only how many there are."""
+    """The open issues: how many, and whose."""
 
     @property
     def n(self) -> int: ...
+    def open_households(self) -> np.ndarray:
+        """The household of each open issue (with repeats)."""
+        ...
 
 
 class GridTeamsView(Protocol):
@@ -72,6 +76,17 @@ class GridTeamsView(Protocol):
     def burnout(self) -> np.ndarray: ...
 
 
+class CommunityView(Protocol):
+    """Community staff (ODD 2.4a): their number, teams and per-team utilisation."""
+
+    @property
+    def n_staff(self) -> int: ...
+    @property
+    def assignment(self) -> Assignment: ...
+    @property
+    def utilisation(self) -> np.ndarray: ...
+
+
 class LegalView(Protocol):
     @property
     def n_advisors(self) -> int: ...
@@ -80,6 +95,8 @@ class LegalView(Protocol):
 class SocialView(Protocol):
     @property
     def n_social_workers(self) -> int: ...
+    @property
+    def credibility(self) -> np.ndarray: ...
 
 
 @runtime_checkable
@@ -103,6 +120,8 @@ class MetricsView(Protocol):
     @property
     def grid_teams(self) -> GridTeamsView: ...
     @property
+    def community(self) -> CommunityView: ...
+    @property
     def legal(self) -> LegalView: ...
     @property
     def social(self) -> SocialView: ...
@@ -119,10 +138,22 @@ class Route(Protocol):
 
 
 class ServiceDesk(Protocol):
-    """Social organisations as the grid workers and the volunteers meet them (ODD 7.6, 7.13)."""
+    """Social organisations as the staff who refer to them and the volunteers meet them
+    (ODD 7.0, 7.13)."""
 
     def can_take(self, households: np.ndarray) -> np.ndarray: ...
+    def credibility_of(self, households: np.ndarray) -> np.ndarray: ...
     def record_volunteering(self, households: np.ndarray, hours: float) -> None: ...
+
+
+class Beat(Protocol):
+    """The grid team as residents meet it (ODD 7.2, 7.4): per grid, the chance a violation
+    is caught on the spot (base and police) and the factor its helpers put on reporting."""
+
+    @property
+    def detection(self) -> np.ndarray: ...
+    @property
+    def reporting(self) -> np.ndarray: ...
 
 
 @runtime_checkable
@@ -143,8 +174,13 @@ class World(Protocol):
     issues: IssuePool
     ledger: Ledger
     coordination: float  # effective coordination, after party leadership (ODD 2.8)
+    overrides: Overrides  # staffing set by hand, per unit (ODD 2.3a)
     on_escalate: list[Callable[[np.ndarray], None]]  # see sim.lifecycle.escalate
 
+    @property
+    def grid_teams(self) -> Beat: ...
+    @property
+    def community(self) -> Route: ...
     @property
     def legal(self) -> Route: ...
     @property

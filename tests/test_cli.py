@@ -140,7 +140,8 @@ def test_run_writes_manifest_and_timeseries(tmp_path):
     assert len(series) == 40 and set(series["replication"]) == {0, 1}
     assert list(series["seed"].unique()) == manifest["replication_seeds"]
     summary = pd.read_parquet(out / "summary.parquet")
-    assert len(summary) == 2 and "mean_trust_last90" in summary
+    assert len(summary) == 2 and "mean_trust_mean_last_90_days" in summary
+    assert "mean_trust_final_day" in summary and "mean_trust" not in summary
     assert not list(out.glob(".*.tmp"))  # no temporary files left behind
 
 

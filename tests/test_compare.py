@@ -9,13 +9,15 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from experiments.comparison.stats import difference, sentence
+from experiments.columns import window_column
+from experiments.comparison.inputs import Group
+from experiments.comparison.stats import compare_groups
 from experiments.executors import SerialExecutor
 from experiments.sweeps.job import run_sweep
 from tests.test_cli import ROOT, sanzhi, write
 
 BASELINE = ROOT / "scenarios" / "baseline.toml"
-SMALL = "steps = 40\nreplications = 3\n[population]\nhouseholds = 500\n"
+SMALL = "steps = 40\nreplications = 6\n[population]\nhouseholds = 500\n"
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +49,9 @@ def test_compare_run_folders_ci_numbers_match_the_run_data(folders):
     assert result.returncode == 0, result.stderr
     for name in (
         "report.html",
+        "report.pdf",
         "summary.csv",
+        "metrics.csv",
         "timeseries.png",
         "final_values.png",
         "manifest.json",
@@ -58,12 +62,12 @@ def test_compare_run_folders_ci_numbers_match_the_run_data(folders):
     a = pd.read_parquet(tmp / "run_a" / "summary.parquet")
     b = pd.read_parquet(tmp / "run_b" / "summary.parquet")
     for metric in ("grid_worker_utilisation", "mean_trust", "mean_days_to_resolve"):
-        col = f"{metric}_last90"
+        col = window_column(metric)
         x, y = a[col].to_numpy(), b[col].to_numpy()
         row_a = table[(table["group"] == "today") & (table["metric"] == metric)].iloc[0]
         row_b = table[(table["group"] == "more_workers") & (table["metric"] == metric)].iloc[0]
-        low, high = stats.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
-        assert row_a["n"] == 3
+        low, high = bounded_t_interval(x, metric)
+        assert row_a["n"] == 6
         assert row_a["mean"] == pytest.approx(x.mean(), rel=1e-12)
         assert (row_a["ci95_low"], row_a["ci95_high"]) == pytest.approx((low, high), rel=1e-9)
         welch = stats.ttest_ind(y, x, equal_var=False).confidence_interval(0.95)
@@ -72,14 +76,18 @@ def test_compare_run_folders_ci_numbers_match_the_run_data(folders):
             (welch.low, welch.high), rel=1e-9
         )
         pooled = np.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2)  # equal n
-        g = (y.mean() - x.mean()) / pooled * (1 - 3 / (4 * 6 - 9))
+        g = (y.mean() - x.mean()) / pooled * (1 - 3 / (4 * 12 - 9))
         assert row_b["hedges_g"] == pytest.approx(g, rel=1e-9)
         assert isinstance(row_b["sentence"], str) and row_b["sentence"]
         assert np.isnan(row_a["diff"])  # the reference has no difference from itself
 
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in page and "<img" in page and "src='http" not in page
-    assert "Grid-worker utilisation" in page and "95% CI" in page
+    assert "Grid-worker utilisation" in page and "adjusted 95% CI" in page
+    # the report says what was simulated, and that it is a simulation
+    assert "What was simulated" in page and "not measurements of any real district" in page
+    assert "households per grid worker: 400 → 120" in page  # the lever that differs
+    assert "Policy brief" in page and "Holm" in page
     # fewer households per worker: clearly less utilised; the sentence says so
     util = table[
         (table["group"] == "more_workers") & (table["metric"] == "grid_worker_utilisation")
@@ -103,6 +111,7 @@ def test_compare_in_chinese_with_scenario_files_and_a_sweep(folders):
     groups = list(dict.fromkeys(table["group"]))
     assert groups[0] == "today" and len(groups) == 1 + 3  # scenario + one group per point
     assert "staffing: households_per_grid_worker=120" in groups[1]
+    assert "每名网格员服务户数 = 120" in page  # the point, labelled in Chinese
     assert (out / "staffing_vs_staffing.households_per_grid_worker.png").is_file()
     assert (table.loc[table["group"] == "today", "n"] == 2).all()  # --replications
     manifest = json.loads((out / "manifest.json").read_text())
@@ -115,16 +124,48 @@ def test_compare_bad_input_exits_2(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def bounded_t_interval(x: np.ndarray, metric: str) -> tuple[float, float]:
+    """The interval the report should give, computed here from its definition: Student t on
+    the logit scale (0-1 metrics) or the log scale (metrics bounded below by 0)."""
+    from sim import REGISTRY
+
+    m, se, t = x.mean(), stats.sem(x), stats.t.ppf(0.975, len(x) - 1)
+    if REGISTRY[metric].bounds == (0.0, 1.0):
+        z, spread = np.log(m / (1 - m)), t * se / (m * (1 - m))
+        return 1 / (1 + np.exp(-(z - spread))), 1 / (1 + np.exp(-(z + spread)))
+    return m * np.exp(-t * se / m), m * np.exp(t * se / m)
+
+
+def groups_of(**values: np.ndarray) -> list[Group]:
+    """Synthetic groups: ``name=array`` of window means per run (escalations as given, trust
+    the same divided by 20, so that it lies on its 0-1 scale)."""
+    out = []
+    for name, v in values.items():
+        runs = pd.DataFrame({window_column(EXAMPLE): v, window_column("mean_trust"): v / 20})
+        out.append(Group(name, name, runs, scenario=name))
+    return out
+
+
+def sentence_of(table: pd.DataFrame, group: str, metric: str) -> str:
+    return table[(table["group"] == group) & (table["metric"] == metric)]["sentence"].iloc[0]
+
+
 def test_sentences_pick_direction_and_judgement():
     ref = np.array([10.0, 11.0, 9.0, 10.5, 9.5])
-    lower = ref * 0.69
-    row = difference(lower, ref)
-    assert row["rel_change"] == pytest.approx(-0.31)
-    text = sentence("escalations_per_1000_households_year", row)
-    assert text.startswith("Escalations per 1,000 households a year fall by 31% (95% CI ")
+    table = compare_groups(groups_of(ref=ref, low=ref * 0.69, high=ref * 1.2, same=ref[::-1]))
+    row = table[(table["group"] == "low") & (table["metric"] == "mean_trust")].iloc[0]
+    assert row["shown"] == "absolute"  # a 0-1 scale: differences, not relative changes
+    esc = table[(table["group"] == "low") & (table["metric"] == EXAMPLE)].iloc[0]
+    assert esc["shown"] == "relative" and esc["rel_change"] == pytest.approx(-0.31)
+    text = sentence_of(table, "low", EXAMPLE)
+    assert text.startswith("Escalations per 1,000 households a year fall by 31% (adjusted 95% CI ")
     assert text.endswith("— better.")
-    assert sentence("mean_trust", difference(lower, ref)).endswith("— worse.")
-    assert "rises by" in sentence("mean_trust", difference(ref * 1.2, ref))
-    assert "no clear change" in sentence("mean_trust", difference(ref[::-1].copy(), ref))
-    zh = sentence("escalations_per_1000_households_year", row, "zh")
+    assert sentence_of(table, "low", "mean_trust").endswith("— worse.")
+    assert "rises by" in sentence_of(table, "high", "mean_trust")
+    assert "no clear difference" in sentence_of(table, "same", "mean_trust")
+    zh = compare_groups(groups_of(ref=ref, low=ref * 0.69), "zh")
+    zh = sentence_of(zh, "low", EXAMPLE)
     assert zh.startswith("每千户年越级上访数下降31%") and "改善" in zh
+
+
+EXAMPLE = "escalations_per_1000_households_year"

@@ -1,304 +1,388 @@
 """The dashboard in a real browser: the real server (`sanzhi dashboard`'s launcher) on
 127.0.0.1, Debian's chromium driven by Playwright, no network beyond the server.
 
-Screenshots go to ``test-artefacts/`` at the repository root. Without /usr/bin/chromium the
-tests skip on a developer machine but fail in CI (``CI`` set), where `.ci/run` installs it.
+Play, pause and compare run while a CPU hog keeps both cores busy, at speeds 5, 10 and 60.
+Nothing here asserts a speed or a time: each test waits for a condition in the page
+(generous timeouts) and checks what may never happen, whatever the load: more than one frame
+in flight, the day moving after Pause has settled, more than one frame after Pause.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import socket
 import statistics
-import subprocess
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from dashboard_support import (
+    ARGS,
+    ARTEFACTS,
+    LONG,
+    ROOT,
+    Page,
+    cpu_hog,
+    number,
+    playwright,
+    server,
+)
 
-from experiments.cli.dashboard import ROOT, command, environment
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTEFACTS = ROOT / "test-artefacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"CI: {CHROMIUM} is missing (.ci/run installs it with apt)", pytrace=False)
-    pytest.skip(
-        f"{CHROMIUM} not installed (set CI to make this a failure)", allow_module_level=True
-    )
-
-if os.environ.get("CI"):
-    from playwright import sync_api
-else:
-    sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sync_api = playwright()
 
 
 @pytest.fixture(scope="module")
-def server():
-    port = _free_port()
-    ARTEFACTS.mkdir(exist_ok=True)
-    log = (ARTEFACTS / "dashboard-server.log").open("w")
-    proc = subprocess.Popen(
-        command("127.0.0.1", port),
-        env=environment(),
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"dashboard server exited with {proc.returncode}; see {log.name}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("dashboard server did not answer within 60 s")
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        log.close()
+def dashboard():
+    with server("dashboard") as s:
+        yield s
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
         yield b
         b.close()
 
 
-class Page:
-    """A dashboard page that records any request leaving the local server."""
-
-    def __init__(self, browser, url: str, query: str = "") -> None:
-        self.external: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1600, "height": 1100})
-
-        def route(r):
-            if r.request.url.startswith(url) or r.request.url.startswith(("data:", "blob:")):
-                r.continue_()
-            else:
-                self.external.append(r.request.url)
-                r.abort()
-
-        self.page.route("**/*", route)
-        # A local asset that solara-assets lacks would be fetched from a CDN by the server
-        # and fail offline: any error response counts.
-        self.failed: list[str] = []
-        self.page.on(
-            "response",
-            lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-        self.page.goto(url + query)
-        self.page.locator(".sanzhi-day").wait_for(timeout=60_000)
-        self.wait_images()
-
-    def day(self) -> int:
-        return int(self.page.locator(".sanzhi-day").inner_text().strip())
-
-    def wait_day(self, day: int) -> None:
-        self.page.wait_for_function(
-            "d => document.querySelector('.sanzhi-day')?.innerText.trim() === String(d)", arg=day
-        )
-
-    def wait_images(self) -> None:
-        for cls in ("sanzhi-gridmap", "sanzhi-network", "sanzhi-series"):
-            self.page.locator(f".{cls} img").wait_for()
-
-    def srcs(self) -> list[str]:
-        return self.page.eval_on_selector_all(
-            ".sanzhi-gridmap img, .sanzhi-network img, .sanzhi-series img",
-            "els => els.map(e => e.src)",
-        )
-
-    def kpis(self) -> str:
-        return self.page.locator(".sanzhi-kpis").inner_text()
-
-    def shot(self, name: str) -> Path:
-        path = ARTEFACTS / name
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
-
-    def close(self) -> None:
-        self.page.close()
-
-
 @pytest.fixture(scope="module")
-def page(server, browser):
-    p = Page(browser, server)
+def page(dashboard, browser):
+    p = Page(browser, dashboard.url)
     yield p
     p.close()
 
 
+@pytest.fixture
+def hog():
+    with cpu_hog() as procs:
+        yield procs
+
+
 def test_page_loads_offline_with_all_views(page):
     assert page.day() == 0
-    assert len(page.srcs()) == 3
+    assert page.page.locator(".sanzhi-live img").count() == 3
     assert page.external == []  # everything (Solara, Vue, fonts) is served locally
     assert page.failed == []
     page.shot("dashboard-start.png")
 
 
-UPDATED = (
-    # The series always gains a point; the map and network images are re-sent only when
-    # their pixels change (an identical PNG is not re-sent), so they must just be loaded.
-    "([day, old]) => document.querySelector('.sanzhi-day')?.innerText.trim() === String(day)"
-    " && document.querySelector('.sanzhi-series img').src !== old[2]"
-    " && [...document.querySelectorAll("
-    "'.sanzhi-gridmap img, .sanzhi-network img, .sanzhi-series img')].every(e => e.complete)"
-)
-
-
 def test_step_updates_day_and_plots(page):
-    before = page.srcs()
-    page.page.locator(".sanzhi-step").click()
-    page.page.wait_for_function(UPDATED, arg=[1, before])
+    before = page.page.locator(".sanzhi-series img").get_attribute("src")
+    page.act(".sanzhi-step")
+    assert page.day() == 1
+    assert page.page.locator(".sanzhi-series img").get_attribute("src") != before
 
 
-def test_play_then_pause_really_stops(page):
-    page.page.locator(".sanzhi-speed button", has_text="60").click()
-    start = page.day()
-    page.page.locator(".sanzhi-play").click()
-    page.page.wait_for_function(
+TARGET_DAYS = {5: 10, 10: 20, 60: 90}  # days to play before pausing, per speed
+
+
+@pytest.mark.parametrize("speed", [5, 10, 60])
+def test_play_keeps_up_with_the_browser_and_pause_stops_within_a_frame(page, hog, speed):
+    p = page.page
+    page.act(".sanzhi-side >> text=Reset")
+    assert page.day() == 0
+    p.locator(".sanzhi-speed button", has_text=str(speed)).first.click()
+    page.monitor()
+    page.click(".sanzhi-play")
+    p.wait_for_function(
         "d => Number(document.querySelector('.sanzhi-day')?.innerText) >= d",
-        arg=start + 40,
-        timeout=30_000,
+        arg=TARGET_DAYS[speed],
+        timeout=LONG,
     )
-    page.page.locator(".sanzhi-pause").click()
-    page.page.locator(".sanzhi-play").wait_for()
-    time.sleep(0.8)  # a frame in flight may still land
-    paused_at = page.day()
-    time.sleep(1.5)
-    assert page.day() == paused_at > start
-    page.shot("dashboard-after-play.png")
-    page.page.locator(".sanzhi-series").screenshot(path=str(ARTEFACTS / "series-after-play.png"))
+    assert "days a second" in p.locator(".sanzhi-achieved").inner_text()
+    page.click_marked(".sanzhi-pause")
+    p.locator(".sanzhi-play").first.wait_for()
+    page.settle()
+    stopped = page.day()
+    time.sleep(2)
+    page.settle()
+    assert page.day() == stopped  # paused means paused
+    seen = page.monitored()
+    assert seen["inFlight"] <= 1  # the server never sent a frame ahead of the browser
+    after_pause = [c for c in seen["changes"] if c[0] >= seen["mark"]]
+    assert len(after_pause) <= 1, after_pause  # Pause took effect within one frame
+    page.shot(f"dashboard-after-play-{speed}.png")
 
 
-def test_moving_a_lever_slider_changes_the_metrics(page):
-    before = page.kpis()
+def test_moving_a_lever_slider_changes_the_metrics_and_default_levers_move_it_back(page):
+    p = page.page
+    page.act(".sanzhi-year")
+    before = p.locator(".sanzhi-kpis").inner_text()
     day = page.day()
-    slider = page.page.locator(".lever-fusion-coordination .v-slider").first
-    box = slider.bounding_box()
-    page.page.mouse.click(box["x"] + box["width"] * 0.02, box["y"] + box["height"] / 2)
-    value = page.page.locator(".sanzhi-lever-value").first
-    page.page.wait_for_function(
-        "() => document.querySelector('.sanzhi-lever-value').innerText.trim() === '0.00'"
-    )
-    assert value.inner_text().strip() == "0.00"
-    page.page.wait_for_function(
-        "old => document.querySelector('.sanzhi-kpis').innerText !== old", arg=before
-    )
+    track = p.locator(".lever-fusion-coordination .v-slider__track-container").first
+    box = track.bounding_box()
+    page.act(lambda: p.mouse.click(box["x"] + box["width"] * 0.02, box["y"] + box["height"] / 2))
+    assert p.locator(".value-fusion-coordination").inner_text().strip() == "0"
+    assert p.locator(".sanzhi-kpis").inner_text() != before
     assert page.day() == day  # the same seed was replayed to the same day
-    assert page.kpis() != before
+    assert "fusion.coordination=0" in p.evaluate("() => location.search")
     page.shot("dashboard-lever-moved.png")
-    page.page.locator(".sanzhi-series").screenshot(path=str(ARTEFACTS / "series-lever-moved.png"))
+    p.locator(".sanzhi-series").screenshot(path=str(ARTEFACTS / "series-lever-moved.png"))
+    page.act(".sanzhi-default-levers")
+    assert p.locator(".value-fusion-coordination").inner_text().strip() == "0.5"
+    assert p.locator(".sanzhi-kpis").inner_text() == before  # the model is back, too
 
 
-def test_loading_a_scenario_from_the_picker(page):
-    page.page.locator(".sanzhi-load-scenario").click()
-    page.page.get_by_text("Loaded: baseline.toml").wait_for()
-    page.page.get_by_text("10,000 households").wait_for()
+def test_a_reload_keeps_the_demonstration(page):
+    p = page.page
+    page.act(".sanzhi-step")
+    day, cards = page.day(), p.locator(".sanzhi-kpis").inner_text()
+    p.reload()
+    p.locator(".sanzhi-shell").wait_for()
+    page.settle()
+    assert page.day() == day
+    assert p.locator(".sanzhi-kpis").inner_text() == cards
+
+
+def test_a_negative_seed_is_refused_and_the_field_shows_the_seed_in_use(page):
+    p = page.page
+    field = p.locator(".sanzhi-seed input")
+    field.fill("-5")
+    field.press("Enter")
+    message = p.locator(".sanzhi-error")
+    message.wait_for()
+    assert "scenario.seed" in message.inner_text() and str(ROOT) not in message.inner_text()
+    p.wait_for_function("() => document.querySelector('.sanzhi-seed input').value === '20240501'")
+
+
+def test_loading_a_scenario_from_the_picker_keeps_its_own_size(page):
+    p = page.page
+    page.act(".sanzhi-side >> text=Reset")
+    p.locator(".sanzhi-scenario").click()
+    p.locator(".v-menu__content .v-list-item", has_text="kunshan_2021.toml").click()
+    page.act(".sanzhi-load-scenario")
+    p.get_by_text("Loaded: kunshan_2021.toml").wait_for()
+    p.locator(".sanzhi-population", has_text="20,000 households").wait_for()
+    page.settle()
+    p.locator(".sanzhi-group-population").click()
+    p.wait_for_function(
+        "() => document.querySelector('.value-population-households')?.innerText === '20,000'"
+    )
+    page.act(".sanzhi-default-levers")
+    p.locator(".sanzhi-population", has_text="2,000 households").wait_for()
+    p.locator(".sanzhi-group-population").click()
+
+
+def test_the_city_scale_waits_behind_a_warning(page):
+    p = page.page
+    p.locator(".sanzhi-scenario").click()
+    p.locator(".v-menu__content .v-list-item", has_text="city_1m.toml").click()
+    page.click(".sanzhi-load-scenario")
+    warning = p.locator(".sanzhi-large-warning")
+    warning.wait_for()
+    assert "1,000,000" in warning.inner_text()
+    p.get_by_role("button", name="Cancel").click()
+    warning.wait_for(state="detached")
+    assert "2,000 households" in p.locator(".sanzhi-population").inner_text()
 
 
 def test_language_switch_to_chinese(page):
-    page.page.get_by_role("button", name="中文").click()
-    for label in ("实时", "对比", "网格地图", "关键指标走势", "化解率", "政策杠杆", "单步"):
-        page.page.get_by_text(label, exact=False).first.wait_for()
-    page.wait_images()
-    time.sleep(0.5)
+    p = page.page
+    p.get_by_role("button", name="中文").click()
+    for label in (
+        "实时",
+        "对比",
+        "网格地图",
+        "关键指标走势",
+        "每千户年越级上访",
+        "政策杠杆",
+        "单步",
+    ):
+        p.get_by_text(label, exact=False).first.wait_for()
+    headers = p.locator(".v-expansion-panel-header").all_inner_texts()
+    assert "自治" in [h.strip() for h in headers]
+    assert not any("governance" in h for h in headers)  # Chinese only in 中文 mode
+    page.settle()
     page.shot("dashboard-zh.png")
 
 
-def test_compare_tab_steps_two_settings_together(page):
-    page.page.locator(".sanzhi-tab-compare").click()
-    page.page.locator(".sanzhi-compare-year").click()
-    page.page.wait_for_function(
-        "() => (document.querySelector('.sanzhi-compare-day')?.innerText || '').includes('365')",
-        timeout=30_000,
-    )
-    page.page.locator(".sanzhi-compare-chart img").wait_for()
-    assert "各自为政" in page.page.locator(".sanzhi-preset-a").inner_text()
-    time.sleep(0.5)
+def test_compare_pickers_keep_the_presets_chosen_and_follow_the_sidebar(page):
+    p = page.page
+    page.click(".sanzhi-tab-compare")
+    p.locator(".sanzhi-compare-chart img").wait_for()
+    for side, text in (("a", "侧栏当前参数"), ("b", "开启道德银行和红黑榜")):
+        p.locator(f".sanzhi-preset-{side}").click()
+        item = p.locator(".v-menu__content:visible .v-list-item", has_text=text)
+        page.act(item.click, "compare")
+    page.act(".sanzhi-compare-year", "compare")
+    assert page.compare_day() == 365
+    for side, text in (("a", "侧栏当前参数"), ("b", "开启道德银行和红黑榜")):
+        assert text in p.locator(f".sanzhi-preset-{side}").inner_text()  # no snapping back
+    hours = {side: number(page.cell("volunteer_hours_per_volunteer_year", side)) for side in "ab"}
+    assert hours["b"] > hours["a"]
     page.shot("dashboard-compare-zh.png")
-    page.page.locator(".sanzhi-compare-chart").screenshot(
-        path=str(ARTEFACTS / "compare-chart-zh.png")
+    p.locator(".sanzhi-compare-chart").screenshot(path=str(ARTEFACTS / "compare-chart-zh.png"))
+    # A lever moved in the sidebar while Compare is open: both runs replay to their day.
+    open_a = number(page.cell("open_issues", "a"))
+    p.locator(".sanzhi-group-staffing").click()
+    track = p.locator(".lever-staffing-admin_load .v-slider__track-container").first
+    box = track.bounding_box()
+    page.act(  # about 0.8
+        lambda: p.mouse.click(box["x"] + box["width"] * 0.84, box["y"] + box["height"] / 2),
+        "compare",
     )
-    page.page.get_by_role("button", name="English").click()
-    page.page.get_by_text("Setting B").first.wait_for()
-    page.page.locator(".sanzhi-tab-live").click()
+    assert page.compare_day() == 365
+    assert number(page.cell("open_issues", "a")) > open_a
+    page.act(".sanzhi-default-levers", "compare")
 
 
-def test_scenario_outside_scenarios_folder_is_refused_in_the_ui(server, browser):
-    p = Page(browser, server, "?scenario=../../etc/passwd")
+def test_compare_play_keeps_up_and_pauses_within_a_frame(page, hog):
+    p = page.page
+    page.act(".sanzhi-compare >> text=全部重置", "compare")
+    p.locator(".sanzhi-compare .sanzhi-speed button", has_text="10").first.click()
+    page.monitor()
+    page.click(".sanzhi-compare-play")
+    p.wait_for_function(
+        "() => Number((document.querySelector('.sanzhi-compare-day')?.innerText || '')"
+        ".replace(/[^0-9]/g, '')) >= 20",
+        timeout=LONG,
+    )
+    page.click_marked(".sanzhi-compare-pause")
+    p.locator(".sanzhi-compare-play").wait_for()
+    page.settle()
+    stopped = page.compare_day()
+    time.sleep(2)
+    page.settle()
+    assert page.compare_day() == stopped
+    seen = page.monitored()
+    assert seen["inFlight"] <= 1
+    assert len([c for c in seen["changes"] if c[0] >= seen["mark"]]) <= 1
+    p.get_by_role("button", name="English").click()
+    p.get_by_text("Setting B").first.wait_for()
+    page.click(".sanzhi-tab-live")
+    page.settle()
+
+
+@pytest.mark.parametrize(
+    "query, reason",
+    [
+        ("?scenario=../../etc/passwd", "only files inside scenarios/"),
+        ("?scenario=city_1m.toml", "too many households to open from a link"),
+        ("?scenario=sweeps/fusion.toml", "not a teaching scenario"),
+        ("?day=99999999", "not a whole number in the range"),
+    ],
+)
+def test_what_a_link_may_not_open_is_refused_readably(dashboard, browser, query, reason):
+    p = Page(browser, dashboard.url, query)
     try:
-        p.page.locator(".sanzhi-error").get_by_text("Refused").wait_for()
-        assert "scenarios/" in p.page.locator(".sanzhi-error").inner_text()
-        assert p.day() == 0
-        p.shot("dashboard-refused.png")
+        message = p.page.locator(".sanzhi-error")
+        message.wait_for()
+        text = message.inner_text()
+        assert "Refused" in text and reason in text
+        assert str(ROOT) not in text  # no server paths
+        assert "2,000 households" in p.page.locator(".sanzhi-population").inner_text()
+        if "passwd" in query:
+            p.shot("dashboard-refused.png")
+    finally:
+        p.close()
+
+
+# --- Layouts: each screen in both languages, checked for what matters and kept as a
+# screenshot in test-artefacts/ to look at.
+
+
+def _inside_viewport(page: Page, selector: str) -> bool:
+    box = page.page.locator(selector).first.bounding_box()
+    size = page.page.viewport_size
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= size["height"] + 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_phone_layout(dashboard, browser, lang):
+    p = Page(browser, dashboard.url, f"?lang={lang}&day=60", viewport=(390, 844), scale=2)
+    try:
+        page = p.page
+        width = page.viewport_size["width"]
+        for cls in ("sanzhi-gridmap", "sanzhi-network", "sanzhi-series"):
+            box = page.locator(f".{cls} img").bounding_box()
+            assert box["width"] >= 0.9 * width - 30, cls  # full width, not a thumbnail
+        assert page.locator(".sanzhi-phone-bar .sanzhi-phone-play").is_visible()
+        p.shot(f"phone-{lang}.png")
+        page.locator(".sanzhi-menu").click()
+        page.wait_for_function(
+            "() => document.querySelector('.sanzhi-side').getBoundingClientRect().left >= 0"
+        )
+        time.sleep(0.5)  # the drawer slides in
+        side = page.locator(".sanzhi-side").bounding_box()
+        assert side["width"] < width  # the drawer leaves the page edge visible
+        menu = page.locator(".sanzhi-menu").bounding_box()
+        hit = page.evaluate(
+            "([x, y]) => !!document.elementFromPoint(x, y)?.closest('.sanzhi-menu')",
+            [menu["x"] + menu["width"] / 2, menu["y"] + menu["height"] / 2],
+        )
+        assert hit  # the drawer's own button is still there to close it
+        p.shot(f"phone-{lang}-controls.png")
+        page.locator(".sanzhi-menu").click()
+        page.wait_for_function(
+            "() => document.querySelector('.sanzhi-side').getBoundingClientRect().right <= 0"
+        )
+    finally:
+        p.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_projector_layout(dashboard, browser, lang):
+    p = Page(browser, dashboard.url, f"?lang={lang}&day=365", viewport=(1920, 1080))
+    try:
+        for selector in (".sanzhi-kpis", ".sanzhi-gridmap img", ".sanzhi-series img"):
+            assert _inside_viewport(p, selector), selector  # above the fold
+        p.shot(f"projector-{lang}.png")
+        p.page.locator(".sanzhi-tab-compare").click()
+        p.page.locator(".sanzhi-compare .sanzhi-frame-ack").wait_for(state="attached")
+        p.settle()
+        main = p.page.locator(".sanzhi-main").bounding_box()
+        chart = p.page.locator(".sanzhi-compare-chart img").bounding_box()
+        assert chart["width"] >= 0.9 * (main["width"] - 30)  # the whole width, not half
+        p.shot(f"projector-compare-{lang}.png")
+    finally:
+        p.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_presenter_layout(dashboard, browser, lang):
+    p = Page(browser, dashboard.url, f"?lang={lang}&view=presenter&day=365", viewport=(1920, 1080))
+    try:
+        for selector in (
+            ".sanzhi-kpis",
+            ".sanzhi-gridmap img",
+            ".sanzhi-series img",
+            ".sanzhi-tour",
+        ):
+            assert _inside_viewport(p, selector), selector  # one screen, nothing below
+        assert not p.page.locator(".sanzhi-side").is_visible()
+        size = p.page.evaluate(
+            "() => parseFloat(getComputedStyle(document.querySelector('.kpi-value')).fontSize)"
+        )
+        assert size >= 30  # cards readable from the back of the room
+        p.shot(f"presenter-{lang}.png")
     finally:
         p.close()
 
 
 MEASURE_STEP = """
-async ([day, old]) => {
+async () => {
+    const ack = () => document.querySelector('.sanzhi-frame-ack');
+    const before = Number(ack().dataset.frame);
     const t0 = performance.now();
     document.querySelector('.sanzhi-step').click();
-    const done = () => document.querySelector('.sanzhi-day')?.innerText.trim() === String(day)
-        && document.querySelector('.sanzhi-series img').src !== old[2]
-        && [...document.querySelectorAll(
-            '.sanzhi-gridmap img, .sanzhi-network img, .sanzhi-series img')]
-            .every(e => e.complete);
     await new Promise((resolve, reject) => {
-        const check = () => done() ? resolve()
-            : performance.now() - t0 > 10000 ? reject(new Error('no update in 10 s'))
+        const check = () => Number(ack().dataset.shown) > before ? resolve()
+            : performance.now() - t0 > 30000 ? reject(new Error('no update in 30 s'))
             : setTimeout(check, 1);
         check();
     });
-    await new Promise(r => requestAnimationFrame(() => r()));  // painted
     return performance.now() - t0;
 }
 """
 
 
-def test_step_latency_click_to_updated_plots(server, browser):
-    """Click Step -> day counter and plots updated and painted, timed inside the page (no
-    Playwright overhead); written to test-artefacts/step-latency.json (target < 200 ms)."""
-    p = Page(browser, server)
+def test_step_latency_click_to_updated_plots(dashboard, browser):
+    """Click Step -> the frame on screen (as the page reports it), timed inside the page;
+    written to test-artefacts/step-latency.json (target < 200 ms on an idle machine). A
+    report, not an assertion: the test must pass on a busy machine."""
+    p = Page(browser, dashboard.url)
     try:
-        p.page.locator(".sanzhi-step").click()  # warm-up: first full draw of every plot
-        p.wait_day(1)
-        times = []
-        for day in range(2, 22):
-            times.append(p.page.evaluate(MEASURE_STEP, [day, p.srcs()]))
+        p.click(".sanzhi-step")  # warm-up: first full draw of every plot
+        p.settle()
+        times = [p.page.evaluate(MEASURE_STEP) for _ in range(20)]
         report = {
             "households": 2000,
             "steps": len(times),
@@ -308,7 +392,6 @@ def test_step_latency_click_to_updated_plots(server, browser):
             "all_ms": [round(x, 1) for x in times],
         }
         (ARTEFACTS / "step-latency.json").write_text(json.dumps(report, indent=2))
-        print(f"\nstep latency (click -> updated plots): {report}")
-        assert report["median_ms"] < 1000  # a generous bound; the target (200 ms) is reported
+        print(f"\nstep latency (click -> frame on screen): {report}")
     finally:
         p.close()

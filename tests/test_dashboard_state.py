@@ -1,5 +1,5 @@
-"""The dashboard's session state without Solara: scenario confinement, replay, per-grid
-aggregates, translations."""
+"""The dashboard's session state without Solara: scenario confinement and limits, replay,
+models freed, per-grid aggregates, cards, links, translations."""
 
 from __future__ import annotations
 
@@ -12,27 +12,35 @@ import numpy as np
 import pytest
 
 from dashboards import i18n
-from dashboards.state import (
+from dashboards.cards import ESCALATIONS, LIVE_CARDS, LOST_REFERRALS, TRENDS, registry
+from dashboards.library import (
     DEFAULT_VALUES,
-    LEVERS,
     PRESETS,
+    ROOT,
     SCENARIOS,
-    SPECS,
-    Comparison,
-    DashboardModel,
-    Lever,
     ScenarioRefused,
-    Simulation,
+    catalogue,
     default_params,
-    grid_values,
     list_scenarios,
     load_scenario_params,
     preset_values,
+    readable,
     resolve_scenario,
     scenario_levers,
 )
+from dashboards.link import MAX_DAY, Link, decode, encode
+from dashboards.state import (
+    LEVERS,
+    SPECS,
+    YEAR,
+    Comparison,
+    DashboardModel,
+    Lever,
+    Simulation,
+    grid_values,
+)
 from sim import Parameters
-from sim.metrics import REGISTRY, WINDOW
+from sim.metrics import REGISTRY
 from sim.params import ParameterError
 
 # --- Only files inside scenarios/ may be loaded.
@@ -58,9 +66,12 @@ def test_requests_outside_scenarios_are_refused(name):
 
 
 def test_refusal_reasons():
-    assert _reason("../../etc/passwd") == "outside"
-    assert _reason("/etc/passwd") == "outside"
-    assert _reason("no_such_file.toml") == "missing"
+    assert _reason("../../etc/passwd") == "scenario_outside"
+    assert _reason("/etc/passwd") == "scenario_outside"
+    assert _reason("no_such_file.toml") == "scenario_missing"
+    assert _reason("baseline.txt") == "scenario_not_toml"
+    for reason in ("scenario_outside", "scenario_missing", "scenario_not_toml"):
+        assert i18n.t(reason, "zh") and i18n.t(reason, "en")
 
 
 def _reason(name: str) -> str:
@@ -83,19 +94,50 @@ def test_symbolic_link_out_of_the_folder_is_refused(tmp_path):
     assert resolve_scenario("ok.toml", root) == (root / "ok.toml").resolve()
     with pytest.raises(ScenarioRefused) as err:
         resolve_scenario("link.toml", root)
-    assert err.value.reason == "outside"
+    assert err.value.reason == "scenario_outside"
 
 
-def test_picker_lists_every_scenario_file_and_each_loads():
+def test_picker_lists_the_teaching_scenarios_only_and_each_loads():
     names = list_scenarios()
     assert "baseline.toml" in names
-    assert all(not n.startswith(("/", "..")) for n in names)
+    assert names == sorted(p.name for p in SCENARIOS.glob("*.toml"))  # no sweeps, no targets
+    assert not any("/" in n for n in names)
     assert load_scenario_params("baseline.toml").population.households == 10000
-    targets = list((SCENARIOS / "targets").glob("*.toml"))
-    assert targets and not any(n.startswith("targets/") for n in names)
-    assert len(names) == len(list(SCENARIOS.rglob("*.toml"))) - len(targets)
     for name in names:
         assert load_scenario_params(name).scenario.name
+
+
+def test_sweeps_and_targets_are_refused_as_not_teaching():
+    for name in ("sweeps/fusion.toml", "targets/kunshan_2021.toml"):
+        with pytest.raises(ScenarioRefused) as err:
+            load_scenario_params(name)
+        assert err.value.reason == "scenario_not_teaching"
+
+
+def test_the_city_scale_is_behind_a_warning_and_never_opens_from_a_link():
+    entries = {e.name: e for e in catalogue()}
+    assert entries["city_1m.toml"].large and entries["city_1m.toml"].households == 1_000_000
+    assert not entries["baseline.toml"].large and not entries["kunshan_2021.toml"].large
+    with pytest.raises(ScenarioRefused) as err:
+        load_scenario_params("city_1m.toml", from_link=True)
+    assert err.value.reason == "scenario_too_large_for_link"
+    assert "1,000,000" in err.value.detail
+    load_scenario_params("kunshan_2021.toml", from_link=True)  # 20,000: within the limit
+
+
+def test_a_scenario_keeps_its_own_household_count_beyond_the_slider_range():
+    sim = Simulation()
+    sim.load_scenario("kunshan_2021.toml")
+    assert sim.params.population.households == 20000  # the slider's range ends at 10,000
+    assert sim.changes() == {}  # nothing moved away from the scenario
+
+
+def test_messages_name_no_server_folder():
+    from experiments.errors import InputError
+
+    err = InputError(SCENARIOS / "bad.toml", "fusion.coordination", "expected at most 1")
+    text = readable(err)
+    assert str(ROOT) not in text and text.startswith("scenarios/bad.toml: fusion.coordination")
 
 
 def test_loading_a_scenario_sets_levers_and_seed():
@@ -116,7 +158,7 @@ def test_lever_change_replays_to_the_same_day_and_keeps_the_previous_run():
     sim.set_values({"fusion.coordination": 0.0, "fusion.party_leadership": 0.0})
     assert sim.day == 40
     assert sim.params.fusion.coordination == 0.0
-    np.testing.assert_array_equal(sim.previous["mean_trust"], before["mean_trust"])
+    np.testing.assert_array_equal(sim.previous.data["mean_trust"], before["mean_trust"])
     # the replay is the run a fresh model with those levers and seed would make
     fresh = DashboardModel(sim.params, rng=sim.seed)
     for _ in range(40):
@@ -144,6 +186,41 @@ def test_reset_and_seed():
     assert sim.seed == 7
 
 
+@pytest.mark.parametrize("seed", [-1, "x", 2**64, 1.5, None])
+def test_a_bad_seed_is_refused_with_what_a_seed_may_be(seed):
+    sim = Simulation()
+    sim.step(2)
+    with pytest.raises(ParameterError) as err:
+        sim.set_seed(seed)
+    assert "scenario.seed" in str(err.value) and "whole number" in str(err.value)
+    assert sim.seed == Parameters().scenario.seed and sim.day == 2
+
+
+def test_every_change_frees_the_model_it_replaces():
+    """Mesa's Agent._ids holds every model it has seen: a replaced model must be retired."""
+    import gc
+    import weakref
+
+    sim = Simulation()
+    cmp = Comparison(sim.params, sim.seed)
+    gone = []
+    for i in range(6):
+        gone += [weakref.ref(sim.model), *(weakref.ref(m) for m in cmp.runs.values())]
+        sim.step(2)
+        if i % 3 == 0:
+            sim.set_values({"fusion.coordination": round(0.1 * i, 2)})
+        elif i % 3 == 1:
+            sim.set_seed(11 + i)
+        else:
+            sim.reset()
+        cmp.set_preset("a", ("silos", "fusion", "current")[i % 3])
+        cmp.follow(sim.params, sim.seed)
+    sim.close()
+    cmp.close()
+    gc.collect()
+    assert [r for r in gone if r() is not None] == []  # Agent._ids would hold them
+
+
 # --- Per-grid aggregates from the arrays.
 
 
@@ -164,12 +241,17 @@ def test_escalations_per_grid_add_up_to_the_model_total():
     sim = Simulation(default_params().with_values({"staffing.admin_load": 0.9}))
     sim.step(120)
     m = sim.model
-    assert m.escalations_by_day.shape == (WINDOW, m.layout.n_grids)  # the KPIs' window
-    assert m.escalations_by_day[(m.day - 1) % WINDOW].sum() == m.ledger.today("escalated")
-    window = np.asarray(m.datacollector.model_vars["issues_escalated"][-WINDOW:]).sum()
-    assert m.escalations_by_day.sum() == window
-    rate = grid_values(m, "escalations") * m.layout.grid_size / 1000 * WINDOW / 365
-    assert rate.sum() == pytest.approx(window)
+    assert m.escalations_by_day.shape == (YEAR, m.layout.n_grids)  # a year, as the cards
+    assert m.escalations_by_day[(m.day - 1) % YEAR].sum() == m.ledger.today("escalated")
+    total = np.asarray(m.datacollector.model_vars["issues_escalated"]).sum()
+    assert m.escalations_by_day.sum() == total
+    rate = grid_values(m, "escalations") * m.layout.grid_size / 1000 * m.day / 365
+    assert rate.sum() == pytest.approx(total)
+    # the grid map's rate adds up to the escalation card's
+    households = m.layout.grid_size.sum()
+    assert (grid_values(m, "escalations") * m.layout.grid_size).sum() / households == (
+        pytest.approx(ESCALATIONS.value(m))
+    )
 
 
 def test_workers_per_grid_follows_the_staffing_ratio():
@@ -194,6 +276,19 @@ def test_comparison_same_preset_gives_identical_runs():
     # the sidebar's town: a preset never changes the population's size
     for key, value in DEFAULT_VALUES.items():
         assert cmp.runs["a"].params.flat()[key] == value
+
+
+def test_compare_follows_the_sidebar_and_replays_to_its_day():
+    sim = Simulation()
+    cmp = Comparison(sim.params, sim.seed, a="current", b="moral_bank")
+    cmp.step(20)
+    sim.set_values({"staffing.admin_load": 0.8})
+    assert cmp.follow(sim.params, sim.seed)
+    assert cmp.day == 20
+    assert cmp.runs["a"].params == sim.params  # "current": the sidebar's levers as they are
+    assert cmp.runs["b"].params.staffing.admin_load == 0.8
+    assert cmp.runs["b"].params.moral.moral_bank
+    assert not cmp.follow(sim.params, sim.seed)  # nothing changed: nothing replayed
 
 
 def test_the_seed_comes_from_the_model_defaults():
@@ -342,9 +437,32 @@ def test_sanzhi_dashboard_command_line():
 
     args = parser().parse_args(["dashboard", "--port", "9000"])
     assert (args.command, args.host, args.port) == (cmd_dashboard, "127.0.0.1", 9000)
-    cmd = command("127.0.0.1", 9000)
-    assert cmd[1:5] == ["-m", "solara", "run", "dashboards.app"]
-    assert "--production" in cmd and cmd[cmd.index("--port") + 1] == "9000"
+    assert (args.max_sessions, args.kernel_lifetime, args.max_households) == (50, 600, 20000)
+    args = parser().parse_args(["dashboard", "--kernel-lifetime", "2m", "--max-sessions", "80"])
+    assert (args.kernel_lifetime, args.max_sessions) == (120, 80)
+    cmd = command("127.0.0.1", 9000, kernel_lifetime=120)
+    assert cmd[1:3] == ["-m", "dashboards.server"]
+    assert cmd[cmd.index("--port") + 1] == "9000" and cmd[cmd.index("--host") + 1] == "127.0.0.1"
+    assert cmd[cmd.index("--parent-pid") + 1] == str(os.getpid())
+    assert cmd[cmd.index("--kernel-lifetime") + 1] == "120"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--kernel-lifetime", "0"],
+        ["--kernel-lifetime", "soon"],
+        ["--max-sessions", "0"],
+        ["--max-households", "-5"],
+    ],
+)
+def test_bad_dashboard_options_are_refused_by_the_parser(argv, capsys):
+    from experiments.cli.main import parser
+
+    with pytest.raises(SystemExit) as exit_:
+        parser().parse_args(["dashboard", *argv])
+    assert exit_.value.code == 2
+    assert argv[1] in capsys.readouterr().err
 
 
 def test_importing_the_figures_changes_no_matplotlib_setting():
@@ -365,7 +483,8 @@ def test_importing_the_figures_changes_no_matplotlib_setting():
 def test_chinese_labels_render_with_a_chinese_font():
     import matplotlib
 
-    from dashboards.figures import GridMapPlot, NetworkPlot, SeriesPlot, compare_figure, figure_png
+    from dashboards.cards import COMPARE
+    from dashboards.figures import LAYOUTS, ComparePlot, GridMapPlot, NetworkPlot, SeriesPlot
     from experiments.plotting import cjk_font, figure_language
 
     if cjk_font() is None:
@@ -373,17 +492,101 @@ def test_chinese_labels_render_with_a_chinese_font():
     before = matplotlib.rcParams.copy()
     sim = Simulation()
     sim.step(3)
-    plots = GridMapPlot(), NetworkPlot(), SeriesPlot()
+    plots = GridMapPlot(), NetworkPlot(), SeriesPlot(), ComparePlot()
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message="Glyph .* missing")  # Chinese as boxes
-        for _ in range(2):  # a full redraw, then a blitted one
-            plots[0].render(sim.model, "trust", lang="zh")
-            plots[1].render(sim.model, 0, "norm", lang="zh")
-            plots[2].render(sim.series(), None, 0, lang="zh")
-            sim.step(1)
+        for layout in LAYOUTS:
+            for _ in range(2):  # a full redraw, then a blitted one
+                plots[0].render(sim.model, "trust", layout=layout, lang="zh")
+                plots[1].render(sim.model, 0, "norm", layout=layout, lang="zh")
+                current = {q.key: q.series(sim.model) for q in TRENDS}
+                plots[2].render(TRENDS, current, None, 0, layout=layout, lang="zh")
+                both = {
+                    q.key: {"a": q.series(sim.model), "b": q.series(sim.model)} for q in COMPARE
+                }
+                plots[3].render(COMPARE, both, ("方案 A", "方案 B"), layout=layout, lang="zh")
+                sim.step(1)
         with figure_language("zh") as shown:
             assert shown == "zh"
-            series = {name: {"a": v, "b": v} for name, v in sim.series().items()}
-            figure_png(compare_figure(series, ("方案 A", "方案 B"), shown))
     after = matplotlib.rcParams.copy()
     assert [k for k in before if before[k] != after[k]] == []  # fonts were per figure
+
+
+# --- What the cards and panels show.
+
+
+def test_escalations_are_a_yearly_rate_not_a_30_day_count():
+    sim = Simulation()
+    sim.step(400)
+    m = sim.model
+    daily = np.asarray(m.datacollector.model_vars["issues_escalated"])
+    assert ESCALATIONS.value(m) == pytest.approx(daily[-365:].sum() * 1000 / m.households.n)
+    sim.reset()
+    sim.step(100)  # before a year: the days so far, scaled to a year
+    daily = np.asarray(sim.model.datacollector.model_vars["issues_escalated"])
+    assert ESCALATIONS.value(sim.model) == pytest.approx(daily.sum() * 365 / 100 * 1000 / 2000)
+    assert LOST_REFERRALS.series(sim.model).size == 100
+    assert ESCALATIONS.unit == "per 1,000 households-year" and ESCALATIONS.bounded is None
+
+
+def test_cards_use_the_shared_number_formats():
+    from experiments.wording import number, percent
+
+    open_issues, resolution = registry("open_issues"), registry("resolution_rate")
+    assert open_issues.text(42.0) == "42"  # whole issues, not "42.0"
+    assert resolution.text(0.987) == percent(98.7) == "99%"
+    assert resolution.text(0.05, sign=True) == "+5.0%"  # a difference of shares in points
+    assert ESCALATIONS.text(3.5) == number(3.5)
+    assert (
+        ESCALATIONS.text(float("nan")) == "–" and ESCALATIONS.text(float("nan"), sign=True) == "–"
+    )
+    assert ESCALATIONS in LIVE_CARDS and ESCALATIONS in TRENDS  # replaces the 30-day rate
+    assert all(q.metric != "escalations_per_1000_households_year" for q in LIVE_CARDS)
+
+
+def test_bounded_metrics_have_fixed_axes():
+    from dashboards.figures import axis_range
+
+    flat = [np.full(50, 0.8002)]
+    for name in ("satisfaction", "mean_trust", "resolution_rate", "participation_rate"):
+        assert axis_range(registry(name), flat) == REGISTRY[name].bounds
+    low, high = axis_range(ESCALATIONS, [np.array([0.0, 3.0, 7.0])])
+    assert low == 0 and high >= 10  # room to grow, a round number
+    assert axis_range(ESCALATIONS, [np.zeros(3)]) == (0.0, 1.0)
+
+
+# --- Links: the state in the address, and what a link may not ask.
+
+
+def test_a_link_round_trips():
+    link = Link(
+        lang="zh",
+        view="presenter",
+        tab="compare",
+        scenario="baseline.toml",
+        seed=7,
+        levers={"staffing.admin_load": 0.8, "moral.moral_bank": True},
+        day=365,
+        a="current",
+        b="moral_bank",
+        compare_day=30,
+        tour=3,
+    )
+    query = encode(link)
+    assert "staffing.admin_load=0.8" in query and "moral.moral_bank=true" in query
+    assert decode(query) == (link, [])
+    assert encode(Link()) == ""
+
+
+def test_a_link_that_asks_too_much_is_refused_in_parts():
+    link, refused = decode(
+        f"day={MAX_DAY + 1}&lang=fr&fusion.no_such=1&staffing.admin_load=0.4&tab=admin&seed=x"
+    )
+    assert link.day == 0 and link.lang == "en" and link.tab == "live"
+    assert link.levers == {"staffing.admin_load": 0.4}  # the rest is still applied
+    reasons = sorted(r.reason for r in refused)
+    assert reasons == sorted(
+        ["link_bad_number", "link_bad_value", "link_unknown", "link_bad_value", "link_bad_number"]
+    )
+    for reason in reasons:
+        assert i18n.t(reason, "zh") != i18n.t(reason, "en")

@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from experiments import load_scenario
 from experiments.analysis.frontier.costs import Costs, staffing_cost
@@ -36,11 +37,23 @@ def test_cheapest_feasible_option_is_chosen():
     result = find_frontier(TABLE, Target.parse("escalations_per_1000_households_year<=5"))
     table = result.table.set_index("option")
     assert table.index[result.chosen] == "D"
-    assert list(table.index[table["feasible"]]) == ["D", "E", "F"]
+    # Holm over the six options' one-sided tests: E's unadjusted 95% bound meets the target
+    # (4.89 <= 5) but not at the level the adjustment leaves it (p = 0.016 x 4 > 0.05)
+    assert list(table.index[table["feasible"]]) == ["D", "F"]
+    assert table.loc["E", "bound95"] < 5 < table.loc["E", "bound"]
     # C's mean is under the target but its one-sided 95% bound is not
     assert table.loc["C", "mean"] < 5 < table.loc["C", "bound"]
     expected = 4.5 + 1.8331129 * 0.5 / np.sqrt(10)  # t(0.95, 9)
-    assert table.loc["D", "bound"] == pytest.approx(expected, rel=1e-6)
+    assert table.loc["D", "bound95"] == pytest.approx(expected, rel=1e-6)
+    # D's bound is at the level Holm used for it: p x 5 (its rank among the six)
+    se = 0.5 / np.sqrt(10)
+    p = stats.t.sf((5 - 4.5) / se, 9)
+    assert table.loc["D", "p_adjusted"] == pytest.approx(5 * p, rel=1e-9)
+    level = 1 - 0.05 * p / (5 * p)
+    assert table.loc["D", "bound"] == pytest.approx(4.5 + stats.t.ppf(level, 9) * se)
+    # without the adjustment, the old one-option-at-a-time answer
+    single = find_frontier(TABLE, Target.parse("staff_cost<=5"), adjustment="none")
+    assert list(single.table.loc[single.table["feasible"], "option"]) == ["D", "E", "F"]
     # the frontier is in (cost, mean): C is cheaper and better on average than D, so D is
     # off it -- but only D meets the target with 95% confidence
     assert list(table.index[table["on_frontier"]]) == ["A", "B", "C", "F"]

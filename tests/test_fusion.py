@@ -17,7 +17,7 @@ from experiments.analysis.fusion.factorial import (
     dividend_differences,
     effects,
 )
-from experiments.analysis.fusion.study import FusionResult
+from experiments.analysis.fusion.study import FusionResult, judge_dividends
 from experiments.analysis.fusion.text import dividend_sentence, verdict
 from experiments.cli.main import main
 from tests.test_cli import ROOT, write
@@ -137,17 +137,25 @@ def test_estimator_refuses_incomplete_designs():
 
 
 def result_with(dividend: tuple[float, float, float], combined: float, separate: float):
+    """A result with the given dividend (estimate and 95% CI), at both coordination levels,
+    judged by the rule (``judge_dividends``)."""
     rows = []
-    for effect, (est, low, high) in {
-        DIVIDEND: dividend,
-        "combined": (combined, combined - 1, combined + 1),
-        "separate_sum": (separate, separate - 1, separate + 1),
-    }.items():
-        rows.append(
-            {"metric": "escalations_per_1000_households_year", "fusion.coordination": 0.9,
-             "effect": effect, "estimate": est, "ci_low": low, "ci_high": high}
-        )  # fmt: skip
-    return FusionResult(pd.DataFrame(rows), pd.DataFrame(), pd.DataFrame(), [0.1, 0.9])
+    for level in (0.1, 0.9):
+        for effect, (est, low, high) in {
+            DIVIDEND: dividend,
+            "combined": (combined, combined - 1, combined + 1),
+            "separate_sum": (separate, separate - 1, separate + 1),
+        }.items():
+            se = (high - low) / (2 * 1.959963984540054)
+            rows.append(
+                {"metric": "escalations_per_1000_households_year", "fusion.coordination": level,
+                 "effect": effect, "estimate": est, "se": se, "df": np.inf, "ci_low": low,
+                 "ci_high": high}
+            )  # fmt: skip
+    result = FusionResult(pd.DataFrame(rows), pd.DataFrame(), pd.DataFrame(), [0.1, 0.9])
+    result.metrics = ["escalations_per_1000_households_year"]
+    result.claims = judge_dividends(result)
+    return result
 
 
 def test_wording_follows_the_sign_and_the_better_direction():
@@ -155,17 +163,22 @@ def test_wording_follows_the_sign_and_the_better_direction():
     text = dividend_sentence(result_with((-4.0, -6.0, -2.0), -10.0, -6.0), metric, 0.9)
     assert "together reduce escalations per 1,000 households a year by 10" in text
     assert "4 more than the sum of their separate effects" in text
-    assert "Fusion dividend (together minus the sum): −4 (95% CI −6 to −2)" in text
+    # two dividends judged together (Holm): the interval is wider than the 95% one
+    assert "Fusion dividend (together minus the sum): −4 (adjusted 95% CI −6.29 to −1.71)" in text
     assert "Better than additive" in text
     text = dividend_sentence(result_with((3.0, 1.0, 5.0), -3.0, -6.0), metric, 0.9)
     assert "3 less than the sum" in text and "Worse than additive" in text
     text = dividend_sentence(result_with((-1.0, -3.0, 1.0), -7.0, -6.0), metric, 0.9)
-    assert "Not distinguishable from zero" in text
+    assert "We cannot tell whether the modes add up" in text and "Better" not in text
+    # clear of zero but below the metric's practical threshold (0.5): still cannot tell
+    text = dividend_sentence(result_with((-0.2, -0.3, -0.1), -7.0, -6.8), metric, 0.9)
+    assert "smaller than the 0.5 that counts as a difference" in text
     zh = dividend_sentence(result_with((-4.0, -6.0, -2.0), -10.0, -6.0), metric, 0.9, "zh")
     assert "每千户年越级上访数减少10" in zh and "多减少4" in zh and "优于简单相加" in zh
     # for a higher-is-better metric a positive dividend is the good one
-    assert "Better than additive" in verdict(0.02, 0.01, 0.03, "higher")
-    assert "Worse than additive" in verdict(0.02, 0.01, 0.03, "lower")
+    clear = {"clear": True, "estimate": 0.02, "low": 0.01, "high": 0.03, "threshold": 0.01}
+    assert "Better than additive" in verdict(clear, "higher")
+    assert "Worse than additive" in verdict(clear, "lower")
 
 
 def tiny_levers(tmp_path, extra: str = ""):
@@ -183,7 +196,7 @@ def test_fusion_command_end_to_end(tmp_path, capsys):
     code = main(["fusion", str(path), "--out", str(out), "--executor", "serial", *metrics])
     printed = capsys.readouterr()
     assert code == 0, printed.err
-    assert "fused coordination (fusion.coordination = 0.9)" in printed.out
+    assert "fused coordination (coordination = 0.9)" in printed.out
     table = pd.read_csv(out / "effects.csv")
     assert set(table["metric"]) == {"escalations_per_1000_households_year", "mean_trust"}
     assert len(table) == 2 * 2 * len(contrasts())  # metrics x coordination levels x effects
@@ -192,7 +205,7 @@ def test_fusion_command_end_to_end(tmp_path, capsys):
     assert len(cells) == 2 * 16 and (cells["n"] == 2).all()
     assert len(pd.read_csv(out / "dividend_by_coordination.csv")) == 2
     en, zh = (out / "summary_en.md").read_text(), (out / "summary_zh.md").read_text()
-    assert "fusion dividend" in en and "95% CI" in en
+    assert "fusion dividend" in en and "adjusted 95% CI" in en and "Holm" in en
     assert "融合红利" in zh and "95%置信区间" in zh and "基层信任度" in zh
     for name in ("interaction.png", "effects.png", "runs/summary.parquet"):
         assert (out / name).stat().st_size > 1000, name

@@ -20,9 +20,10 @@ BOUNDED = (
 
 def assert_invariants(model: GovernanceModel) -> None:
     ledger, pool, h = model.ledger, model.issues, model.households
-    # Conservation: every issue raised is resolved, escalated or still open.
+    # Conservation: every issue raised is resolved, faded, escalated or still open.
     raised = ledger.total("raised")
-    assert raised == ledger.total("resolved") + ledger.total("escalated") + pool.n
+    closed = ledger.total("resolved") + ledger.total("faded") + ledger.total("escalated")
+    assert raised == closed + pool.n
     assert not np.any(pool.channel == Channel.CLOSED), "closed issues left after compaction"
     assert not np.any(pool.channel == Channel.NEW), "issues left without a channel"
     # Each household's open count matches the pool, within its cap.

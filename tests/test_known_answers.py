@@ -55,7 +55,8 @@ ARRIVALS = 200.0  # a day: 2,000 households x 0.1 requests per household-day
 
 def queue_only(capacity: float) -> Parameters:
     """Only service requests, all reported to the grid, each case closed when worked: a
-    discrete-time queue with Poisson arrivals, ``capacity`` cases a day and no other exit."""
+    discrete-time queue with Poisson arrivals, ``capacity`` cases a day and no other exit
+    (no community office, so no other queue and no grid leader's time)."""
     return small(
         households=2000,
         population__households_per_grid=2000,
@@ -67,6 +68,7 @@ def queue_only(capacity: float) -> Parameters:
         staffing__grid_worker_cases_per_day=capacity / 10,
         staffing__legal_advisors_per_community=0.0,
         staffing__social_workers_per_1000_households=0.0,
+        staffing__community_staff_per_community=0.0,  # no community office, no grid leaders
         self_governance__deliberation_interval_days=0,
         fusion__party_leadership=0.0,
         behaviour__dispute_rate=0.0,

@@ -48,6 +48,14 @@ ORDER = (
     "grid_worker_utilisation",
     "grid_worker_burnout",
     "staff_cost",
+    "issues_faded",
+    "mean_days_to_serve",
+    "community_staff_utilisation",
+    "escalations_largest_quarter",
+    "escalations_smallest_quarter",
+    "backlog_dispersion",
+    "social_credibility",
+    "community_staff_cost",
 )
 
 

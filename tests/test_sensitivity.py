@@ -26,6 +26,7 @@ from experiments.analysis.sensitivity.study import (
     sensitivity_scenario,
 )
 from experiments.cli.main import main
+from experiments.columns import window_column
 from experiments.sweeps.design import design_of, expand
 from tests.test_cli import ROOT, sanzhi, write
 
@@ -134,7 +135,7 @@ def test_sample_matrix_is_the_sweeps_points_in_order(tmp_path):
         np.testing.assert_allclose(days, np.round(X[:, 1]))
     # a summary whose points are not SALib's rows is refused, not silently misaligned
     summary = points.assign(point=range(len(points)), status="ok")
-    summary["mean_trust_last90"] = 0.5
+    summary[window_column("mean_trust")] = 0.5
     point_outputs(summary, design_of(scenario), X, ["mean_trust"])
     shuffled = summary.assign(point=summary["point"].to_numpy()[::-1])
     with pytest.raises(RuntimeError, match="do not match SALib"):

@@ -1,5 +1,6 @@
 """Staff are counted and priced in one place (sim/staff/costs.py), as the model staffs
-itself; each grid's grid-worker staffing is the one ``coverage`` is built from."""
+itself; each grid's staffing (grid workers and grid leaders' time) is the one ``coverage``
+is built from."""
 
 from __future__ import annotations
 
@@ -67,5 +68,8 @@ def test_workers_per_grid_adds_up_and_caps_to_coverage(per_worker):
     per_grid = teams.workers_per_grid()
     assert per_grid.shape == (8,)
     assert per_grid.sum() == pytest.approx(teams.n_workers)
+    # worker-equivalents: the grid workers and the grid leaders' share of time (1+3+N)
+    staff = teams.staff_per_grid()
+    assert staff.sum() == pytest.approx(teams.n_workers + teams.leader_time.sum())
     team = teams.assignment.team_of_unit
-    np.testing.assert_array_equal(teams.coverage[team], np.minimum(1.0, per_grid))
+    np.testing.assert_array_equal(teams.coverage[team], np.minimum(1.0, staff))

@@ -57,7 +57,8 @@ def test_identical_results_whatever_the_executor(tmp_path):
     for _, rows in summary.groupby("point"):
         assert list(rows["seed"]) == seeds
     assert set(summary["staffing.households_per_grid_worker"]) == {150.0, 400.0, 900.0}
-    assert {"mean_trust", "mean_trust_last90"} <= set(summary.columns)
+    assert {"mean_trust_final_day", "mean_trust_mean_last_90_days"} <= set(summary.columns)
+    assert (tmp_path / "serial1" / "metrics.csv").is_file()
     manifest = json.loads((tmp_path / "serial1" / "manifest.json").read_text())
     assert manifest["replication_seeds"] == seeds and len(manifest["points"]) == 3
     assert "common random numbers" in manifest["random_numbers"]
@@ -139,8 +140,8 @@ def test_failing_runs_are_recorded_and_the_rest_finish(tmp_path):
         assert "Traceback" in f["traceback"]
     summary = pd.read_parquet(out / "summary.parquet")
     assert list(summary["status"]) == ["failed", "failed", "ok", "ok"]
-    assert summary.loc[summary["status"] == "ok", "mean_trust"].notna().all()
-    assert summary.loc[summary["status"] == "failed", "mean_trust"].isna().all()
+    assert summary.loc[summary["status"] == "ok", "mean_trust_final_day"].notna().all()
+    assert summary.loc[summary["status"] == "failed", "mean_trust_final_day"].isna().all()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"] == {"runs": 4, "done": 2, "failed": 2, "not_run": 0}
 

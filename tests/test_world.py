@@ -12,8 +12,15 @@ import pytest
 
 from sim import METRICS, GovernanceModel, MetricsView, World
 from sim.reference import ReferenceModel
-from sim.reference.views import GridTeamArrays, HouseholdArrays, IssueCount, LegalCount, SocialCount
-from sim.world import GridTeamsView, HouseholdsView
+from sim.reference.views import (
+    CommunityArrays,
+    GridTeamArrays,
+    HouseholdArrays,
+    LegalCount,
+    OpenIssues,
+    SocialArrays,
+)
+from sim.world import CommunityView, GridTeamsView, HouseholdsView, IssuesView, SocialView
 from tests.conftest import small
 
 SIM = Path(__file__).resolve().parents[1] / "sim"
@@ -54,14 +61,22 @@ def test_every_metric_computes_a_float_on_both_models(engine, reference, metric)
 
 def test_the_reference_views_are_the_named_classes(reference):
     assert isinstance(reference.households, HouseholdArrays)
-    assert isinstance(reference.issues, IssueCount)
+    assert isinstance(reference.issues, OpenIssues)
     assert isinstance(reference.grid_teams, GridTeamArrays)
+    assert isinstance(reference.community, CommunityArrays)
     assert isinstance(reference.legal, LegalCount)
-    assert isinstance(reference.social, SocialCount)
+    assert isinstance(reference.social, SocialArrays)
 
 
 @pytest.mark.parametrize(
-    ("protocol", "view"), [(HouseholdsView, "households"), (GridTeamsView, "grid_teams")]
+    ("protocol", "view"),
+    [
+        (HouseholdsView, "households"),
+        (GridTeamsView, "grid_teams"),
+        (CommunityView, "community"),
+        (SocialView, "social"),
+        (IssuesView, "issues"),
+    ],
 )
 def test_reference_views_provide_every_member_of_their_protocol(reference, protocol, view):
     members = [name for name in vars(protocol) if not name.startswith("_")]
@@ -69,6 +84,15 @@ def test_reference_views_provide_every_member_of_their_protocol(reference, proto
     provided = getattr(reference, view)
     for name in members:
         assert hasattr(provided, name), f"{type(provided).__name__} lacks {name}"
+
+
+def test_open_issue_views_agree(engine, reference):
+    np.testing.assert_array_equal(
+        np.sort(engine.issues.open_households()), np.sort(engine.issues.household)
+    )
+    held = sorted(h.index for h in reference.residents for _ in h.issues)
+    assert reference.issues.open_households().tolist() == held
+    assert reference.issues.n == reference.n_open
 
 
 def test_household_views_agree_with_the_agents(reference):
@@ -81,7 +105,10 @@ def test_household_views_agree_with_the_agents(reference):
 
 
 def test_escalation_listeners_see_every_escalation():
-    model = GovernanceModel(small(households=800, behaviour__escalation_propensity=0.9), rng=5)
+    params = small(
+        households=800, behaviour__escalation_propensity=0.9, behaviour__patience_days=5.0
+    )
+    model = GovernanceModel(params, rng=5)
     seen: list[int] = []
     households: list[np.ndarray] = []
 

@@ -12,18 +12,25 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize
 
 from experiments.calibration.targets import Target
+from experiments.claims import HOLM, Estimate, judge, mean_interval
+from experiments.columns import final_column
+from sim import REGISTRY
 
 Box = np.ndarray  # shape (d, 2): low and high per free parameter
 
 
 def point_means(summary: pd.DataFrame, keys: Sequence[str], metrics: Sequence[str]):
-    """Replication means per point: parameter values and each metric's final value."""
+    """Replication means per point: parameter values and each metric's value on the final
+    day (the targets are yearly figures; the metrics look back 365 days), by metric name."""
     ok = summary[summary["status"] == "ok"]
     grouped = ok.groupby("point", sort=True)
-    return grouped[list(keys)].first().join(grouped[list(dict.fromkeys(metrics))].mean())
+    names = list(dict.fromkeys(metrics))
+    finals = grouped[[final_column(m) for m in names]].mean()
+    finals.columns = names
+    return grouped[list(keys)].first().join(finals)
 
 
 def misfit(values: np.ndarray, targets: Sequence[Target]) -> np.ndarray:
@@ -118,26 +125,50 @@ def significant(value: float, digits: int = 3) -> float:
     return float(np.round(value, digits - 1 - int(np.floor(np.log10(abs(value))))))
 
 
-def fit_table(confirm: pd.DataFrame, targets: Sequence[Target]) -> pd.DataFrame:
-    """Per target: the model's mean over the confirmation runs with a 95% t interval."""
-    rows = []
+def fit_table(
+    confirm: pd.DataFrame, targets: Sequence[Target], *, adjustment: str = HOLM
+) -> pd.DataFrame:
+    """Per target: the model's mean over the confirmation runs with a 95% interval within
+    the metric's range, and the rule's verdict on its distance from the target.
+
+    The rule for claims (:mod:`experiments.claims`) over the targets together (Holm), with
+    each target's tolerance as the practical threshold: ``verdict`` is "off target" only
+    when the adjusted interval of model - target excludes zero *and* the distance exceeds
+    the tolerance; "within tolerance" when the mean is within it; otherwise "cannot tell".
+    """
+    rows, estimates = [], []
     for t in targets:
-        y = confirm[t.metric].to_numpy(dtype=float)
+        y = confirm[final_column(t.metric)].to_numpy(dtype=float)
         y = y[np.isfinite(y)]
-        n, mean = len(y), float(np.mean(y)) if len(y) else float("nan")
-        half = float(stats.t.ppf(0.975, n - 1) * np.std(y, ddof=1) / np.sqrt(n)) if n > 1 else 0
+        ci = mean_interval(y, REGISTRY[t.metric].bounds)
+        n = len(y)
+        se = float(np.std(y, ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
+        estimates.append(Estimate(ci.estimate - t.value, se, max(n - 1, 1)))
         rows.append(
             {
                 "target": t.name,
                 "metric": t.metric,
                 "value": t.value,
                 "tolerance": t.tolerance,
-                "model_mean": mean,
-                "ci_low": mean - half,
-                "ci_high": mean + half,
+                "model_mean": ci.estimate,
+                "ci_low": ci.low if n > 1 else ci.estimate,
+                "ci_high": ci.high if n > 1 else ci.estimate,
                 "replications": n,
-                "within_tolerance": bool(abs(mean - t.value) <= t.tolerance),
+                "within_tolerance": bool(abs(ci.estimate - t.value) <= t.tolerance),
                 "source": t.source,
             }
         )
+    claims = judge(estimates, [t.tolerance for t in targets], adjustment=adjustment)
+    for row, claim in zip(rows, claims, strict=True):
+        off = claim.clear
+        row |= {
+            "diff_low": claim.low,
+            "diff_high": claim.high,
+            "p_adjusted": claim.p_adjusted,
+            "verdict": "off target"
+            if off
+            else "within tolerance"
+            if row["within_tolerance"]
+            else "cannot tell",
+        }
     return pd.DataFrame(rows)

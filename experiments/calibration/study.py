@@ -35,7 +35,7 @@ from experiments.calibration.search import (
 from experiments.calibration.targets import TargetFile
 from experiments.errors import InputError
 from experiments.executors import using
-from experiments.plotting import save_figure
+from experiments.plotting import figure_language, save_figure
 from experiments.scenario import Scenario
 from experiments.store import finished, manifest_base, now, write_csv, write_json, write_text
 from experiments.sweeps.job import prepare_sweep
@@ -65,8 +65,10 @@ def calibrate(
     resume: bool = False,
     progress: bool = False,
     command: list[str] | None = None,
+    lang: str = "en",
 ) -> CalibrationResult:
-    """Fit ``targets.parameters`` so that ``scenario`` reproduces ``targets.targets``."""
+    """Fit ``targets.parameters`` so that ``scenario`` reproduces ``targets.targets``
+    (figures labelled in ``lang``)."""
     out = Path(out)
     _check(scenario, targets, out, resume)
     if progress:
@@ -107,7 +109,7 @@ def calibrate(
     samples = _samples(pd.concat(rounds, ignore_index=True), targets)
     parameters = _plausible(samples, targets, fitted)
     result = CalibrationResult(fitted, fit, samples, parameters, boxes, out)
-    _write(result, scenario, targets, started, command)
+    _write(result, scenario, targets, started, command, lang)
     return result
 
 
@@ -223,6 +225,7 @@ def _write(
     targets: TargetFile,
     started: str,
     command: list[str] | None,
+    lang: str = "en",
 ) -> None:
     from experiments.calibration.figures import fit_figure, search_figure  # matplotlib only here
 
@@ -235,11 +238,12 @@ def _write(
         f"Scenario: {scenario.path}; targets: {targets.path}; {started}"
     )
     write_text(fitted_toml(result.fitted, header), out / "fitted.toml")
-    for name, fig in (
-        ("fit.png", fit_figure(result.fit)),
-        ("search.png", search_figure(result.samples, targets)),
-    ):
-        save_figure(fig, out / name)
+    with figure_language(lang) as used:
+        for name, fig in (
+            ("fit.png", fit_figure(result.fit, used)),
+            ("search.png", search_figure(result.samples, targets, used)),
+        ):
+            save_figure(fig, out / name)
     manifest = manifest_base("calibration", scenario, command, started) | {
         "targets_file": str(targets.path),
         "targets_text": targets.path.read_text(encoding="utf-8"),

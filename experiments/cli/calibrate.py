@@ -6,6 +6,7 @@ import argparse
 
 from experiments.calibration.study import calibrate
 from experiments.calibration.targets import load_targets
+from experiments.calibration.text import fit_text
 from experiments.cli import options
 
 
@@ -19,6 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("scenario", help="scenario file to calibrate")
     p.add_argument("--targets", required=True, help="target file (e.g. scenarios/targets/...)")
+    options.add_lang(p)
     options.add_run_options(
         p,
         out="calibration folder (its rounds are kept in it, for --resume)",
@@ -31,16 +33,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     scenario = options.load_from_args(args)
     targets = load_targets(args.targets)
     with options.saved_on_interrupt():
-        result = calibrate(scenario, targets, args.out, **options.run_options(args))
-    print("\nfitted values:")
-    print(result.parameters.to_string(index=False, float_format="{:.4g}".format))
-    print("\nfit per target (confirmation runs, 95% CI):")
-    shown = result.fit[
-        ["target", "value", "tolerance", "model_mean", "ci_low", "ci_high", "within_tolerance"]
-    ]
-    print(shown.to_string(index=False, float_format="{:.4g}".format))
-    print(
-        f"\nresults in {result.out}/ "
-        "(fitted.toml, fit.csv, parameters.csv, samples.csv, fit.png, search.png)"
-    )
+        result = calibrate(scenario, targets, args.out, lang=args.lang, **options.run_options(args))
+    print()
+    print(fit_text(result, args.lang))
     return 0 if result.fit["within_tolerance"].all() else 1

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from experiments.claims import ADJUSTMENTS, HOLM
 from experiments.cli import options
 from experiments.executors import default_workers
-from sim import KEY_METRICS
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -15,19 +15,36 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "compare",
         help="compare scenarios or results folders in a report",
         description="Compare scenario files (run now with their replications) and results "
-        "folders of `sanzhi run` or `sanzhi sweep` (one group per sweep point). The first "
-        "input is the reference. Writes report.html, summary.csv and PNG figures.",
+        "folders of `sanzhi run` or `sanzhi sweep` (one group per sweep point), against a "
+        "reference (default: the first input). Writes report.html, report.pdf (A4, a "
+        "one-page policy brief first), summary.csv, metrics.csv and PNG figures.",
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="scenario file or results folder")
     p.add_argument("--out", required=True, help="report folder")
     options.add_lang(p)
     p.add_argument("--replications", type=options.positive, help="replications for scenario files")
     options.add_workers(p)
+    p.add_argument(
+        "--reference",
+        metavar="INPUT",
+        help="the group the others are compared with: an input as given, a scenario name or "
+        "a group label (default: the first input)",
+    )
+    p.add_argument(
+        "--adjust",
+        choices=ADJUSTMENTS,
+        default=HOLM,
+        help="multiplicity control of the claims: holm (default; chance of any false claim "
+        "at most 5%%) or bh (Benjamini-Hochberg; expected share of false claims at most 5%%)",
+    )
+    p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
     p.set_defaults(command=cmd_compare)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from experiments.comparison.report import compare  # matplotlib only for this command
+    # matplotlib (and WeasyPrint) only for this command
+    from experiments.comparison.report import WORDS, compare, summary_lines
+    from experiments.wording import say
 
     table = compare(
         args.inputs,
@@ -37,10 +54,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
         workers=args.workers or default_workers(),
         progress=True,
         command=options.command(),
+        reference=args.reference,
+        adjustment=args.adjust,
+        pdf=not args.no_pdf,
     )
-    groups = list(dict.fromkeys(table["group"]))
-    print(f"compared {len(groups)} group(s); reference: {groups[0]}")
-    for sentence in table.loc[table["metric"].isin(KEY_METRICS), "sentence"].dropna()[:12]:
-        print(f"  {sentence}")
-    print(f"report: {Path(args.out) / 'report.html'}")
+    for line in summary_lines(table, args.lang):
+        print(line)
+    out = Path(args.out)
+    html, pdf = out / "report.html", out / "report.pdf"
+    if args.no_pdf:
+        print(say(WORDS, "terminal_html", args.lang, html=html))
+    else:
+        print(say(WORDS, "terminal_files", args.lang, html=html, pdf=pdf))
     return 0

@@ -9,6 +9,7 @@ from experiments.analysis.frontier import study
 from experiments.analysis.frontier.costs import COSTS
 from experiments.analysis.frontier.pareto import Target
 from experiments.cli import options
+from experiments.wording import RESULTS, say
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -46,5 +47,6 @@ def cmd_frontier(args: argparse.Namespace) -> int:
             **options.run_options(args),
         )
     if result is not None:
-        print(f"\nresults in {args.out}/ (frontier.csv, frontier.png, answer.md)")
+        files = "frontier.csv, frontier.png, answer.md"
+        print("\n" + say(RESULTS, "results", args.lang, out=args.out, files=files))
     return options.report_problems(outcome)

@@ -8,6 +8,7 @@ import argparse
 from experiments.analysis.fusion import study
 from experiments.analysis.fusion.text import headlines
 from experiments.cli import options
+from experiments.wording import RESULTS, say
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -37,5 +38,6 @@ def cmd_fusion(args: argparse.Namespace) -> int:
         print()
         for line in headlines(result, result.metrics, args.lang):
             print(f"- {line}")
-        print(f"\nresults in {args.out}/ (summary_en.md, summary_zh.md, effects.csv, ...)")
+        files = "summary_en.md, summary_zh.md, effects.csv, ..."
+        print("\n" + say(RESULTS, "results", args.lang, out=args.out, files=files))
     return options.report_problems(outcome)

@@ -21,7 +21,9 @@ from experiments.errors import InputError
 from experiments.executors import default_workers
 from experiments.run_folder import run_into
 from experiments.sweeps.job import describe
+from experiments.terminal import WORDS as TERMINAL
 from experiments.terminal import format_table, key_metrics_table
+from experiments.wording import say, scenario_label
 from sim import Parameters
 from sim.params import toml_literal
 
@@ -30,7 +32,17 @@ COMMANDS = (sweep, compare, calibrate, sensitivity, fusion, frontier, dashboard)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Run the command named in ``argv`` (default: ``sys.argv``); its exit status.
+
+    ``sanzhi`` alone prints the help and exits 0: asking what the tool can do is not an
+    error (a mistyped command still is, with argparse's status 2).
+    """
+    top = parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        top.print_help()
+        return 0
+    args = top.parse_args(argv)
     try:
         return args.command(args)
     except InputError as err:
@@ -50,8 +62,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     params = scenario.params
     reps = args.replications or params.scenario.replications
     print(
-        f"{scenario.name}: {params.population.households:,} households, "
-        f"{params.scenario.steps} days, {reps} replication(s), seed {params.scenario.seed}"
+        say(
+            TERMINAL,
+            "head",
+            args.lang,
+            name=scenario_label(scenario.name, args.lang),
+            households=f"{params.population.households:,}",
+            days=params.scenario.steps,
+            reps=reps,
+            seed=params.scenario.seed,
+        )
     )
     record = run_into(
         scenario,
@@ -62,8 +82,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         command=command(),
     )
     print()
-    print(format_table(key_metrics_table(record.summary, args.lang)))
-    print(f"\n{reps} run(s) in {record.seconds:.1f} s; results in {record.out}/")
+    print(format_table(key_metrics_table(record.summary, args.lang), args.lang))
+    print()
+    print(say(TERMINAL, "runs", args.lang, n=reps, seconds=record.seconds, out=record.out))
     return 0
 
 

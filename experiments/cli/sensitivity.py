@@ -7,6 +7,7 @@ import argparse
 from experiments.analysis.sensitivity import study
 from experiments.analysis.sensitivity.indices import METHODS
 from experiments.cli import options
+from experiments.wording import RESULTS, say
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     options.add_metric_option(p)
     p.add_argument("--resamples", type=options.positive, default=1000, help="bootstrap resamples")
+    options.add_lang(p)
     options.add_run_options(p)
     p.set_defaults(command=cmd_sensitivity)
 
@@ -50,8 +52,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             ranges=ranges,
             metrics=args.metric,
             resamples=args.resamples,
+            lang=args.lang,
             **options.run_options(args),
         )
     if result is not None:
-        print(f"\nresults in {args.out}/ (indices.csv, points.csv, summary.md, ...)")
+        files = "indices.csv, points.csv, summary.md, ..."
+        print("\n" + say(RESULTS, "results", args.lang, out=args.out, files=files))
     return options.report_problems(outcome)

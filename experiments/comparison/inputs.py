@@ -10,11 +10,13 @@ from typing import Any
 
 import pandas as pd
 
+from experiments.columns import upgrade_summary
 from experiments.errors import InputError
-from experiments.runner import run, summarise
+from experiments.runner import replication_seeds, run, summarise
 from experiments.scenario import load_scenario
 from experiments.sweeps.folder import SweepFolder
 from experiments.sweeps.plan import bundle_name
+from experiments.wording import parameter_label, say, scenario_label, value_label
 from sim import KEY_METRICS
 
 MAX_TIMESERIES_GROUPS = 8  # beyond this a time-series plot is unreadable; sweeps get line plots
@@ -22,13 +24,41 @@ MAX_TIMESERIES_GROUPS = 8  # beyond this a time-series plot is unreadable; sweep
 
 @dataclass
 class Group:
-    """Replications of one parameter set: per-run summary rows and key-metric timeseries."""
+    """Replications of one parameter set: per-run summary rows and key-metric timeseries,
+    and what was simulated (scenario, description, parameters, seeds)."""
 
-    label: str
+    label: str  # unique; the ``group`` column of summary.csv
     source: str
-    runs: pd.DataFrame  # one row per run: <metric> (final) and <metric>_last90
+    runs: pd.DataFrame  # one row per run: <metric>_final_day and <metric>_mean_last_90_days
     timeseries: pd.DataFrame | None = None  # run, day, key metrics
     point: dict[str, Any] = field(default_factory=dict)  # swept values, for sweep points
+    scenario: str = ""  # the scenario's name (a sweep's, for its points)
+    description: str = ""  # the scenario file's one line
+    parameters: dict[str, Any] | None = None  # resolved "section.key" -> value, if known
+    seed: int | None = None  # root seed
+    seeds: list[int] = field(default_factory=list)  # replication seeds
+    repeat: int = 1  # > 1 when another group has the same label (shown as "label (2)")
+
+    def title(self, lang: str = "en") -> str:
+        """The group's name in ``lang``: the scenario's (translated for the library), with a
+        sweep point's values."""
+        name = scenario_label(self.scenario, lang) if self.scenario else self.label
+        if self.point:
+            sep = "：" if lang == "zh" else ": "
+            values = ("，" if lang == "zh" else ", ").join(
+                f"{parameter_label(k, lang)} = {value_label(v, lang)}"
+                for k, v in self.point.items()
+            )
+            name = f"{name}{sep}{values}"
+        return f"{name} ({self.repeat})" if self.repeat > 1 else name
+
+    @property
+    def households(self) -> int | None:
+        return (self.parameters or {}).get("population.households")
+
+    @property
+    def days(self) -> int | None:
+        return (self.parameters or {}).get("scenario.steps")
 
 
 @dataclass
@@ -46,12 +76,25 @@ class Inputs:
     groups: list[Group]
     sweeps: list[SweepInput]
     described: list[dict[str, Any]]  # for the report's manifest
+    reference: int = 0  # index of the reference group
+
+    @property
+    def ordered(self) -> list[Group]:
+        """The reference first, then the other groups in input order."""
+        ref = self.groups[self.reference]
+        return [ref, *[g for g in self.groups if g is not ref]]
 
 
 def load_inputs(
-    paths: list[str], *, replications: int | None = None, workers: int = 1, progress: bool = False
+    paths: list[str],
+    *,
+    replications: int | None = None,
+    workers: int = 1,
+    progress: bool = False,
+    reference: str | None = None,
 ) -> Inputs:
-    """Groups from each argument, in order; the first group is the reference."""
+    """Groups from each argument, in order. The reference is the first group, or the one
+    ``reference`` names (an input as given, a group label or a scenario name)."""
     inputs = Inputs([], [], [])
     for raw in paths:
         path = Path(raw)
@@ -66,7 +109,23 @@ def load_inputs(
         else:
             raise InputError(path, None, "not found (expected a scenario file or results folder)")
     _unique_labels(inputs.groups)
+    if reference is not None:
+        inputs.reference = _find_reference(inputs.groups, reference)
     return inputs
+
+
+def _find_reference(groups: list[Group], name: str) -> int:
+    for test in (
+        lambda g: g.label == name,
+        lambda g: g.source == name and not g.point,
+        lambda g: g.scenario == name and not g.point,
+        lambda g: Path(g.source) == Path(name),
+    ):
+        hits = [i for i, g in enumerate(groups) if test(g)]
+        if hits:
+            return hits[0]
+    known = ", ".join(repr(g.label) for g in groups[:10])
+    raise InputError("command line", "--reference", f"{name!r} is none of the groups ({known})")
 
 
 def _add_scenario(inputs: Inputs, path: Path, replications, workers, progress) -> None:
@@ -79,7 +138,12 @@ def _add_scenario(inputs: Inputs, path: Path, replications, workers, progress) -
     series = run(scenario, replications=reps, workers=workers, progress=progress)
     summary = summarise(series)
     keep = ["replication", "day", *KEY_METRICS]
-    inputs.groups.append(Group(scenario.name, str(path), summary, series[keep]))
+    seed = scenario.params.scenario.seed
+    group = Group(scenario.name, str(path), summary, series[keep], scenario=scenario.name)
+    group.description = scenario.params.scenario.description
+    group.parameters = scenario.params.flat()
+    group.seed, group.seeds = seed, replication_seeds(seed, reps)
+    inputs.groups.append(group)
     inputs.described.append(
         {
             "input": str(path),
@@ -93,14 +157,16 @@ def _add_scenario(inputs: Inputs, path: Path, replications, workers, progress) -
 
 
 def _add_run_folder(inputs: Inputs, path: Path, manifest: dict) -> None:
-    summary = pd.read_parquet(_need(path, "summary.parquet"))
+    summary = upgrade_summary(pd.read_parquet(_need(path, "summary.parquet")))
     series = None
     if (path / "timeseries.parquet").is_file():
         series = pd.read_parquet(
             path / "timeseries.parquet", columns=["replication", "day", *KEY_METRICS]
         )
     name = manifest.get("scenario", path.name)
-    inputs.groups.append(Group(name, str(path), summary, series))
+    group = Group(name, str(path), summary, series, scenario=name)
+    _describe_from(group, manifest.get("parameters"), manifest)
+    inputs.groups.append(group)
     inputs.described.append(
         {
             "input": str(path),
@@ -112,7 +178,7 @@ def _add_run_folder(inputs: Inputs, path: Path, manifest: dict) -> None:
 
 
 def _add_sweep(inputs: Inputs, path: Path, manifest: dict) -> None:
-    summary = pd.read_parquet(_need(path, "summary.parquet"))
+    summary = upgrade_summary(pd.read_parquet(_need(path, "summary.parquet")))
     summary = summary[summary["status"] == "ok"]
     factors = manifest["design"]["factors"]
     name = manifest.get("scenario", path.name)
@@ -126,12 +192,21 @@ def _add_sweep(inputs: Inputs, path: Path, manifest: dict) -> None:
         series = pd.concat(parts, ignore_index=True) if parts else None
     for p in points:
         rows = summary[summary["point"] == p].reset_index(drop=True)
-        point = {f: rows[f].iloc[0] for f in factors}
+        point = {f: _plain(rows[f].iloc[0]) for f in factors}
         label = f"{name}: " + ", ".join(f"{_short(k)}={_value(v)}" for k, v in point.items())
         ts = None
         if series is not None:
             ts = series[series["point"] == p].rename(columns={"run_id": "replication"})
-        inputs.groups.append(Group(label, str(path), rows, ts, point))
+        group = Group(label, str(path), rows, ts, point, scenario=name)
+        base = _flatten(manifest.get("parameters") or {})
+        levels = ((manifest.get("design") or {}).get("table") or {}).get("levels") or {}
+        for factor, value in point.items():
+            if factor in levels and str(value) in levels[factor]:
+                base.update(levels[factor][str(value)])
+            else:
+                base[factor] = value
+        _describe_from(group, None, manifest, base)
+        inputs.groups.append(group)
     inputs.sweeps.append(SweepInput(name, str(path), summary, factors))
     inputs.described.append(
         {
@@ -144,6 +219,32 @@ def _add_sweep(inputs: Inputs, path: Path, manifest: dict) -> None:
             "replications": manifest.get("replications"),
         }
     )
+
+
+def _describe_from(
+    group: Group, parameters: dict | None, manifest: dict, flat: dict | None = None
+) -> None:
+    """What a results folder's manifest says was simulated."""
+    group.parameters = flat if flat is not None else (_flatten(parameters) if parameters else None)
+    if group.parameters:
+        group.description = str(group.parameters.get("scenario.description", ""))
+    group.seed = manifest.get("seed")
+    group.seeds = list(manifest.get("replication_seeds") or [])
+
+
+def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in d.items():
+        if isinstance(value, dict):
+            out |= _flatten(value, f"{prefix}{key}.")
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (for labels and JSON)."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def _manifest(path: Path) -> dict:
@@ -178,3 +279,20 @@ def _unique_labels(groups: list[Group]) -> None:
         seen[g.label] = n
         if n > 1:
             g.label = f"{g.label} ({n})"
+            g.repeat = n
+
+
+KINDS = {
+    "scenario file (run for this report)": ("scenario file (run for this report)",
+                                            "情景文件（为本报告运行）"),
+    "results folder": ("results folder", "结果文件夹"),
+    "sweep results folder (one group per point)": (
+        "sweep results folder (one group per point)",
+        "参数扫描结果文件夹（每个参数点一组）",
+    ),
+}  # fmt: skip
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """How an input was read, in ``lang``."""
+    return say(KINDS, kind, lang) if kind in KINDS else kind

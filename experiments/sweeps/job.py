@@ -21,16 +21,16 @@ from typing import Any, TypedDict, Unpack
 import pandas as pd
 from tqdm.auto import tqdm
 
+from experiments.columns import METRICS_CSV, summary_columns, write_metrics_csv, write_table
 from experiments.errors import InputError
 from experiments.executors import using
-from experiments.runner import SEED_SCHEME, replication_seeds, window_column
+from experiments.runner import SEED_SCHEME, replication_seeds
 from experiments.scenario import Scenario, load_scenario
-from experiments.store import environment, manifest_base, now, write_json, write_parquet
+from experiments.store import environment, manifest_base, now, write_json
 from experiments.sweeps.design import Design, assignments, design_of, expand
 from experiments.sweeps.folder import FAILURES, LAYOUT, SUMMARY, SweepFolder
 from experiments.sweeps.plan import bundle_name, estimate_run_seconds, make_bundles, plan_runs
 from experiments.sweeps.worker import Failure, Run, Task, run_bundle
-from sim import METRICS
 
 COMMON_RANDOM_NUMBERS = (
     "common random numbers: every point runs with the same replication seeds, so "
@@ -191,7 +191,8 @@ class SweepJob:
         write_json(failures, folder.root / FAILURES)
         complete = [name for name in names if name in folder.done()]
         summary = _summary(folder, complete, runs, self.points, self.design, self.scenario.name)
-        write_parquet(summary, folder.root / SUMMARY)
+        write_table(summary, folder.root / SUMMARY)  # with each column's unit and meaning
+        write_metrics_csv(folder.root)
 
         session |= {"finished": now(), "seconds": round(seconds, 3), "runs_executed": ran}
         counts = summary["status"].value_counts()
@@ -314,7 +315,7 @@ def _summary(
     plan = plan.join(cols, on="point")
     metrics = folder.metric_summary(names)
     table = plan.merge(metrics, on="run_id", how="left", validate="one_to_one")
-    names_out = [m.name for m in METRICS] + [window_column(m.name) for m in METRICS]
+    names_out = summary_columns()
     for col in names_out:
         if col not in table:
             table[col] = float("nan")
@@ -416,7 +417,7 @@ def _new_manifest(
         "design_seed": "lhs/sobol/morris samples are drawn with the scenario seed",
         "runs": sum(len(b) for b in bundles),
         "bundles": [[b[0], b[-1] + 1] for b in bundles],  # run-id ranges [first, last + 1)
-        "layout": LAYOUT,
+        "layout": LAYOUT | {METRICS_CSV: "every metric: labels, unit, definition, columns"},
         "sessions": [],
         "environment": environment(),
     }

@@ -10,13 +10,6 @@ from ..issues import CLOSED, VIOLATION
 from ..network import neighbours_of
 from ..world import World
 
-NEIGHBOUR_EXPOSURE = 0.5  # ODD 7.16: weight of violations suffered by neighbours on security
-WAITING_DAYS = 14  # ODD 7.16: an issue open this long makes a household dissatisfied
-# ODD 7.16: satisfaction's target weighs trust, security and not waiting on an old issue.
-SATISFACTION_FROM_TRUST = 0.5
-SATISFACTION_FROM_SECURITY = 0.3
-SATISFACTION_FROM_NOT_WAITING = 0.2
-
 
 def diffuse(model: World) -> None:
     """ODD 7.15: DeGroot averaging over the network: x += w * (mean of neighbours' x - x).
@@ -49,11 +42,11 @@ def update(model: World) -> None:
     victims = pool.household[open_violation]
     around = np.zeros(n, dtype=np.float32)
     np.add.at(around, neighbours_of(model.adjacency, victims), 1.0)
-    around *= model.inverse_degree
-    np.add.at(around, victims, np.float32(1 / NEIGHBOUR_EXPOSURE))
+    around *= model.inverse_degree * np.float32(b.neighbour_exposure)
+    np.add.at(around, victims, np.float32(1.0))
     exposed = np.flatnonzero(around)
     exposure = np.zeros(n, dtype=np.float32)
-    exposure[exposed] = np.minimum(1.0, NEIGHBOUR_EXPOSURE * around[exposed])
+    exposure[exposed] = np.minimum(1.0, around[exposed])
     h.security += np.float32(1 / b.security_days) * ((1 - exposure) - h.security)
     h.norm[exposed] -= np.float32(b.broken_windows) * exposure[exposed] * h.norm[exposed]
 
@@ -66,11 +59,13 @@ def update(model: World) -> None:
     h.legal_awareness += (mean_awareness - h.legal_awareness) / np.float32(b.awareness_decay_days)
 
     waiting = np.zeros(n, dtype=np.float32)
-    old = (pool.raised <= model.day - WAITING_DAYS) & (pool.channel != CLOSED)
+    old = (pool.raised <= model.day - b.waiting_days) & (pool.channel != CLOSED)
     waiting[pool.household[old]] = 1.0
-    target = (
-        SATISFACTION_FROM_TRUST * h.trust
-        + SATISFACTION_FROM_SECURITY * h.security
-        + SATISFACTION_FROM_NOT_WAITING * (1 - waiting)
-    )
+    weights = (b.satisfaction_from_trust, b.satisfaction_from_security)
+    weights += (b.satisfaction_from_not_waiting,)
+    total = sum(weights)
+    if total <= 0:  # no weight on anything: satisfaction stays where it is
+        return
+    w_trust, w_security, w_waiting = (np.float32(w / total) for w in weights)
+    target = w_trust * h.trust + w_security * h.security + w_waiting * (1 - waiting)
     h.satisfaction += np.float32(1 / b.satisfaction_days) * (target - h.satisfaction)

@@ -6,29 +6,40 @@ from __future__ import annotations
 import numpy as np
 
 from .. import lifecycle
-from ..issues import AGENDA, DISPUTE, GRID, LEGAL, NEW, PUBLIC, SERVICE, UNREPORTED, VIOLATION, Kind
+from ..issues import (
+    AGENDA,
+    COMMUNITY,
+    DISPUTE,
+    GRID,
+    LEGAL,
+    NEW,
+    PUBLIC,
+    SERVICE,
+    UNREPORTED,
+    VIOLATION,
+    Kind,
+)
 from ..world import World
 
 # ODD 7.3, 7.4: which kinds neighbours may settle informally (and may take to a legal
 # advisor), by kind.
 INFORMAL = np.zeros(len(Kind), dtype=bool)
 INFORMAL[[DISPUTE, VIOLATION]] = True
-# ODD 7.3: the share of ``informal_success`` left when the weaker party's norm is 0, and
-# when there are no resident rules; each factor rises linearly to 1.
-NORMLESS_SETTLEMENT = 0.4
-RULELESS_SETTLEMENT = 0.6
-SETTLEMENT_ENGAGEMENT_GAIN = 0.02  # ODD 7.3: nudge of both parties' engagement on success
+# ODD 7.4: the channels of the choice, in the order of its weights.
+CHOICES = np.array([UNREPORTED, GRID, LEGAL, AGENDA, COMMUNITY], dtype=np.int8)
 
 
 def detect_on_the_spot(model: World) -> None:
-    """ODD 7.2: violations are caught as they happen with the detection probability.
+    """ODD 7.2: violations are caught as they happen, with the base detection probability
+    and what the grid's police officer adds (1+3+N).
 
     The violator learns from the outcome either way: perceived deterrence moves toward 1
     when caught (in ``enforce``) and toward 0 when not (Becker; learned, not read off).
     """
     pool = model.issues
     rows = np.flatnonzero((pool.channel == NEW) & (pool.kind == VIOLATION))
-    caught = model.rng.random(rows.size) < model.params.rule_of_law.detection_probability
+    p = model.grid_teams.detection[model.layout.grid[pool.household[rows]]]
+    caught = model.rng.random(rows.size) < p
     lifecycle.enforce(model, rows[caught])
     escaped = pool.counterpart[rows[~caught]]
     model.households.nudge("deterrence", escaped, model.params.behaviour.deterrence_learning, 0.0)
@@ -50,38 +61,40 @@ def settle_informally(model: World) -> None:
     weaker = np.minimum(h.norm[a], h.norm[c])
     p_ok = (
         b.informal_success
-        * (NORMLESS_SETTLEMENT + (1 - NORMLESS_SETTLEMENT) * weaker)
-        * (RULELESS_SETTLEMENT + (1 - RULELESS_SETTLEMENT) * rules)
+        * (b.normless_settlement + (1 - b.normless_settlement) * weaker)
+        * (b.ruleless_settlement + (1 - b.ruleless_settlement) * rules)
     )
     ok = rng.random(rows.size) < p_ok
     model.ledger.add("informal_settlements", int(ok.sum()))
-    h.nudge("engagement", np.concatenate([a[ok], c[ok]]), SETTLEMENT_ENGAGEMENT_GAIN)
-    lifecycle.resolve(model, rows[ok], trust_gain=0.0)
+    h.nudge("engagement", np.concatenate([a[ok], c[ok]]), b.settlement_engagement_gain)
+    lifecycle.resolve(model, rows[ok], 0.0)
 
 
 def choose_channel(model: World) -> None:
     """ODD 7.4: the rest choose among the channels open to them, by weights (a discrete
     choice).
 
-    Reporting to the grid grows with trust, going to the legal advisor with legal
-    awareness, putting a topic on the council agenda with engagement.
+    Reporting to the grid grows with trust and with the grid's helpers, taking an issue to
+    the community office with trust, going to the legal advisor with legal awareness,
+    putting a topic on the council agenda with engagement.
     """
     pool, h, b, rng = model.issues, model.households, model.params.behaviour, model.rng
     rows = pool.in_channel(NEW)
     who, kind = pool.household[rows], pool.kind[rows]
-    legal = model.legal.available
-    councils = model.councils.available
-    weights = np.zeros((rows.size, 4))
+    trusting = 0.2 + h.trust[who]
+    weights = np.zeros((rows.size, CHOICES.size))
     weights[:, 0] = b.unreported_weight * np.where(kind == SERVICE, 0.5, 1.0)
-    weights[:, 1] = b.grid_weight * (0.2 + h.trust[who])
-    if legal:
+    weights[:, 1] = b.grid_weight * trusting * model.grid_teams.reporting[model.layout.grid[who]]
+    if model.legal.available:
         weights[:, 2] = np.where(INFORMAL[kind], b.legal_weight * h.legal_awareness[who], 0.0)
-    if councils:
+    if model.councils.available:
         weights[:, 3] = np.where(kind == PUBLIC, b.agenda_weight * h.engagement[who], 0.0)
+    if model.community.available:
+        weights[:, 4] = b.community_weight * trusting
     cumulative = np.cumsum(weights, axis=1)
     pick = (rng.random(rows.size)[:, None] * cumulative[:, -1:] >= cumulative).sum(axis=1)
     pick[cumulative[:, -1] == 0] = 0  # no channel has any weight: the issue stays unreported
-    channel = np.array([UNREPORTED, GRID, LEGAL, AGENDA], dtype=np.int8)[pick]
+    channel = CHOICES[pick]
     pool.channel[rows] = channel
     pool.ready[rows] = model.day
     on_agenda = who[channel == AGENDA]

@@ -9,25 +9,30 @@ from __future__ import annotations
 import numpy as np
 
 from .. import lifecycle
-from ..issues import AGENDA, CLOSED, COURT, GRID, LEGAL, SOCIAL, UNREPORTED, Channel
+from ..issues import AGENDA, CLOSED, COMMUNITY, COURT, GRID, LEGAL, SOCIAL, UNREPORTED, Channel
+from ..params import Behaviour
 from ..world import World
 
-# ODD 7.12: how much an issue's current channel damps escalation (1 = not at all).
-CHANNEL_FACTOR = np.ones(len(Channel))
-CHANNEL_FACTOR[UNREPORTED] = 0.6  # not pursued, mostly
-CHANNEL_FACTOR[GRID] = 0.8
-CHANNEL_FACTOR[SOCIAL] = 0.8
-CHANNEL_FACTOR[AGENDA] = 0.7
-CHANNEL_FACTOR[LEGAL] = 0.5
-CHANNEL_FACTOR[COURT] = 0.3
-AWARENESS_DAMPING = 0.5  # ODD 7.12: knowing the legal routes makes petitioning beyond rarer
+
+def channel_factor(b: Behaviour) -> np.ndarray:
+    """ODD 7.12: how much an issue's current channel damps escalation, by channel code
+    (1 = not at all)."""
+    factor = np.ones(len(Channel))
+    factor[UNREPORTED] = b.escalation_unreported
+    factor[GRID] = b.escalation_grid
+    factor[COMMUNITY] = b.escalation_community
+    factor[SOCIAL] = b.escalation_social
+    factor[AGENDA] = b.escalation_agenda
+    factor[LEGAL] = b.escalation_legal
+    factor[COURT] = b.escalation_court
+    return factor
 
 
 def fade(model: World) -> None:
     """ODD 7.11: unhandled issues sometimes fade away (the parties make up, the need passes)."""
     rows = model.issues.in_channel(UNREPORTED)
     gone = model.rng.random(rows.size) < 1.0 / model.params.behaviour.spontaneous_days
-    lifecycle.resolve(model, rows[gone], trust_gain=0.0)
+    lifecycle.fade(model, rows[gone])
 
 
 def escalate_or_wait(model: World) -> None:
@@ -42,8 +47,8 @@ def escalate_or_wait(model: World) -> None:
     p = (
         b.escalation_propensity
         * (1 - h.trust[who])
-        * (1 - AWARENESS_DAMPING * h.legal_awareness[who])
-        * CHANNEL_FACTOR[pool.channel[due]]
+        * (1 - b.awareness_damping * h.legal_awareness[who])
+        * channel_factor(b)[pool.channel[due]]
     )
     up = model.rng.random(due.size) < p
     lifecycle.escalate(model, due[up])

@@ -8,10 +8,6 @@ from ..layout import Layout
 from ..network import neighbours_of
 from ..world import World
 
-BANK_BOOST = 1.0  # ODD 7.13: volunteering multiplier per unit of credit value with a moral bank
-BOARD_NORM_GAIN = 0.05  # ODD 7.14
-BLACK_DETERRENCE_GAIN = 0.1  # ODD 7.14
-ROLE_MODEL_RATE = 0.1  # ODD 7.14
 # ODD 7.14: boards are a monthly institution: chosen on the last day of each 30-day month,
 # and the black board lists the households sanctioned within that month.
 BOARD_INTERVAL_DAYS = 30
@@ -19,11 +15,12 @@ BOARD_INTERVAL_DAYS = 30
 
 def volunteer(model: World) -> None:
     """ODD 7.13: registered volunteers turn out with a chance that grows with engagement, credits
-    (moral bank) and party mobilisation; volunteering earns credits and builds norms,
-    less so when paid in credits (crowding out)."""
+    (moral bank) and party mobilisation and falls with their social organisation's lost
+    credibility; volunteering earns credits and builds norms, less so when paid in credits
+    (crowding out)."""
     h, b, m = model.households, model.params.behaviour, model.params.moral
     lead = model.params.fusion.party_leadership
-    bank = m.credit_value * BANK_BOOST if m.moral_bank else 0.0
+    bank = m.credit_value * b.bank_boost if m.moral_bank else 0.0
     base = b.volunteer_sessions_per_year / 365.0
     p_max = base * (1 + bank) * (1 + lead)
     pool = model.active_volunteers
@@ -33,8 +30,9 @@ def volunteer(model: World) -> None:
     # Thinning: Poisson(p_max) candidate sessions per volunteer, each kept with p / p_max,
     # gives Poisson(p) sessions a day (two in a day are possible, and rare).
     candidates = pool[model.rng.integers(0, pool.size, model.rng.poisson(pool.size * p_max))]
-    mobilised = np.where(h.party_member[candidates], 1 + lead, 1.0)
-    p = base * h.engagement[candidates] * (1 + bank) * mobilised
+    mobilised = np.where(h.party_active[candidates], 1 + lead, 1.0)
+    distrust = b.credibility_volunteering * (1 - model.social.credibility_of(candidates))
+    p = base * h.engagement[candidates] * (1 + bank) * mobilised * (1 - distrust)
     went = candidates[model.rng.random(candidates.size) < p / p_max]
     hours = b.hours_per_session
     model.ledger.add("volunteer_hours", went.size * hours)
@@ -56,23 +54,29 @@ def boards_and_role_models(model: World) -> None:
     h.role_model[:] = (
         rank < np.maximum(1, np.round(m.list_share * layout.community_size))[layout.community]
     )
+    b = model.params.behaviour
     if m.red_black_list:
-        h.nudge("norm", np.flatnonzero(h.role_model), BOARD_NORM_GAIN)
+        h.nudge("norm", np.flatnonzero(h.role_model), b.board_norm_gain)
         black = np.flatnonzero(h.last_sanctioned > model.day - BOARD_INTERVAL_DAYS)
-        h.nudge("norm", black, BOARD_NORM_GAIN)
-        h.nudge("deterrence", black, BLACK_DETERRENCE_GAIN)
-        h.nudge("deterrence", neighbours_of(model.adjacency, black), BLACK_DETERRENCE_GAIN / 4)
+        h.nudge("norm", black, b.board_norm_gain)
+        h.nudge("deterrence", black, b.black_deterrence_gain)
+        h.nudge("deterrence", neighbours_of(model.adjacency, black), b.black_deterrence_gain / 4)
     if m.role_models > 0:
         models = h.role_model.astype(np.float32)
         count = model.adjacency @ models
         pulled = np.flatnonzero(count > 0)
         target = (model.adjacency @ (models * h.norm))[pulled] / count[pulled]
-        h.norm[pulled] += np.float32(m.role_models * ROLE_MODEL_RATE) * (target - h.norm[pulled])
+        h.norm[pulled] += np.float32(m.role_models * b.role_model_rate) * (target - h.norm[pulled])
 
 
 def _rank_in_community(score: np.ndarray, layout: Layout) -> np.ndarray:
-    """0 for the highest score in each community, 1 for the next, ..."""
-    order = np.lexsort((-score, layout.community))
+    """0 for the highest score in each community, 1 for the next, ... (ties by index).
+
+    One stable sort of ``community x 4 - score`` (scores lie in [0, 2)) rather than a
+    two-key ``lexsort``: the same order, about four times faster at a million households,
+    where this monthly step was the second-largest cost of a day.
+    """
+    order = np.argsort(layout.community * 4.0 - score.astype(np.float64), kind="stable")
     rank = np.empty(score.size, dtype=np.int64)
     rank[order] = np.arange(score.size) - layout.community_start[layout.community[order]]
     return rank

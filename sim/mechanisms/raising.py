@@ -11,8 +11,6 @@ from ..queues import rank_within
 from ..world import World
 
 YEAR = 365.0
-PREVENTION = 0.8  # ODD 7.1: share of the dispute hazard that a perfect norm prevents
-AWARE_COMPLIANCE = 0.5  # ODD 7.1: share of the violation hazard full legal awareness prevents
 
 
 def _candidates(model: World, rate_per_year: float) -> np.ndarray:
@@ -26,13 +24,13 @@ def _candidates(model: World, rate_per_year: float) -> np.ndarray:
 
 
 def disputes(model: World) -> tuple[np.ndarray, np.ndarray]:
-    h = model.households
-    who = _candidates(model, model.params.behaviour.dispute_rate)
+    h, b = model.households, model.params.behaviour
+    who = _candidates(model, b.dispute_rate)
     other = random_neighbour(model.adjacency, who, model.rng)
     has = other >= 0
     who, other = who[has], other[has]
     norm = 0.5 * (h.norm[who] + h.norm[other])
-    keep = model.rng.random(who.size) < 1 - PREVENTION * norm
+    keep = model.rng.random(who.size) < 1 - b.dispute_prevention * norm
     return who[keep], other[keep]
 
 
@@ -47,7 +45,7 @@ def violations(model: World) -> tuple[np.ndarray, np.ndarray]:
         -h.deterrence[violator] * (b.deterrence_weight + b.sanction_weight * law.sanction)
     )
     hazard = (
-        (1 - h.norm[violator]) * (1 - AWARE_COMPLIANCE * h.legal_awareness[violator]) * deterred
+        (1 - h.norm[violator]) * (1 - b.aware_compliance * h.legal_awareness[violator]) * deterred
     )
     keep = model.rng.random(victim.size) < hazard
     return victim[keep], violator[keep]

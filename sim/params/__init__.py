@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .base import ParameterError, Section, Spec, did_you_mean, toml_literal, unknown_key
+from .base import (
+    ParameterError,
+    Section,
+    Spec,
+    did_you_mean,
+    element_type,
+    toml_literal,
+    unknown_key,
+)
 from .sections import (
     Behaviour,
     Fusion,
@@ -16,6 +24,7 @@ from .sections import (
     ScenarioInfo,
     SelfGovernance,
     Staffing,
+    StaffOverride,
 )
 
 __all__ = [
@@ -30,6 +39,7 @@ __all__ = [
     "ScenarioInfo",
     "SelfGovernance",
     "Spec",
+    "StaffOverride",
     "Staffing",
     "did_you_mean",
     "toml_literal",
@@ -48,6 +58,16 @@ class Parameters(Section):
     moral: Moral = field(default_factory=Moral)
     fusion: Fusion = field(default_factory=Fusion)
     behaviour: Behaviour = field(default_factory=Behaviour)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.staffing.overrides:
+            # Overrides name communities and grids, which exist only once the layout is
+            # drawn: one that names none, or one that does not exist, is bad input, found
+            # when the file is read rather than when a run starts.
+            from ..staffing import check
+
+            check(self)
 
     @classmethod
     def coerce(cls, params: Parameters | dict[str, Any] | None) -> Parameters:
@@ -111,23 +131,15 @@ class Parameters(Section):
         """One row per leaf parameter: key, default, type, range, unit, doc, source."""
         rows = []
         for key, default, kind, spec in cls.specs():
-            if spec.choices:
-                allowed = " / ".join(spec.choices)
-            elif kind is bool:
-                allowed = "true / false"
-            elif spec.low is not None and kind is int:
-                allowed = f"{int(spec.low):,} - {int(spec.high):,}"
-            elif spec.low is not None:
-                allowed = (
-                    f"{spec.low:g} - {spec.high:g}" if spec.high is not None else f">= {spec.low:g}"
-                )
-            else:
-                allowed = "text"
+            item = element_type(kind)
+            allowed = _allowed(item if item is not None else kind, spec)
+            if item is not None:
+                allowed = "list of tables" if allowed == "text" else f"list of {allowed}"
             rows.append(
                 {
                     "key": key,
                     "default": default,
-                    "type": kind.__name__,
+                    "type": "list" if item is not None else kind.__name__,
                     "range": allowed,
                     "unit": spec.unit,
                     "doc": spec.doc,
@@ -138,6 +150,19 @@ class Parameters(Section):
 
     def replace(self, **sections: Section) -> Parameters:
         return replace(self, **sections)
+
+
+def _allowed(kind: Any, spec: Spec) -> str:
+    """The accepted values of a scalar parameter, as the ODD's table states them."""
+    if spec.choices:
+        return " / ".join(spec.choices)
+    if kind is bool:
+        return "true / false"
+    if spec.low is not None and kind is int:
+        return f"{int(spec.low):,} - {int(spec.high):,}"
+    if spec.low is not None:
+        return f"{spec.low:g} - {spec.high:g}" if spec.high is not None else f">= {spec.low:g}"
+    return "text"
 
 
 def _flatten(d: dict[str, Any], prefix: str = ""):

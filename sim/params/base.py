@@ -45,7 +45,10 @@ class Spec:
     high: float | None = None
     choices: tuple[str, ...] | None = None
 
-    def expected(self, kind: type) -> str:
+    def expected(self, kind: Any) -> str:
+        item = element_type(kind)
+        if item is not None:
+            return "a list, each element " + self.expected(item)
         if self.choices:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         name = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}[kind]
@@ -76,18 +79,31 @@ def param(
 
 
 class Section:
-    """Base of every parameter section: validates its fields once, at construction."""
+    """Base of every parameter section: validates its fields once, at construction.
+
+    A field is a scalar (``bool``, ``int``, ``float``, ``str``), a nested section, a list of
+    scalars (``tuple[int, ...]``: every element checked against the field's Spec) or a list
+    of tables (``tuple[SomeSection, ...]``: each element a table of that section). Lists
+    are stored as tuples, so parameters stay hashable.
+    """
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             kind = _field_type(type(self), f.name)
-            if isinstance(kind, type) and issubclass(kind, Section):
+            if _is_section(kind):
                 if not isinstance(value, kind):
                     raise ParameterError(f.name, "must be a table", f"a table of {kind.__name__}")
                 continue
             spec: Spec = f.metadata["spec"]
-            object.__setattr__(self, f.name, _check(f.name, value, kind, spec))
+            item = element_type(kind)
+            if item is None:
+                checked = _check(f.name, value, kind, spec)
+            elif _is_section(item):
+                checked = _check_tables(f.name, value, item)
+            else:
+                checked = _check_list(f.name, value, item, spec)
+            object.__setattr__(self, f.name, checked)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
@@ -100,7 +116,7 @@ class Section:
             if key not in names:
                 raise unknown_key(key, names)
             kind = _field_type(cls, key)
-            if isinstance(kind, type) and issubclass(kind, Section):
+            if _is_section(kind):
                 try:
                     value = kind.from_dict(value)
                 except ParameterError as err:
@@ -117,7 +133,7 @@ class Section:
         rows = []
         for f in dataclasses.fields(cls):
             kind = _field_type(cls, f.name)
-            if isinstance(kind, type) and issubclass(kind, Section):
+            if _is_section(kind):
                 rows += [(f"{f.name}.{n}", d, k, s) for n, d, k, s in kind.specs()]
             else:
                 rows.append((f.name, f.default, kind, f.metadata["spec"]))
@@ -131,11 +147,15 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 def toml_literal(value: Any) -> str:
-    """A value as a scenario file (TOML) writes it."""
+    """A value as a scenario file (TOML) writes it: lists as arrays, tables inline."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {toml_literal(v)}" for k, v in value.items()) + " }"
     return repr(value)
 
 
@@ -154,6 +174,53 @@ def _field_type(cls: type, name: str) -> Any:
 @functools.cache
 def _type_hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
+
+
+def _is_section(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, Section)
+
+
+def element_type(kind: Any) -> Any:
+    """The element type of a list field (``tuple[int, ...]`` -> ``int``), else None."""
+    if typing.get_origin(kind) is tuple:
+        return typing.get_args(kind)[0]
+    return None
+
+
+def _as_list(name: str, value: Any, expected: str) -> tuple:
+    if not isinstance(value, list | tuple):
+        raise ParameterError(name, f"got {value!r}", expected)
+    return tuple(value)
+
+
+def _check_list(name: str, value: Any, item: type, spec: Spec) -> tuple:
+    """A list of scalars, each checked as the field's Spec says (a TOML array)."""
+    values = _as_list(name, value, spec.expected(tuple[item, ...]))
+    checked = []
+    for i, element in enumerate(values, 1):
+        try:
+            checked.append(_check(name, element, item, spec))
+        except ParameterError as err:
+            raise ParameterError(name, f"element {i}: {err.reason}", err.expected) from None
+    return tuple(checked)
+
+
+def _check_tables(name: str, value: Any, item: type[Section]) -> tuple:
+    """A list of tables of one section (a TOML array of tables, ``[[name]]``); an error
+    names the table by its number from 1, ``name[2].key``."""
+    tables = _as_list(name, value, f"a list of tables of {item.__name__}")
+    checked = []
+    for i, table in enumerate(tables, 1):
+        if isinstance(table, item):
+            checked.append(table)
+            continue
+        if not isinstance(table, dict):
+            raise ParameterError(f"{name}[{i}]", f"got {table!r}", f"a table of {item.__name__}")
+        try:
+            checked.append(item.from_dict(table))
+        except ParameterError as err:
+            raise err.within(f"{name}[{i}]") from None
+    return tuple(checked)
 
 
 def _check(name: str, value: Any, kind: type, spec: Spec) -> Any:

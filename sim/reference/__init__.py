@@ -8,8 +8,9 @@ runs the submodels in the order of ODD section 3; comments cite the ODD sections
 
 It is slow (microseconds per household-day) and exists to check the vectorised engine
 (:class:`sim.GovernanceModel`): both must agree *statistically* (tests/test_equivalence.py).
-It shares with the engine only the parameters, the layout, the network construction, the
-ledger and the metric registry, never the step code; what the registry reads is the protocol
+It shares with the engine only the parameters, the layout, the staffing plans (how many
+staff each unit has, ``sim.staffing``), the network construction, the ledger and the metric
+registry, never the step code; what the registry reads is the protocol
 :class:`sim.world.MetricsView`, which ``views.py`` provides from the agents. Draws come from
 ``self.rng`` in a different order, so trajectories are not bit-identical.
 
@@ -34,7 +35,10 @@ The package, one concept a file:
 - ``constants.py``: the ODD's fixed assumptions, restated, and :data:`MUTATIONS`;
 - ``issues.py``: :class:`Issue` and the ODD's ``nudge``;
 - ``households.py``: :class:`Household` and the submodels each household runs;
-- ``staff.py``: grid teams, legal teams, social organisations, party branches, councils;
+- ``staff.py``: grid teams, community offices, legal teams, social organisations, party
+  branches, councils;
+- ``staffing.py``: building grid teams and community offices, and spreading them again by
+  need;
 - ``lifecycle.py``: ODD 7.0, the operations every agent moves issues with;
 - ``draws.py``: every draw from ``self.rng``;
 - ``model.py``: :class:`ReferenceModel`, construction and the day;
@@ -45,10 +49,11 @@ from .constants import MUTATIONS
 from .households import Household
 from .issues import Issue
 from .model import ReferenceModel
-from .staff import Council, GridTeam, LegalTeam, PartyBranch, SocialOrganisation
+from .staff import CommunityOffice, Council, GridTeam, LegalTeam, PartyBranch, SocialOrganisation
 
 __all__ = [
     "MUTATIONS",
+    "CommunityOffice",
     "Council",
     "GridTeam",
     "Household",

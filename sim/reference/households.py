@@ -8,27 +8,12 @@ from typing import TYPE_CHECKING
 import mesa
 
 from ..issues import Channel, Kind
-from .constants import (
-    AWARE_COMPLIANCE,
-    AWARENESS_DAMPING,
-    BANK_BOOST,
-    CHANNEL_FACTOR,
-    INFORMAL_KINDS,
-    NEIGHBOUR_EXPOSURE,
-    NEVER,
-    PREVENTION,
-    ROLE_MODEL_RATE,
-    SATISFACTION_FROM_NOT_WAITING,
-    SATISFACTION_FROM_SECURITY,
-    SATISFACTION_FROM_TRUST,
-    WAITING_DAYS,
-    YEAR,
-)
+from .constants import INFORMAL_KINDS, NEVER, YEAR
 from .issues import Issue, nudge
 
 if TYPE_CHECKING:
     from .model import ReferenceModel
-    from .staff import Council, GridTeam, LegalTeam, SocialOrganisation
+    from .staff import CommunityOffice, Council, GridTeam, LegalTeam, SocialOrganisation
 
 
 class Household(mesa.Agent):
@@ -44,12 +29,23 @@ class Household(mesa.Agent):
         self.trust = model.beta(pop.mean_trust)
         self.engagement = model.beta(p.self_governance.participation)
         self.legal_awareness = model.beta(pop.mean_legal_awareness)
-        self.deterrence = model.beta(p.rule_of_law.detection_probability)
+        law = p.rule_of_law
+        typical = 1 - (1 - law.detection_probability) * (
+            1 - law.police_detection * p.staffing.police_per_grid
+        )
+        self.deterrence = model.beta(typical)
         self.satisfaction = 0.5 * self.trust + 0.5
         self.security = 1.0
         self.credits = 0.0
         self.party_member = model.chance(pop.party_member_share)
-        self.volunteer = model.chance(pop.volunteer_share) or self.party_member
+        # Ageing members no longer serve; members in service elsewhere serve their home
+        # community only if they registered there (双报到).
+        in_service = model.chance(pop.in_service_party_share)
+        serves = model.chance(pop.dual_registration if in_service else pop.active_party_share)
+        if "party_ageing" in model.disable:
+            serves = True
+        self.party_active = self.party_member and serves
+        self.volunteer = model.chance(pop.volunteer_share) or self.party_active
         self.active_volunteer = self.volunteer and model.chance(p.behaviour.active_volunteer_share)
         self.role_model = False
         took_part = model.chance(self.engagement)
@@ -59,6 +55,7 @@ class Household(mesa.Agent):
         # Set by the model once all agents exist.
         self.neighbours: list[Household] = []
         self.grid_team: GridTeam
+        self.office: CommunityOffice | None = None
         self.legal_team: LegalTeam | None = None
         self.organisation: SocialOrganisation
         self.council: Council | None = None
@@ -78,7 +75,7 @@ class Household(mesa.Agent):
         today: list[Issue] = []
         if m.chance(b.dispute_rate / YEAR) and self.neighbours:
             other = m.choice(self.neighbours)
-            if m.chance(1 - PREVENTION * 0.5 * (self.norm + other.norm)):
+            if m.chance(1 - b.dispute_prevention * 0.5 * (self.norm + other.norm)):
                 today.append(m.new_issue(self, other, Kind.DISPUTE))
         if m.chance(b.violation_rate / YEAR) and self.neighbours:
             violator = m.choice(self.neighbours)
@@ -99,20 +96,24 @@ class Household(mesa.Agent):
         deterred = math.exp(
             -self.deterrence * (b.deterrence_weight + b.sanction_weight * law.sanction)
         )
-        return (1 - self.norm) * (1 - AWARE_COMPLIANCE * self.legal_awareness) * deterred
+        return (1 - self.norm) * (1 - b.aware_compliance * self.legal_awareness) * deterred
 
     # 7.4 Channel choice.
 
     def choose_channel(self, issue: Issue) -> Channel:
         m, b = self.model, self.model.params.behaviour
+        helpers = 0.0 if "helpers" in m.disable else m.helpers[self.grid]
         weights = {
             Channel.UNREPORTED: b.unreported_weight * (0.5 if issue.kind is Kind.SERVICE else 1.0),
-            Channel.GRID: b.grid_weight * (0.2 + self.trust),
+            Channel.GRID: b.grid_weight * (0.2 + self.trust) * (1 + b.helper_reporting * helpers),
             Channel.LEGAL: b.legal_weight * self.legal_awareness
             if m.legal_available and issue.kind in INFORMAL_KINDS
             else 0.0,
             Channel.AGENDA: b.agenda_weight * self.engagement
             if m.councils_available and issue.kind is Kind.PUBLIC
+            else 0.0,
+            Channel.COMMUNITY: b.community_weight * (0.2 + self.trust)
+            if m.community_available
             else 0.0,
         }
         total = sum(weights.values())
@@ -132,7 +133,7 @@ class Household(mesa.Agent):
         m = self.model
         for issue in [i for i in self.issues if i.channel is Channel.UNREPORTED]:
             if m.chance(1.0 / m.params.behaviour.spontaneous_days):
-                m.resolve(issue, 0.0)
+                m.fade(issue)
 
     def escalate_or_wait(self) -> None:
         m, b = self.model, self.model.params.behaviour
@@ -140,8 +141,8 @@ class Household(mesa.Agent):
             p = (
                 b.escalation_propensity
                 * (1 - self.trust)
-                * (1 - AWARENESS_DAMPING * self.legal_awareness)
-                * CHANNEL_FACTOR[issue.channel]
+                * (1 - b.awareness_damping * self.legal_awareness)
+                * m.channel_factor[issue.channel]
             )
             if m.chance(p):
                 m.escalate(issue)
@@ -153,10 +154,20 @@ class Household(mesa.Agent):
 
     def volunteer_today(self) -> None:
         m, b, moral = self.model, self.model.params.behaviour, self.model.params.moral
-        bank = moral.credit_value * BANK_BOOST if moral.moral_bank else 0.0
+        bank = moral.credit_value * b.bank_boost if moral.moral_bank else 0.0
         boost = 0.0 if "moral_bank_boost" in m.disable else bank
-        mobilised = 1 + m.params.fusion.party_leadership if self.party_member else 1.0
-        p = b.volunteer_sessions_per_year / YEAR * self.engagement * (1 + boost) * mobilised
+        mobilised = 1 + m.params.fusion.party_leadership if self.party_active else 1.0
+        distrust = b.credibility_volunteering * (1 - self.organisation.credibility)
+        if "credibility_effects" in m.disable:
+            distrust = 0.0
+        p = (
+            b.volunteer_sessions_per_year
+            / YEAR
+            * self.engagement
+            * (1 + boost)
+            * mobilised
+            * (1 - distrust)
+        )
         sessions = int(m.rng.poisson(p))
         if sessions == 0:
             return
@@ -177,7 +188,8 @@ class Household(mesa.Agent):
 
     def follow_role_models(self) -> None:
         if self.role_model_target is not None:
-            rate = self.model.params.moral.role_models * ROLE_MODEL_RATE
+            params = self.model.params
+            rate = params.moral.role_models * params.behaviour.role_model_rate
             self.norm += rate * (self.role_model_target - self.norm)
 
     # 7.15 Diffusion, synchronous: all observe, then all update.
@@ -209,7 +221,7 @@ class Household(mesa.Agent):
         pop, sg = m.params.population, m.params.self_governance
         k = len(self.neighbours)
         around = sum(n.suffered for n in self.neighbours) / k if k else 0.0
-        exposure = min(1.0, self.suffered + NEIGHBOUR_EXPOSURE * around)
+        exposure = min(1.0, self.suffered + b.neighbour_exposure * around)
         self.security += ((1 - exposure) - self.security) / b.security_days
         if "broken_windows" not in m.disable:
             self.norm -= b.broken_windows * exposure * self.norm
@@ -218,13 +230,20 @@ class Household(mesa.Agent):
         self.legal_awareness += (pop.mean_legal_awareness - self.legal_awareness) / (
             b.awareness_decay_days
         )
-        waiting = any(i.raised <= m.day - WAITING_DAYS for i in self.issues)
-        target = (
-            SATISFACTION_FROM_TRUST * self.trust
-            + SATISFACTION_FROM_SECURITY * self.security
-            + SATISFACTION_FROM_NOT_WAITING * (0.0 if waiting else 1.0)
+        waiting = any(i.raised <= m.day - b.waiting_days for i in self.issues)
+        weights = (
+            b.satisfaction_from_trust,
+            b.satisfaction_from_security,
+            b.satisfaction_from_not_waiting,
         )
-        self.satisfaction += (target - self.satisfaction) / b.satisfaction_days
+        total = sum(weights)
+        if total > 0:  # the weights are normalised; with none, satisfaction stays
+            target = (
+                weights[0] * self.trust
+                + weights[1] * self.security
+                + weights[2] * (0.0 if waiting else 1.0)
+            ) / total
+            self.satisfaction += (target - self.satisfaction) / b.satisfaction_days
 
     def __repr__(self) -> str:
         return f"Household(index={self.index}, grid={self.grid})"

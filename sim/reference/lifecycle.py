@@ -8,10 +8,11 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..issues import Channel, Kind
 from ..ledger import Ledger
 from ..params import Parameters
-from .constants import PUBLIC_SPILLOVER, ROUTINE_TRUST_WEIGHT
 from .draws import Draws
 from .issues import Issue, nudge
 
@@ -32,20 +33,35 @@ class IssueLifecycle(Draws):
     grid_members: list[list[Household]]
 
     def resolve(self, issue: Issue, gain: float) -> None:
-        """Close an issue as resolved; the raiser's trust rises by ``gain`` steps."""
+        """Close an issue as resolved by a channel; the raiser's trust rises by ``gain``
+        steps (the route's ``*_trust_weight``)."""
+        b = self.params.behaviour
+        age = self.day - issue.raised
         self.ledger.add("resolved", 1)
-        self.ledger.add("resolve_days", self.day - issue.raised)
+        self.ledger.add("resolve_days", age)
+        if issue.kind is Kind.SERVICE:
+            self.ledger.add("services_resolved", 1)
+            self.ledger.add("service_days", age)
         if gain > 0:
-            step = min(1.0, self.params.behaviour.trust_gain * gain)
+            step = min(1.0, b.trust_gain * gain)
             issue.household.trust = nudge(issue.household.trust, step)
             if issue.kind is Kind.PUBLIC and "public_spillover" not in self.disable:
                 for h in self.grid_members[issue.household.grid]:
-                    h.trust = nudge(h.trust, PUBLIC_SPILLOVER * step)
+                    h.trust = nudge(h.trust, b.public_spillover * step)
+        self.close(issue)
+
+    def fade(self, issue: Issue) -> None:
+        """Close an issue that faded unhandled: neither resolved nor escalated (7.11)."""
+        if "fading_as_resolved" in self.disable:
+            self.resolve(issue, 0.0)
+            return
+        self.ledger.add("faded", 1)
         self.close(issue)
 
     def escalate(self, issue: Issue) -> None:
         """Close an issue as escalated beyond the grassroots (越级上访)."""
         self.ledger.add("escalated", 1)
+        self.ledger.add_by_community("escalated", np.array([issue.household.community]))
         raiser = issue.household
         raiser.trust = nudge(raiser.trust, 2 * self.params.behaviour.trust_loss, 0.0)
         self.close(issue)
@@ -59,7 +75,7 @@ class IssueLifecycle(Draws):
         for h in violator.neighbours:
             h.deterrence = nudge(h.deterrence, learning / 4)
         violator.last_sanctioned = self.day
-        self.resolve(issue, ROUTINE_TRUST_WEIGHT)
+        self.resolve(issue, self.params.behaviour.routine_trust_weight)
 
     def refer(self, issue: Issue, channel: Channel) -> None:
         """Pass an issue on: lost with ``referral_loss x gap``, else delayed."""
@@ -74,6 +90,23 @@ class IssueLifecycle(Draws):
             raiser.trust = nudge(raiser.trust, b.trust_loss, 0.0)
         else:
             self.move(issue, channel, self.day + round(b.referral_delay_days * gap))
+
+    def refer_to_social(self, issue: Issue, retry_days: int) -> None:
+        """A service request goes to the household's social organisation if it has capacity
+        today and the household accepts (it refuses with ``credibility_referral x (1 -
+        credibility)``); otherwise it waits ``retry_days`` where it is."""
+        organisation = issue.household.organisation
+        if organisation.capacity() <= 0:
+            self.retry(issue, retry_days)
+            return
+        refusal = self.params.behaviour.credibility_referral * (1 - organisation.credibility)
+        if "credibility_effects" in self.disable:
+            refusal = 0.0
+        if self.chance(refusal):
+            self.ledger.add("referrals_refused", 1)
+            self.retry(issue, retry_days)
+        else:
+            self.refer(issue, Channel.SOCIAL)
 
     def retry(self, issue: Issue, days: int) -> None:
         issue.ready = self.day + days
@@ -93,6 +126,8 @@ class IssueLifecycle(Draws):
             return household.grid_team.beat
         if channel is Channel.GRID:
             return household.grid_team.queue
+        if channel is Channel.COMMUNITY:
+            return household.office.queue
         if channel is Channel.LEGAL:
             return household.legal_team.queue
         if channel is Channel.SOCIAL:

@@ -20,26 +20,24 @@ from ..ledger import Ledger
 from ..metrics import METRICS
 from ..network import small_world
 from ..params import Parameters
-from .constants import (
-    BLACK_DETERRENCE_GAIN,
-    BOARD_INTERVAL_DAYS,
-    BOARD_NORM_GAIN,
-    COURT_TRUST_WEIGHT,
-    INFORMAL_KINDS,
-    MUTATIONS,
-    NORMLESS_SETTLEMENT,
-    PARTY_COORDINATION,
-    RULELESS_SETTLEMENT,
-    SETTLEMENT_ENGAGEMENT_GAIN,
-)
+from ..staffing import revision_day
+from .constants import BOARD_INTERVAL_DAYS, INFORMAL_KINDS, MUTATIONS
 from .households import Household
 from .issues import Issue, nudge
 from .lifecycle import IssueLifecycle
-from .staff import Council, GridTeam, LegalTeam, PartyBranch, SocialOrganisation
-from .views import GridTeamArrays, HouseholdArrays, IssueCount, LegalCount, SocialCount
+from .staff import CommunityOffice, Council, GridTeam, LegalTeam, PartyBranch, SocialOrganisation
+from .staffing import StaffBuilder
+from .views import (
+    CommunityArrays,
+    GridTeamArrays,
+    HouseholdArrays,
+    LegalCount,
+    OpenIssues,
+    SocialArrays,
+)
 
 
-class ReferenceModel(IssueLifecycle, mesa.Model):
+class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
     """Per-agent Mesa form of the Sanzhi model; same constructor as ``GovernanceModel``.
 
     Args:
@@ -67,12 +65,12 @@ class ReferenceModel(IssueLifecycle, mesa.Model):
         self.n_open = 0
         self.new_today: list[Issue] = []
         self.docket: dict[Issue, None] = {}  # COURT issues (7.7)
-        self.ledger = Ledger()
         fusion = params.fusion
         self.coordination = 1 - (1 - fusion.coordination) * (
-            1 - PARTY_COORDINATION * fusion.party_leadership
+            1 - fusion.party_coordination * fusion.party_leadership
         )  # 2.8
         self.layout = Layout.build(params)  # 5.1
+        self.ledger = Ledger(n_communities=self.layout.n_communities)
         self._build_households()  # 5.2-5.3
         self._build_staff()  # 5.5-5.6
         self.datacollector = mesa.DataCollector(
@@ -85,6 +83,8 @@ class ReferenceModel(IssueLifecycle, mesa.Model):
     def step(self) -> None:
         households = self.agents_by_type[Household]
         self.ledger.new_day(self.day)  # 0
+        if revision_day(self.params.staffing, self.day) and "need_allocation" not in self.disable:
+            self.reallocate()  # 2.3a
         households.shuffle_do("raise_issues")  # 1. 7.1
         new = self.take_new_issues()
         self.detect_on_the_spot(new)  # 2. 7.2
@@ -92,6 +92,7 @@ class ReferenceModel(IssueLifecycle, mesa.Model):
         self.choose_channels(new)  # 4. 7.4
         self.staff(GridTeam).do("patrol")  # 5. 7.5
         self.staff(GridTeam).do("step")  # 6. 7.6
+        self.staff(CommunityOffice).do("step")  #    7.6a
         self.staff(LegalTeam).do("step")  # 7. 7.7 lectures and queues,
         self.deliver_judgments()  #          then court judgments
         self.staff(SocialOrganisation).do("step")  # 8. 7.8
@@ -141,14 +142,15 @@ class ReferenceModel(IssueLifecycle, mesa.Model):
         return new
 
     def detect_on_the_spot(self, new: list[Issue]) -> None:
-        """7.2: a new violation is caught (enforced) or escapes; the violator learns."""
+        """7.2: a new violation is caught (enforced) or escapes; the violator learns. The
+        grid's police officer adds to the base chance."""
         law, b = self.params.rule_of_law, self.params.behaviour
         for issue in new:
             if issue.kind is not Kind.VIOLATION:
                 continue
-            if "on_the_spot_detection" not in self.disable and self.chance(
-                law.detection_probability
-            ):
+            police = 0.0 if "police" in self.disable else self.police[issue.household.grid]
+            p = 1 - (1 - law.detection_probability) * (1 - law.police_detection * police)
+            if "on_the_spot_detection" not in self.disable and self.chance(p):
                 self.enforce(issue)
             else:
                 violator = issue.counterpart
@@ -169,13 +171,13 @@ class ReferenceModel(IssueLifecycle, mesa.Model):
             weaker = min(a.norm, c.norm)
             p_ok = (
                 b.informal_success
-                * (NORMLESS_SETTLEMENT + (1 - NORMLESS_SETTLEMENT) * weaker)
-                * (RULELESS_SETTLEMENT + (1 - RULELESS_SETTLEMENT) * rules)
+                * (b.normless_settlement + (1 - b.normless_settlement) * weaker)
+                * (b.ruleless_settlement + (1 - b.ruleless_settlement) * rules)
             )
             if self.chance(p_ok):
                 self.ledger.add("informal_settlements", 1)
-                a.engagement = nudge(a.engagement, SETTLEMENT_ENGAGEMENT_GAIN)
-                c.engagement = nudge(c.engagement, SETTLEMENT_ENGAGEMENT_GAIN)
+                a.engagement = nudge(a.engagement, b.settlement_engagement_gain)
+                c.engagement = nudge(c.engagement, b.settlement_engagement_gain)
                 self.resolve(issue, 0.0)
 
     def choose_channels(self, new: list[Issue]) -> None:
@@ -191,7 +193,7 @@ class ReferenceModel(IssueLifecycle, mesa.Model):
     def deliver_judgments(self) -> None:
         """7.7: every court case that is due is decided."""
         for issue in [i for i in self.docket if i.ready <= self.day]:
-            self.resolve(issue, COURT_TRUST_WEIGHT)
+            self.resolve(issue, self.params.behaviour.court_trust_weight)
 
     def volunteer(self) -> None:
         """7.13: volunteers turn out; organisations count their hours for tomorrow."""
@@ -203,7 +205,7 @@ class ReferenceModel(IssueLifecycle, mesa.Model):
         """7.14: monthly role-model selection, red/black boards, role-model pull."""
         if self.day % BOARD_INTERVAL_DAYS != BOARD_INTERVAL_DAYS - 1:
             return
-        moral = self.params.moral
+        moral, b = self.params.moral, self.params.behaviour
         households = self.agents_by_type[Household]
         top_credits = max(h.credits for h in households)
 
@@ -220,13 +222,13 @@ class ReferenceModel(IssueLifecycle, mesa.Model):
         if moral.red_black_list:
             for h in households:
                 if h.role_model:
-                    h.norm = nudge(h.norm, BOARD_NORM_GAIN)
+                    h.norm = nudge(h.norm, b.board_norm_gain)
             black = [h for h in households if h.last_sanctioned > self.day - BOARD_INTERVAL_DAYS]
             for h in black:
-                h.norm = nudge(h.norm, BOARD_NORM_GAIN)
-                h.deterrence = nudge(h.deterrence, BLACK_DETERRENCE_GAIN)
+                h.norm = nudge(h.norm, b.board_norm_gain)
+                h.deterrence = nudge(h.deterrence, b.black_deterrence_gain)
             for h in {n for listed in black for n in listed.neighbours}:
-                h.deterrence = nudge(h.deterrence, BLACK_DETERRENCE_GAIN / 4)
+                h.deterrence = nudge(h.deterrence, b.black_deterrence_gain / 4)
         if moral.role_models > 0:
             households.do("look_at_role_models")
             households.do("follow_role_models")
@@ -256,18 +258,7 @@ class ReferenceModel(IssueLifecycle, mesa.Model):
     def _build_staff(self) -> None:
         p, layout, residents = self.params, self.layout, self.residents
         st = p.staffing
-        # 2.3 grid teams
-        self.n_workers = max(1, round(layout.n_households / st.households_per_grid_worker))
-        self.grid_assignment = Assignment.spread(layout.n_grids, self.n_workers)
-        served = np.bincount(
-            self.grid_assignment.team_of_unit, minlength=len(self.grid_assignment.staff_per_team)
-        )
-        self.grid_team_list = teams = [
-            GridTeam(self, float(staff), int(n))
-            for staff, n in zip(self.grid_assignment.staff_per_team, served, strict=True)
-        ]
-        for h in residents:
-            h.grid_team = teams[self.grid_assignment.team_of_unit[h.grid]]
+        self._build_grid_and_community_staff()  # 2.3, 2.3a, 2.4a
         # 2.4 legal advisors
         self.n_advisors = round(layout.n_communities * st.legal_advisors_per_community)
         self.legal_available = self.n_advisors > 0 and st.legal_cases_per_week > 0
@@ -289,6 +280,7 @@ class ReferenceModel(IssueLifecycle, mesa.Model):
             SocialOrganisation(self, o, len(range(o, self.n_social_workers, n_orgs)))
             for o in range(n_orgs)
         ]
+        self.organisations = orgs
         for h in residents:
             h.organisation = orgs[h.index // block]
         # 2.6 party branches
@@ -302,6 +294,17 @@ class ReferenceModel(IssueLifecycle, mesa.Model):
                 council = Council(self, k, members)
                 for h in members:
                     h.council = council
+        b = p.behaviour
+        self.channel_factor = {  # 7.12
+            Channel.NEW: 1.0,
+            Channel.UNREPORTED: b.escalation_unreported,
+            Channel.GRID: b.escalation_grid,
+            Channel.COMMUNITY: b.escalation_community,
+            Channel.LEGAL: b.escalation_legal,
+            Channel.SOCIAL: b.escalation_social,
+            Channel.AGENDA: b.escalation_agenda,
+            Channel.COURT: b.escalation_court,
+        }
 
     def staff(self, kind: type[mesa.Agent]) -> mesa.agent.AgentSet:
         """All agents of a staff type (an empty set if there are none)."""
@@ -315,8 +318,8 @@ class ReferenceModel(IssueLifecycle, mesa.Model):
         return HouseholdArrays(self.residents)
 
     @property
-    def issues(self) -> IssueCount:
-        return IssueCount(self.n_open)
+    def issues(self) -> OpenIssues:
+        return OpenIssues(self.residents)
 
     @property
     def volunteers(self) -> np.ndarray:
@@ -327,12 +330,16 @@ class ReferenceModel(IssueLifecycle, mesa.Model):
         return GridTeamArrays(self.grid_team_list, self.grid_assignment, self.n_workers)
 
     @property
+    def community(self) -> CommunityArrays:
+        return CommunityArrays(self.office_list, self.office_assignment, self.n_community_staff)
+
+    @property
     def legal(self) -> LegalCount:
         return LegalCount(self.n_advisors)
 
     @property
-    def social(self) -> SocialCount:
-        return SocialCount(self.n_social_workers)
+    def social(self) -> SocialArrays:
+        return SocialArrays(self.organisations, self.n_social_workers)
 
     def __repr__(self) -> str:
         return f"ReferenceModel(households={len(self.residents)}, day={self.day})"

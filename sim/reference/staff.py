@@ -9,15 +9,9 @@ import mesa
 
 from ..issues import Channel, Kind
 from .constants import (
-    ATTENDANCE_ENGAGEMENT_GAIN,
-    BURNOUT_SLOWDOWN,
-    CREDIBILITY_RATE,
+    COMMUNITY_RETRY_DAYS,
     GRID_RETRY_DAYS,
-    HALF_SUCCESS_ATTENDANCE,
-    LEADERSHIP_TRUST_WEIGHT,
     LEGAL_RETRY_DAYS,
-    REPEAT_FACTOR,
-    ROUTINE_TRUST_WEIGHT,
     SOCIAL_RETRY_DAYS,
     STUCK_CHANNELS,
     WORKLOAD_DAYS,
@@ -31,34 +25,49 @@ if TYPE_CHECKING:
 
 
 class GridTeam(mesa.Agent):
-    """Grid workers (网格员) pooled into one team serving one grid or a block of grids (2.3)."""
+    """The grid team (1+3+N) of one grid or a block of grids (2.3): its full-time grid
+    workers and the time its grids' leaders give; police and helpers are the grids' own
+    (``model.police``, ``model.helpers``)."""
 
-    def __init__(self, model: ReferenceModel, staff: float, grids_served: int) -> None:
+    def __init__(
+        self, model: ReferenceModel, staff: float, grids: list[int], leader_time: float
+    ) -> None:
         super().__init__(model)
-        self.staff = staff
-        self.coverage = min(1.0, staff / grids_served)
+        self.staff = staff  # grid workers
+        self.grids = grids
+        self.effective = staff + leader_time  # worker-equivalents
+        self.coverage = min(1.0, self.effective / len(grids))
         self.workload = self.utilisation = self.burnout = 0.0
         self.beat: dict[Issue, None] = {}  # UNREPORTED issues of its households (7.5)
         self.queue: dict[Issue, None] = {}  # GRID issues (7.6)
 
-    def capacity(self) -> float:
+    def admin_load(self) -> float:
         st = self.model.params.staffing
-        free = st.grid_worker_cases_per_day * (1 - st.admin_load)
-        return self.staff * free * (1 - BURNOUT_SLOWDOWN * self.burnout)
+        return st.admin_load * (1 - st.task_entry_list)
+
+    def capacity(self) -> float:
+        m = self.model
+        st, b = m.params.staffing, m.params.behaviour
+        free = st.grid_worker_cases_per_day * (1 - self.admin_load())
+        return self.effective * free * (1 - b.burnout_slowdown * self.burnout)
 
     def patrol(self) -> None:
-        """7.5: patrols discover unreported issues and queue them today."""
+        """7.5: patrols, and each of the grid's helpers, discover unreported issues and
+        queue them today."""
         m = self.model
-        if "patrol" in m.disable:
-            return
-        p = (
-            m.params.behaviour.patrol_discovery
-            * (1 - m.params.staffing.admin_load)
+        b = m.params.behaviour
+        p_patrol = (
+            0.0
+            if "patrol" in m.disable
+            else b.patrol_discovery
+            * (1 - self.admin_load())
             * self.coverage
-            * (1 - BURNOUT_SLOWDOWN * self.burnout)
+            * (1 - b.burnout_slowdown * self.burnout)
         )
         for issue in list(self.beat):
-            if m.chance(p):
+            helpers = 0.0 if "helpers" in m.disable else m.helpers[issue.household.grid]
+            missed = (1 - p_patrol) * (1 - b.helper_discovery) ** helpers
+            if m.chance(1 - missed):
                 m.move(issue, Channel.GRID, m.day)
 
     def step(self) -> None:
@@ -76,29 +85,27 @@ class GridTeam(mesa.Agent):
         u = m.uniform()
         if issue.kind is Kind.DISPUTE:
             m.ledger.add("mediations", 1)
-            hardness = 1.0 if "hard_disputes" in m.disable else REPEAT_FACTOR**issue.attempts
+            hardness = 1.0 if "hard_disputes" in m.disable else b.repeat_factor**issue.attempts
             p = b.grid_mediation_success * (0.5 + 0.5 * m.pair_mean(issue, "norm")) * hardness
             issue.attempts = min(issue.attempts + 1, 100)
             if u < p:
-                m.resolve(issue, ROUTINE_TRUST_WEIGHT)
+                m.resolve(issue, b.routine_trust_weight)
             elif m.legal_available:
                 m.refer(issue, Channel.LEGAL)
             else:
                 m.retry(issue, GRID_RETRY_DAYS)
         elif issue.kind is Kind.SERVICE:
             if u < b.grid_service_success:
-                m.resolve(issue, ROUTINE_TRUST_WEIGHT)
-            elif issue.household.organisation.capacity() > 0:
-                m.refer(issue, Channel.SOCIAL)
+                m.resolve(issue, b.routine_trust_weight)
             else:
-                m.retry(issue, GRID_RETRY_DAYS)
+                m.refer_to_social(issue, GRID_RETRY_DAYS)
         elif issue.kind is Kind.VIOLATION:
             if u < b.enforcement_success:
                 m.enforce(issue)
             else:
                 m.retry(issue, GRID_RETRY_DAYS)
         elif u < b.public_grid_success:  # public topic
-            m.resolve(issue, ROUTINE_TRUST_WEIGHT)
+            m.resolve(issue, b.routine_trust_weight)
         elif m.councils_available:
             m.refer(issue, Channel.AGENDA)
         else:
@@ -106,17 +113,76 @@ class GridTeam(mesa.Agent):
 
     def update_workload(self, on_desk: int, handled: int, capacity: float) -> None:
         st, b = self.model.params.staffing, self.model.params.behaviour
-        full = max(self.staff * st.grid_worker_cases_per_day, 1e-9)
-        self.utilisation = st.admin_load + (1 - st.admin_load) * min(
-            1.0, handled / max(capacity, 1e-9)
-        )
+        admin = self.admin_load()
+        full = max(self.effective * st.grid_worker_cases_per_day, 1e-9)
+        self.utilisation = admin + (1 - admin) * min(1.0, handled / max(capacity, 1e-9))
         self.workload += (on_desk / full - self.workload) / WORKLOAD_DAYS
-        pressure = st.admin_load + (1 - st.admin_load) * self.workload
+        pressure = admin + (1 - admin) * self.workload
         if pressure > b.burnout_threshold:
             self.burnout += b.burnout_rate * (pressure - b.burnout_threshold)
         else:
             self.burnout -= b.burnout_recovery * self.burnout
         self.burnout = min(1.0, max(0.0, self.burnout))
+
+
+class CommunityOffice(mesa.Agent):
+    """The community staff (社区工作人员) of one community or a block of communities
+    (2.4a); while there are enough of them, one leads each of their grids part-time."""
+
+    def __init__(
+        self, model: ReferenceModel, staff: float, communities: list[int], grids: int
+    ) -> None:
+        super().__init__(model)
+        st = model.params.staffing
+        self.staff = staff
+        self.communities = communities
+        time = 0.0 if "grid_leaders" in model.disable else st.grid_leader_time
+        self.leader_time = time * min(1.0, staff / grids)  # given to each of its grids
+        self.effective = staff - time * min(staff, grids)
+        self.utilisation = 0.0
+        self.cases = 0
+        self.queue: dict[Issue, None] = {}  # COMMUNITY issues
+
+    def admin_load(self) -> float:
+        st = self.model.params.staffing
+        return st.community_admin_load * (1 - st.task_entry_list)
+
+    def capacity(self) -> float:
+        per_day = self.model.params.staffing.community_staff_cases_per_day
+        return self.effective * per_day * (1 - self.admin_load())
+
+    def step(self) -> None:
+        """7.6a: serve, mediate and refer on, oldest first within capacity."""
+        m = self.model
+        if "community_office" in m.disable:
+            return
+        capacity = self.capacity()
+        worked = m.take_oldest(m.ready(self.queue), capacity)
+        admin = self.admin_load()
+        self.utilisation = admin + (1 - admin) * min(1.0, len(worked) / max(capacity, 1e-9))
+        self.cases += len(worked)
+        for issue in worked:
+            self.work(issue)
+
+    def work(self, issue: Issue) -> None:
+        m, b = self.model, self.model.params.behaviour
+        u = m.uniform()
+        if issue.kind is Kind.SERVICE:
+            if u < b.community_service_success:
+                m.resolve(issue, b.routine_trust_weight)
+            else:
+                m.refer_to_social(issue, COMMUNITY_RETRY_DAYS)
+        elif issue.kind is Kind.DISPUTE:
+            m.ledger.add("mediations", 1)
+            p = b.community_mediation_success * (0.5 + 0.5 * m.pair_mean(issue, "norm"))
+            if u < p:
+                m.resolve(issue, b.routine_trust_weight)
+            else:
+                m.refer(issue, Channel.LEGAL if m.legal_available else Channel.GRID)
+        elif issue.kind is Kind.VIOLATION:
+            m.refer(issue, Channel.GRID)
+        else:  # a public topic: the council's, or the grid's without councils
+            m.refer(issue, Channel.AGENDA if m.councils_available else Channel.GRID)
 
 
 class LegalTeam(mesa.Agent):
@@ -169,7 +235,7 @@ class LegalTeam(mesa.Agent):
             p = law.mediation_success * (0.6 + 0.4 * m.pair_mean(issue, "legal_awareness"))
             raiser = issue.household
             if u < p:
-                m.resolve(issue, ROUTINE_TRUST_WEIGHT)
+                m.resolve(issue, b.routine_trust_weight)
             else:  # a failed mediation goes to court: slow, but legitimate
                 m.move(issue, Channel.COURT, m.day + law.court_days)
             raiser.legal_awareness = nudge(raiser.legal_awareness, b.lecture_gain / 2)
@@ -189,7 +255,7 @@ class SocialOrganisation(mesa.Agent):
         super().__init__(model)
         self.index = index
         self.social_workers = social_workers
-        self.credibility = 0.7
+        self.credibility = model.params.staffing.initial_social_credibility
         self.volunteer_hours = 0.0  # given yesterday (7.13), used today
         self.queue: dict[Issue, None] = {}  # SOCIAL issues
 
@@ -212,11 +278,11 @@ class SocialOrganisation(mesa.Agent):
             tried += 1
             if m.chance(p):
                 done += 1
-                m.resolve(issue, ROUTINE_TRUST_WEIGHT)
+                m.resolve(issue, b.routine_trust_weight)
             else:
                 m.retry(issue, SOCIAL_RETRY_DAYS)
         if tried:
-            self.credibility += CREDIBILITY_RATE * (done / tried - self.credibility)
+            self.credibility += b.credibility_rate * (done / tried - self.credibility)
 
 
 class PartyBranch(mesa.Agent):
@@ -244,7 +310,7 @@ class PartyBranch(mesa.Agent):
             self.visits += 1
             m.ledger.add("party_visits", 1)
             if m.chance(m.params.behaviour.party_visit_success):
-                m.resolve(issue, LEADERSHIP_TRUST_WEIGHT)
+                m.resolve(issue, m.params.behaviour.leadership_trust_weight)
 
 
 class Council(mesa.Agent):
@@ -265,10 +331,10 @@ class Council(mesa.Agent):
         attendees = [h for h in self.households if m.chance(b.council_attendance * h.engagement)]
         for h in attendees:
             h.last_participation = m.day
-            h.engagement = nudge(h.engagement, ATTENDANCE_ENGAGEMENT_GAIN)
+            h.engagement = nudge(h.engagement, b.attendance_engagement_gain)
             h.trust = nudge(h.trust, b.trust_gain / 2)
         share = len(attendees) / len(self.households)
-        quality = share / (share + HALF_SUCCESS_ATTENDANCE)
+        quality = share / (share + b.half_success_attendance)
         self.meetings += 1
         m.ledger.add("deliberations", 1)
         m.ledger.add("council_attendance", len(attendees))
@@ -276,4 +342,4 @@ class Council(mesa.Agent):
         for issue in m.take_oldest(m.ready(self.agenda), topics):
             if m.chance(b.council_success * quality):
                 m.ledger.add("topics_resolved", 1)
-                m.resolve(issue, LEADERSHIP_TRUST_WEIGHT)
+                m.resolve(issue, b.leadership_trust_weight)

@@ -18,7 +18,7 @@ from ..layout import Assignment
 
 if TYPE_CHECKING:
     from .households import Household
-    from .staff import GridTeam
+    from .staff import CommunityOffice, GridTeam, SocialOrganisation
 
 T = TypeVar("T")
 
@@ -77,11 +77,43 @@ class GridTeamArrays(_Agents):
         self.n_workers = n_workers
 
 
-@dataclass(frozen=True)
-class IssueCount:
-    """:class:`sim.world.IssuesView`: how many issues are open."""
+class CommunityArrays(_Agents):
+    """:class:`sim.world.CommunityView`: the community offices' staffing and utilisation,
+    one entry per office in the order of ``assignment``."""
 
-    n: int
+    utilisation = _Gathered[float]()
+
+    def __init__(
+        self, offices: list[CommunityOffice], assignment: Assignment, n_staff: int
+    ) -> None:
+        super().__init__(offices)
+        self.assignment = assignment
+        self.n_staff = n_staff
+
+
+class SocialArrays(_Agents):
+    """:class:`sim.world.SocialView`: the social organisations' credibility and the number
+    of professional social workers."""
+
+    credibility = _Gathered[float]()
+
+    def __init__(self, organisations: list[SocialOrganisation], n_social_workers: int) -> None:
+        super().__init__(organisations)
+        self.n_social_workers = n_social_workers
+
+
+class OpenIssues:
+    """:class:`sim.world.IssuesView`: the open issues, from the households holding them."""
+
+    def __init__(self, residents: list[Household]) -> None:
+        self._residents = residents
+
+    @property
+    def n(self) -> int:
+        return sum(len(h.issues) for h in self._residents)
+
+    def open_households(self) -> np.ndarray:
+        return np.array([h.index for h in self._residents for _ in h.issues], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -89,10 +121,3 @@ class LegalCount:
     """:class:`sim.world.LegalView`: how many legal advisors there are."""
 
     n_advisors: int
-
-
-@dataclass(frozen=True)
-class SocialCount:
-    """:class:`sim.world.SocialView`: how many professional social workers there are."""
-
-    n_social_workers: int

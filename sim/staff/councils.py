@@ -10,9 +10,6 @@ from ..issues import AGENDA
 from ..queues import take_oldest
 from ..world import World
 
-HALF_SUCCESS_ATTENDANCE = 0.01  # ODD 7.10: attendance share at which councils reach half success
-ATTENDANCE_ENGAGEMENT_GAIN = 0.05  # ODD 7.10: nudge of an attendee's engagement
-
 
 class Councils:
     """One council per community, meeting every ``deliberation_interval_days``."""
@@ -39,28 +36,25 @@ class Councils:
         h, layout, rng = model.households, model.layout, model.rng
         size = layout.community_size[meeting]
         members = layout.members(layout.community_start, meeting)
-        attend = model.params.behaviour.council_attendance
-        attended = members[rng.random(members.size) < attend * h.engagement[members]]
+        b = model.params.behaviour
+        attended = members[rng.random(members.size) < b.council_attendance * h.engagement[members]]
         h.last_participation[attended] = model.day
-        h.nudge("engagement", attended, ATTENDANCE_ENGAGEMENT_GAIN)
-        h.nudge("trust", attended, model.params.behaviour.trust_gain / 2)
+        h.nudge("engagement", attended, b.attendance_engagement_gain)
+        h.nudge("trust", attended, b.trust_gain / 2)
         share = np.bincount(layout.community[attended], minlength=self.n)[meeting] / size
         self.meetings[meeting] += 1
         model.ledger.add("deliberations", meeting.size)
         model.ledger.add("council_attendance", attended.size)
 
         quality = np.zeros(self.n)
-        quality[meeting] = share / (share + HALF_SUCCESS_ATTENDANCE)
+        quality[meeting] = share / (share + b.half_success_attendance)
         pool = model.issues
         rows = pool.in_channel(AGENDA, model.day)
         community = layout.community[pool.household[rows]]
         capacity = np.zeros(self.n)
         capacity[meeting] = model.params.self_governance.topics_per_deliberation
         worked = rows[take_oldest(community, pool.raised[rows], capacity, rng)]
-        p = (
-            model.params.behaviour.council_success
-            * quality[layout.community[pool.household[worked]]]
-        )
+        p = b.council_success * quality[layout.community[pool.household[worked]]]
         ok = rng.random(worked.size) < p
         model.ledger.add("topics_resolved", int(ok.sum()))
-        lifecycle.resolve(model, worked[ok], lifecycle.LEADERSHIP_TRUST_WEIGHT)
+        lifecycle.resolve(model, worked[ok], b.leadership_trust_weight)

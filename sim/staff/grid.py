@@ -1,49 +1,79 @@
-"""ODD 2.3, 7.5 and 7.6. Grid workers (网格员): patrols, first-line mediation, referral,
-workload and burnout."""
+"""ODD 2.3, 7.2, 7.5 and 7.6. The grid team (网格, "1+3+N"): full-time grid workers (网格员)
+with the grid leader's share of time, the grid police officer and the N helpers; patrols,
+first-line mediation, referral, workload and burnout."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from .. import lifecycle
-from ..issues import AGENDA, DISPUTE, GRID, LEGAL, PUBLIC, SERVICE, SOCIAL, UNREPORTED, VIOLATION
-from ..layout import Assignment, Layout
-from ..params import Parameters
+from ..issues import AGENDA, DISPUTE, GRID, LEGAL, PUBLIC, SERVICE, UNREPORTED, VIOLATION
+from ..layout import Assignment
 from ..queues import take_oldest
+from ..staffing import grid_plan, per_grid
 from ..world import World
 
 RETRY_DAYS = 7  # ODD 7.6
-# ODD 7.6: a dispute that failed mediation has shown itself to be hard: each failed attempt
-# halves the grid worker's chance with it next time (selection of hard cases, not fatigue).
-REPEAT_FACTOR = 0.5
 WORKLOAD_DAYS = 14  # ODD 7.6: burnout follows sustained pressure, not one busy day
-BURNOUT_SLOWDOWN = 0.5  # ODD 7.5, 7.6: share of capacity and patrols lost at full burnout
 
 
 class GridTeams:
-    """All grid workers, pooled into one team per grid (or per block of grids when short)."""
+    """All grid workers, pooled into one team per staffed grid; a grid without a worker of
+    its own is served by the team before it (ODD 2.3)."""
 
     def __init__(self, model: World) -> None:
         self.model = model
-        self.n_workers = self.count_from(model.params, model.layout)
-        self.assignment = Assignment.spread(model.layout.n_grids, self.n_workers)
+        params, layout = model.params, model.layout
+        st, b = params.staffing, params.behaviour
+        self.plan = grid_plan(params, layout, model.overrides)
+        self.n_workers = self.plan.total
+        self.admin_load = st.admin_load * (1 - st.task_entry_list)
+        # The "3" and the "N" of 1+3+N, per grid: police presence adds to on-the-spot
+        # detection (ODD 7.2); each helper may notice an unreported issue (7.5) and makes
+        # reporting to the grid likelier (7.4).
+        self.police = per_grid(st.police_per_grid, model.overrides.police_per_grid)
+        self.helpers = per_grid(st.helpers_per_grid, model.overrides.helpers_per_grid)
+        law = params.rule_of_law
+        self.detection = 1 - (1 - law.detection_probability) * (
+            1 - law.police_detection * self.police
+        )
+        self.helper_miss = (1 - b.helper_discovery) ** self.helpers
+        self.reporting = 1 + b.helper_reporting * self.helpers
+        self.leader_time = np.zeros(layout.n_grids)  # the "1": set by the community staff
+        self._assign(Assignment.from_counts(self.plan.counts))
         n_teams = self.assignment.n_teams
         self.burnout = np.zeros(n_teams)
         self.utilisation = np.zeros(n_teams)
         self.workload = np.zeros(n_teams)  # queued cases per full day of capacity (2-week mean)
-        grids_per_team = np.bincount(self.assignment.team_of_unit, minlength=n_teams)
-        self._staff_per_grid = self.assignment.staff_per_team / grids_per_team  # per team
+
+    def _assign(self, assignment: Assignment) -> None:
+        self.assignment = assignment
+        self._grids_per_team = assignment.units_per_team()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        a = self.assignment
+        leaders = np.bincount(a.team_of_unit, weights=self.leader_time, minlength=a.n_teams)
+        # Worker-equivalents per team: its grid workers and its grid leaders' time.
+        self.effective_staff = a.staff_per_team + leaders
+        self._staff_per_grid = self.effective_staff / self._grids_per_team
         # A team thinner than one worker per grid patrols each of its grids part of the time.
         self.coverage = np.minimum(1.0, self._staff_per_grid)
 
-    @staticmethod
-    def count_from(params: Parameters, layout: Layout) -> int:
-        """Grid workers of a run (ODD 2.3): at least one, however large the grids."""
-        return max(1, round(layout.n_households / params.staffing.households_per_grid_worker))
+    def set_leader_time(self, per_grid_time: np.ndarray) -> None:
+        """The grid leaders' time (worker-equivalents per grid), from the community staff."""
+        self.leader_time = per_grid_time
+        self._refresh()
 
     def workers_per_grid(self) -> np.ndarray:
-        """Grid-worker staffing of each grid: 2 when a team of two serves one grid, 0.5 when
-        one worker serves two. ``coverage`` is this capped at 1, per team."""
+        """Full-time grid workers of each grid: 2 when a team of two serves one grid, 0.5
+        when one worker serves two (the grid map's label)."""
+        a = self.assignment
+        return (a.staff_per_team / self._grids_per_team)[a.team_of_unit]
+
+    def staff_per_grid(self) -> np.ndarray:
+        """Grid-team staffing of each grid in worker-equivalents: its grid workers and the
+        grid leaders' time. ``coverage`` is this capped at 1, per team."""
         return self._staff_per_grid[self.assignment.team_of_unit]
 
     def team_of(self, households: np.ndarray) -> np.ndarray:
@@ -51,22 +81,42 @@ class GridTeams:
 
     def capacity(self) -> np.ndarray:
         """Cases per day each team can take up after admin tasks and burnout."""
-        st = self.model.params.staffing
-        free = st.grid_worker_cases_per_day * (1 - st.admin_load)
-        return self.assignment.staff_per_team * free * (1 - BURNOUT_SLOWDOWN * self.burnout)
+        st, b = self.model.params.staffing, self.model.params.behaviour
+        free = st.grid_worker_cases_per_day * (1 - self.admin_load)
+        return self.effective_staff * free * (1 - b.burnout_slowdown * self.burnout)
+
+    def reallocate(self, leader_time: np.ndarray) -> None:
+        """ODD 2.3a: the grid workers not fixed by an override are spread again by
+        households and backlog (the cases on each grid's desk), with the grid leaders' new
+        time. A team's burnout and workload stay with its grids."""
+        model = self.model
+        pool, layout = model.issues, model.layout
+        self.leader_time = leader_time
+        backlog = np.bincount(
+            layout.grid[pool.household[pool.channel == GRID]], minlength=layout.n_grids
+        )
+        old = self.assignment.team_of_unit
+        burnout, workload = self.burnout[old], self.workload[old]
+        self._assign(Assignment.from_counts(self.plan.by_need(backlog)))
+        new, per_team = self.assignment.team_of_unit, self._grids_per_team
+        self.burnout = np.bincount(new, weights=burnout, minlength=per_team.size) / per_team
+        self.workload = np.bincount(new, weights=workload, minlength=per_team.size) / per_team
+        self.utilisation = np.zeros(per_team.size)
 
     def patrol(self) -> None:
-        """ODD 7.5: patrols discover unreported issues and put them in the grid queue."""
+        """ODD 7.5: patrols and helpers discover unreported issues and queue them."""
         model = self.model
-        pool = model.issues
+        pool, b = model.issues, model.params.behaviour
         rows = pool.in_channel(UNREPORTED)
-        team = self.team_of(pool.household[rows])
+        grid = model.layout.grid[pool.household[rows]]
+        team = self.assignment.team_of_unit[grid]
         p = (
-            model.params.behaviour.patrol_discovery
-            * (1 - model.params.staffing.admin_load)
+            b.patrol_discovery
+            * (1 - self.admin_load)
             * self.coverage[team]
-            * (1 - BURNOUT_SLOWDOWN * self.burnout[team])
+            * (1 - b.burnout_slowdown * self.burnout[team])
         )
+        p = 1 - (1 - p) * self.helper_miss[grid]
         found = rows[model.rng.random(rows.size) < p]
         pool.channel[found] = GRID
         pool.ready[found] = model.day
@@ -89,12 +139,12 @@ class GridTeams:
         u = rng.random(worked.size)
         disputes = worked[kind == DISPUTE]
         model.ledger.add("mediations", disputes.size)
-        hardness = REPEAT_FACTOR ** pool.attempts[disputes]
+        hardness = b.repeat_factor ** pool.attempts[disputes]
         parties = lifecycle.pair_norm(model, disputes)
         p_mediate = b.grid_mediation_success * (0.5 + 0.5 * parties) * hardness
         ok = u[kind == DISPUTE] < p_mediate
         pool.attempts[disputes] = np.minimum(pool.attempts[disputes] + 1, 100)
-        lifecycle.resolve(model, disputes[ok], lifecycle.ROUTINE_TRUST_WEIGHT)
+        lifecycle.resolve(model, disputes[ok], b.routine_trust_weight)
         if model.legal.available:
             lifecycle.refer(model, disputes[~ok], LEGAL)
         else:
@@ -103,11 +153,8 @@ class GridTeams:
         # Service requests: simple help on the spot, the rest to a social organisation.
         service = worked[kind == SERVICE]
         ok = u[kind == SERVICE] < b.grid_service_success
-        lifecycle.resolve(model, service[ok], lifecycle.ROUTINE_TRUST_WEIGHT)
-        service = service[~ok]
-        to_social = model.social.can_take(pool.household[service])
-        lifecycle.refer(model, service[to_social], SOCIAL)
-        lifecycle.retry(model, service[~to_social], RETRY_DAYS)
+        lifecycle.resolve(model, service[ok], b.routine_trust_weight)
+        lifecycle.refer_to_social(model, service[~ok], RETRY_DAYS)
 
         violations = worked[kind == VIOLATION]
         ok = u[kind == VIOLATION] < b.enforcement_success
@@ -116,7 +163,7 @@ class GridTeams:
 
         public = worked[kind == PUBLIC]
         ok = u[kind == PUBLIC] < b.public_grid_success
-        lifecycle.resolve(model, public[ok], lifecycle.ROUTINE_TRUST_WEIGHT)
+        lifecycle.resolve(model, public[ok], b.routine_trust_weight)
         if model.councils.available:
             lifecycle.refer(model, public[~ok], AGENDA)
         else:
@@ -126,11 +173,12 @@ class GridTeams:
         self, queued: np.ndarray, handled: np.ndarray, capacity: np.ndarray
     ) -> None:
         st, b = self.model.params.staffing, self.model.params.behaviour
-        full = np.maximum(self.assignment.staff_per_team * st.grid_worker_cases_per_day, 1e-9)
-        case_time = (1 - st.admin_load) * np.minimum(1.0, handled / np.maximum(capacity, 1e-9))
-        self.utilisation = st.admin_load + case_time
+        admin = self.admin_load
+        full = np.maximum(self.effective_staff * st.grid_worker_cases_per_day, 1e-9)
+        case_time = (1 - admin) * np.minimum(1.0, handled / np.maximum(capacity, 1e-9))
+        self.utilisation = admin + case_time
         self.workload += (queued / full - self.workload) / WORKLOAD_DAYS
-        pressure = st.admin_load + (1 - st.admin_load) * self.workload
+        pressure = admin + (1 - admin) * self.workload
         over = pressure - b.burnout_threshold
         self.burnout += np.where(
             over > 0, b.burnout_rate * over, -b.burnout_recovery * self.burnout

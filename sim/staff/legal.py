@@ -47,7 +47,7 @@ class LegalAdvisors:
         court is not theirs; only the disputes they fail to mediate go there)."""
         model = self.model
         rows = model.issues.in_channel(COURT, model.day)
-        lifecycle.resolve(model, rows, lifecycle.COURT_TRUST_WEIGHT)
+        lifecycle.resolve(model, rows, model.params.behaviour.court_trust_weight)
 
     def _work_queue(self) -> None:
         model = self.model
@@ -73,7 +73,7 @@ class LegalAdvisors:
         model.ledger.add("legal_mediations", disputes.size)
         parties = lifecycle.pair_mean(model, model.households.legal_awareness, disputes)
         ok = u[kind == DISPUTE] < law.mediation_success * (0.6 + 0.4 * parties)
-        lifecycle.resolve(model, disputes[ok], lifecycle.ROUTINE_TRUST_WEIGHT)
+        lifecycle.resolve(model, disputes[ok], b.routine_trust_weight)
         model.households.nudge("legal_awareness", pool.household[disputes], b.lecture_gain / 2)
         # A failed mediation goes to court: slow, but a legitimate route.
         failed = disputes[~ok]

@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 
 from .. import lifecycle
-from ..issues import AGENDA, GRID, LEGAL, SOCIAL, UNREPORTED, Channel
+from ..issues import AGENDA, COMMUNITY, GRID, LEGAL, SOCIAL, UNREPORTED, Channel
 from ..queues import take_oldest
 from ..world import World
 
 # ODD 7.9: channels whose issues a leadership visit can take up (not NEW, COURT or CLOSED).
 STUCK = np.zeros(len(Channel), dtype=bool)
-STUCK[[UNREPORTED, GRID, LEGAL, SOCIAL, AGENDA]] = True
+STUCK[[UNREPORTED, GRID, COMMUNITY, LEGAL, SOCIAL, AGENDA]] = True
 
 
 class PartyBranches:
@@ -42,5 +42,6 @@ class PartyBranches:
         worked = rows[take_oldest(branch, pool.raised[rows], capacity, model.rng)]
         model.ledger.add("party_visits", worked.size)
         self.visits += np.bincount(self.unit[pool.household[worked]], minlength=self.n_branches)
-        ok = model.rng.random(worked.size) < model.params.behaviour.party_visit_success
-        lifecycle.resolve(model, worked[ok], lifecycle.LEADERSHIP_TRUST_WEIGHT)
+        b = model.params.behaviour
+        ok = model.rng.random(worked.size) < b.party_visit_success
+        lifecycle.resolve(model, worked[ok], b.leadership_trust_weight)

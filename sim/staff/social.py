@@ -13,7 +13,6 @@ from ..queues import take_oldest
 from ..world import World
 
 RETRY_DAYS = 3  # ODD 7.8
-CREDIBILITY_RATE = 0.02  # ODD 7.8: how fast credibility follows performance, per day worked
 
 
 class SocialOrganisations:
@@ -28,7 +27,7 @@ class SocialOrganisations:
         n_sw = self.count_from(model.params, model.layout)
         self.n_social_workers = n_sw
         self.social_workers = np.bincount(np.arange(n_sw) % self.n_orgs, minlength=self.n_orgs)
-        self.credibility = np.full(self.n_orgs, 0.7)
+        self.credibility = np.full(self.n_orgs, st.initial_social_credibility)
         self.volunteer_hours = np.zeros(self.n_orgs)  # yesterday's, per organisation
 
     @staticmethod
@@ -51,6 +50,10 @@ class SocialOrganisations:
         """Whether the organisation serving each household has any capacity to refer to."""
         return self.capacity()[self.org_of(households)] > 0
 
+    def credibility_of(self, households: np.ndarray) -> np.ndarray:
+        """Credibility of the organisation serving each household (ODD 7.0, 7.13)."""
+        return self.credibility[self.org_of(households)]
+
     def step(self) -> None:
         """ODD 7.8: serve the oldest ready requests; credibility follows the success rate."""
         model = self.model
@@ -63,15 +66,16 @@ class SocialOrganisations:
         worked = worked[~misrouted]
         org = self.org_of(pool.household[worked])
         # Credible organisations get more cooperation from the households they serve.
-        p = model.params.behaviour.social_service_success * (0.5 + 0.5 * self.credibility[org])
+        b = model.params.behaviour
+        p = b.social_service_success * (0.5 + 0.5 * self.credibility[org])
         ok = rng.random(worked.size) < p
-        lifecycle.resolve(model, worked[ok], lifecycle.ROUTINE_TRUST_WEIGHT)
+        lifecycle.resolve(model, worked[ok], b.routine_trust_weight)
         lifecycle.retry(model, worked[~ok], RETRY_DAYS)
         tried = np.bincount(org, minlength=self.n_orgs)
         done = np.bincount(org[ok], minlength=self.n_orgs)
         active = tried > 0
         rate = np.divide(done, tried, out=np.zeros(self.n_orgs), where=active)
-        self.credibility[active] += CREDIBILITY_RATE * (rate[active] - self.credibility[active])
+        self.credibility[active] += b.credibility_rate * (rate[active] - self.credibility[active])
 
     def record_volunteering(self, households: np.ndarray, hours: float) -> None:
         """ODD 7.13: today's volunteer hours, by organisation, become tomorrow's capacity."""

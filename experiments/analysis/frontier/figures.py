@@ -16,7 +16,10 @@ WORDS: Words = {
     "closest": ("closest to the target (none meets it)", "最接近目标的方案（无方案达标）"),
     "feasible": ("meets target (95%)", "达标（95%）"),
     "infeasible": ("does not", "未达标"),
-    "bound": ("mean and one-sided 95% bound", "均值及单侧95%置信界"),
+    "bound": (
+        "mean and one-sided bound (Holm-adjusted over the options)",
+        "均值及单侧置信界（已对各方案作 Holm 校正）",
+    ),
     "staff_days_per_year": ("staff-days a year per 10,000 households", "每万户每年人员工作日"),
     "yuan_per_year": ("yuan a year per 10,000 households", "每万户每年人员成本（元）"),
 }
@@ -77,7 +80,7 @@ def frontier(result: Frontier, target: Target, cost: str, lang: str = "en") -> F
             else say(WORDS, "closest", lang),
         )
     ax.set_xlabel(say(WORDS, cost, lang))
-    ax.set_ylabel(f"{m.label(lang)} ({m.unit})")
+    ax.set_ylabel(f"{m.label(lang)} ({m.unit_in(lang)})")
     ax.set_title(say(WORDS, "bound", lang), fontsize=9)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)

@@ -1,9 +1,14 @@
 """The cheapest option that meets a target with 95% confidence, and the cost-outcome
 frontier, from a table with one row per option (cost, mean outcome, its SD and runs).
 
-"Meets ``metric <= value`` with 95% confidence" means the one-sided 95% upper bound of the
-mean, mean + t(0.95, n - 1) * sd / sqrt(n), is at most the value (for ``>=``: the lower
-bound mean - t * sd / sqrt(n) is at least the value). An option is *on the frontier*
+"Meets ``metric <= value`` with 95% confidence" means the one-sided upper bound of the
+mean, mean + t(level, n - 1) * sd / sqrt(n), is at most the value (for ``>=``: the lower
+bound mean - t * sd / sqrt(n) is at least the value). As many options are tested at once,
+the level follows the one rule for claims (:mod:`experiments.claims`): Holm's adjustment
+over the options' one-sided tests, so that the chance of calling even one option that
+misses the target a success stays at most 5%; ``bound`` is at the level the adjustment used
+for that option (``bound95`` is the unadjusted 95% bound). The target itself is the
+practical threshold: meeting it by any margin counts. An option is *on the frontier*
 (Pareto-efficient) when no other option costs no more and has a mean at least as good in
 the target's direction, with one of the two strictly better.
 """
@@ -18,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from experiments.claims import HOLM, NONE, Estimate, adjust, effective_level
 from experiments.errors import InputError
 from experiments.names import resolve_metric
 
@@ -98,11 +104,34 @@ def find_frontier(
     sd: str = "sd",
     n: str = "n",
     confidence: float = 0.95,
+    adjustment: str = HOLM,
 ) -> Frontier:
-    """Cheapest option meeting ``target`` with ``confidence``, and the Pareto frontier."""
+    """Cheapest option meeting ``target`` with ``confidence`` (Holm-adjusted over the
+    options, ``adjustment="none"`` for one option at a time), and the Pareto frontier."""
     out = table.copy()
-    out["bound"] = one_sided_bound(out[mean], out[sd], out[n], target.upper, confidence)
-    out["feasible"] = [target.met(b) for b in out["bound"]]
+    out["bound95"] = one_sided_bound(out[mean], out[sd], out[n], target.upper, confidence)
+    alpha = 1 - confidence
+    p, estimates = [], []
+    for m, s, k in zip(out[mean], out[sd].fillna(0), out[n], strict=True):
+        e = Estimate(float(m), float(s) / np.sqrt(k), float(k - 1)) if k >= 2 else None
+        estimates.append(e)
+        if e is None:
+            p.append(np.nan)
+        elif e.se == 0:  # every run the same: the mean meets the target or it does not
+            p.append(0.0 if target.met(e.estimate) else 1.0)
+        else:
+            p.append(e.p_one_sided(target.value, below=target.upper))
+    p = np.array(p, dtype=float)
+    family = int(np.isfinite(p).sum())
+    p_adj = adjust(p, adjustment if family > 1 else NONE)
+    levels = [effective_level(a, b, family, alpha) for a, b in zip(p, p_adj, strict=True)]
+    out["p_adjusted"] = p_adj
+    out["level"] = levels
+    out["bound"] = [
+        e.bound(level, target.upper) if e is not None else np.nan
+        for e, level in zip(estimates, levels, strict=True)
+    ]
+    out["feasible"] = [bool(q < alpha) for q in p_adj]
     out["on_frontier"] = _pareto(out[cost].to_numpy(float), out[mean].to_numpy(float), target.upper)
     chosen = closest = None
     feasible = out[out["feasible"]]

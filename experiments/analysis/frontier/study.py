@@ -13,8 +13,8 @@ from experiments.analysis.common import ok_runs, run_design, write_manifest
 from experiments.analysis.frontier.costs import Costs, parse_costs, staffing_cost
 from experiments.analysis.frontier.pareto import Frontier, Target, find_frontier
 from experiments.analysis.frontier.text import answer
+from experiments.columns import window_column
 from experiments.plotting import figure_language, save_figure
-from experiments.runner import window_column
 from experiments.scenario import Scenario
 from experiments.store import now, write_csv, write_text
 from experiments.sweeps.design import assignments, design_of, expand
@@ -116,7 +116,9 @@ def run(
         extra={
             "target": str(target),
             "confidence": CONFIDENCE,
-            "rule": "one-sided bound mean +/- t(0.95, n-1) * sd / sqrt(n) meets the target",
+            "rule": "one-sided bound mean +/- t(level, n-1) * sd / sqrt(n) meets the target, "
+            "the level Holm-adjusted over all options (bound95: unadjusted)",
+            "adjustment": "holm",
             "cost": column,
             "days_per_year": dict(costs.days_per_year),
             "points": points,

@@ -11,8 +11,8 @@ from matplotlib.figure import Figure
 
 from experiments.analysis.fusion.factorial import COORDINATION, DIVIDEND, MODES
 from experiments.analysis.fusion.text import MODE_LABELS, level_label
+from experiments.columns import SUMMARY_WINDOW
 from experiments.plotting import panels
-from experiments.runner import SUMMARY_WINDOW
 from experiments.wording import Words, say
 from sim import REGISTRY
 
@@ -21,6 +21,10 @@ SHORT = {"en": ("S", "L", "M"), "zh": ("自", "法", "德")}
 WORDS: Words = {
     "none": ("none", "全无"),
     "additive": ("sum of separate effects", "单独效果之和"),
+    "additive_bound": (
+        "sum of separate effects (beyond the metric's range: drawn at its bound)",
+        "单独效果之和（超出指标取值范围：画在边界上）",
+    ),
     "mean": (
         f"mean over the last {SUMMARY_WINDOW} days, 95% CI",
         f"最后{SUMMARY_WINDOW}天均值，95%置信区间",
@@ -64,6 +68,11 @@ def interaction(
                 label=level_label(level, levels, lang),
             )
             additive = mean[0] + (mean[1] - mean[0]) + (mean[2] - mean[0]) + (mean[3] - mean[0])
+            # The modes' separate effects can add up past what the metric can take (a
+            # resolution rate above 1): such a sum is drawn at the bound and says so.
+            low_bound, high_bound = REGISTRY[metric].bounds
+            beyond = not low_bound <= additive <= high_bound
+            additive = min(max(additive, low_bound), high_bound)
             ax.plot(
                 x[-1],
                 additive,
@@ -72,7 +81,9 @@ def interaction(
                 mec=f"C{i}",
                 ms=7,
                 ls="none",
-                label=say(WORDS, "additive", lang) if i == 0 else None,
+                label=say(WORDS, "additive_bound" if beyond else "additive", lang)
+                if i == 0 or beyond
+                else None,
             )
         ax.set_xticks(np.arange(len(COMBOS)), labels, fontsize=7, rotation=30)
         _title(ax, metric, lang)
@@ -134,6 +145,6 @@ def _legend_below(fig: Figure, ax) -> Figure:
 
 def _title(ax, metric: str, lang: str) -> None:
     m = REGISTRY[metric]
-    ax.set_title(f"{m.label(lang)}\n({m.unit})", fontsize=9)
+    ax.set_title(f"{m.label(lang)}\n({m.unit_in(lang)})", fontsize=9)
     ax.tick_params(labelsize=7)
     ax.grid(alpha=0.3)

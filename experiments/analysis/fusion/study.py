@@ -10,25 +10,28 @@ from pathlib import Path
 from typing import Unpack
 
 import pandas as pd
-from scipy import stats
 
 from experiments.analysis.common import ok_runs, parse_metrics, run_design, write_manifest
 from experiments.analysis.fusion.factorial import (
     COORDINATION,
+    DIVIDEND,
     MODES,
     cell_stats,
+    contrasts,
     dividend_differences,
     effects,
 )
 from experiments.analysis.fusion.text import summary
+from experiments.claims import HOLM, Estimate, contrast_bounds, judge, mean_interval
+from experiments.columns import SUMMARY_WINDOW, window_column
 from experiments.errors import InputError
 from experiments.plotting import figure_language, save_figure
-from experiments.runner import SUMMARY_WINDOW, window_column
 from experiments.scenario import Scenario
 from experiments.store import now, write_csv, write_text
 from experiments.sweeps.design import Design, design_of, expand
 from experiments.sweeps.job import RunOptions, SweepOutcome, runs_line
 from experiments.wording import LANGS
+from sim import REGISTRY
 
 LEVELS = ("off", "on")
 
@@ -40,6 +43,10 @@ class FusionResult:
     differences: pd.DataFrame  # metric, from, to: dividend(to) - dividend(from) with CI
     coordination: list[float]  # levels, lowest ("silos") first
     metrics: list[str] = field(default_factory=list)  # analysed, in this order
+    # The rule for claims over the dividends and their changes with coordination (one
+    # family, Holm): metric, kind ("dividend"/"change"), level or from/to, the adjusted
+    # interval, p-values, threshold and verdict. Built by :func:`judge_dividends`.
+    claims: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def parse_design(scenario: Scenario) -> Design:
@@ -77,29 +84,112 @@ def parse_design(scenario: Scenario) -> Design:
     return design
 
 
-def analyse_fusion(summary: pd.DataFrame, metrics: Sequence[str]) -> FusionResult:
-    """Effects (with 95% CIs) of every metric at every coordination level."""
+def analyse_fusion(
+    summary: pd.DataFrame, metrics: Sequence[str], *, adjustment: str = HOLM
+) -> FusionResult:
+    """Effects (with 95% CIs) of every metric at every coordination level, and the rule's
+    verdict on each dividend and its change with coordination."""
     runs = ok_runs(summary)
     parts, cells, diffs = [], [], []
     for metric in metrics:
         y = window_column(metric)
+        bounds = REGISTRY[metric].bounds
         table = effects(runs, y, MODES, by=COORDINATION)
-        parts.append(table.assign(metric=metric))
+        parts.append(_within_range(table, bounds).assign(metric=metric))
         cell = cell_stats(runs, y, MODES, by=COORDINATION)
-        half = stats.t.ppf(0.975, (cell["n"] - 1).clip(lower=1)) * cell["sd"] / cell["n"] ** 0.5
-        cell = cell.assign(ci_low=cell["mean"] - half, ci_high=cell["mean"] + half)
+        cell = cell.assign(**_cell_intervals(runs, y, cell, bounds))
         for mode in MODES:
             cell[mode] = cell[mode].map({0: "off", 1: "on"})
         cells.append(cell.assign(metric=metric))
         diffs.append(dividend_differences(runs, y, COORDINATION, MODES).assign(metric=metric))
     levels = sorted(float(x) for x in runs[COORDINATION].unique())
-    return FusionResult(
+    result = FusionResult(
         _front(pd.concat(parts, ignore_index=True)),
         _front(pd.concat(cells, ignore_index=True)),
         _front(pd.concat(diffs, ignore_index=True)),
         levels,
         list(metrics),
     )
+    result.claims = judge_dividends(result, adjustment=adjustment)
+    return result
+
+
+def _within_range(table: pd.DataFrame, bounds: tuple[float, float]) -> pd.DataFrame:
+    """Effect intervals cut to where each contrast of a bounded metric can lie."""
+    weights = contrasts()
+    lows, highs = [], []
+    for row in table.itertuples():
+        low, high = contrast_bounds(list(weights[row.effect][1].values()), bounds)
+        lows.append(min(max(row.ci_low, low), high))
+        highs.append(max(min(row.ci_high, high), low))
+    return table.assign(ci_low=lows, ci_high=highs)
+
+
+def _cell_intervals(
+    runs: pd.DataFrame, y: str, cells: pd.DataFrame, bounds: tuple[float, float]
+) -> dict[str, list[float]]:
+    """Each cell mean's 95% interval within the metric's range (``claims.mean_interval``)."""
+    coded = runs.assign(**{m: (runs[m] == "on").astype(int) for m in MODES})
+    groups = coded.groupby([COORDINATION, *MODES])[y]
+    lows, highs, methods = [], [], []
+    for row in cells.itertuples(index=False):
+        values = groups.get_group(tuple(row[:4])).to_numpy(float)  # coordination, modes
+        interval = mean_interval(values, bounds)
+        lows.append(interval.low)
+        highs.append(interval.high)
+        methods.append(interval.method)
+    return {"ci_low": lows, "ci_high": highs, "interval": methods}
+
+
+def judge_dividends(result: FusionResult, *, adjustment: str = HOLM) -> pd.DataFrame:
+    """The rule over every dividend (metric x coordination level) and every change of the
+    dividend with coordination, as one family: what the summaries and the terminal say."""
+    rows, estimates, thresholds = [], [], []
+    weights = list(contrasts()[DIVIDEND][1].values())
+    for metric in result.metrics:
+        m = REGISTRY[metric]
+        bounds = contrast_bounds(weights, m.bounds)
+        effects_ = result.effects[result.effects["metric"] == metric]
+        for level in result.coordination:
+            at = effects_[effects_[COORDINATION] == level].set_index("effect")
+            d = at.loc[DIVIDEND]
+            rows.append({"metric": metric, "kind": "dividend", "level": level})
+            estimates.append(Estimate(d["estimate"], d["se"], d["df"], bounds=bounds))
+            thresholds.append(m.practical_threshold(_all_off(result, metric, level)))
+        diffs = result.differences
+        diffs = diffs[diffs["metric"] == metric] if len(diffs) else diffs
+        for d in diffs.to_dict("records"):
+            rows.append({"metric": metric, "kind": "change", "from": d["from"], "to": d["to"]})
+            wide = (2 * bounds[0] - 2 * bounds[1], 2 * bounds[1] - 2 * bounds[0])
+            estimates.append(Estimate(d["estimate"], d["se"], d["df"], bounds=wide))
+            thresholds.append(m.practical_threshold(_all_off(result, metric, d["from"])))
+    claims = judge(estimates, thresholds, adjustment=adjustment)
+    for row, claim in zip(rows, claims, strict=True):
+        better = REGISTRY[row["metric"]].better
+        row |= {
+            "estimate": claim.estimate,
+            "low": claim.low,
+            "high": claim.high,
+            "level_used": claim.level,
+            "p": claim.p,
+            "p_adjusted": claim.p_adjusted,
+            "adjustment": claim.adjustment,
+            "comparisons": claim.family,
+            "threshold": claim.threshold,
+            "clear": claim.clear,
+            "status": claim.status(better),
+        }
+    return pd.DataFrame(rows)
+
+
+def _all_off(result: FusionResult, metric: str, level: float) -> float:
+    """The mean with all three modes off: the reference of a relative threshold."""
+    cells = result.cells
+    if cells.empty:
+        return float("nan")
+    at = cells[(cells["metric"] == metric) & (cells[COORDINATION] == level)]
+    off = at[(at[list(MODES)] == "off").all(axis=1)]
+    return float(off["mean"].iloc[0]) if len(off) else float("nan")
 
 
 def _front(frame: pd.DataFrame) -> pd.DataFrame:

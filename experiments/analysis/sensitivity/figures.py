@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from experiments.wording import parameter_label
 from sim import REGISTRY
 
 
@@ -14,7 +15,7 @@ def sensitivity(indices: pd.DataFrame, method: str, metric: str, lang: str = "en
     ST (Sobol'), most influential at the top."""
     m = REGISTRY[metric]
     order = indices.sort_values("rank", ascending=False)
-    names = order["parameter"].tolist()
+    names = [parameter_label(p, lang) for p in order["parameter"]]
     y = np.arange(len(names))
     pairs = (
         (("mu_star", "mu*"), ("sigma", "σ")) if method == "morris" else (("S1", "S1"), ("ST", "ST"))
@@ -31,6 +32,6 @@ def sensitivity(indices: pd.DataFrame, method: str, metric: str, lang: str = "en
         ax.grid(axis="x", alpha=0.3)
         ax.axvline(0, color="black", lw=0.6)
     axes[0].set_yticks(y, names, fontsize=8)
-    fig.suptitle(f"{m.label(lang)} ({m.unit}) — {method}", fontsize=10)
+    fig.suptitle(f"{m.label(lang)} ({m.unit_in(lang)}) — {method.capitalize()}", fontsize=10)
     fig.tight_layout()
     return fig

@@ -18,6 +18,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.util import scale_samples
 
 from experiments.sweeps.design import MORRIS_LEVELS, unit_sample
+from experiments.wording import Words, say
 
 METHODS = ("morris", "sobol")
 CONF_LEVEL = 0.95
@@ -123,24 +124,38 @@ def second_order(indices: pd.DataFrame) -> pd.DataFrame:
     return indices.attrs.get("S2", pd.DataFrame(columns=["parameter_1", "parameter_2", "S2"]))
 
 
-def sobol_warnings(indices: pd.DataFrame, n: int) -> list[str]:
+WARNINGS: Words = {
+    "few": (
+        "base sample N = {n} is below {min_n}: Sobol' indices from so few samples are "
+        "usually unstable (use --samples 512 or more)",
+        "基础样本量 N = {n} 低于 {min_n}：样本这么少时 Sobol' 指数通常不稳定"
+        "（请使用 --samples 512 或更多）",
+    ),
+    "wide": (
+        "the widest ST confidence interval (+/-{half}) exceeds {share} of the largest ST ({top})",
+        "最宽的 ST 置信区间（±{half}）超过最大 ST（{top}）的{share}",
+    ),
+    "sum": (
+        "first-order indices add up to {total} (> {limit})",
+        "一阶指数之和为 {total}（大于 {limit}）",
+    ),
+    "negative": ("negative beyond their CI: {items}", "在置信区间之外仍为负值：{items}"),
+}
+
+
+def sobol_warnings(indices: pd.DataFrame, n: int, lang: str = "en") -> list[str]:
     """Reasons to distrust Sobol' indices (empty when none); see the SOBOL_* rule above."""
     out = []
     if n < SOBOL_MIN_N:
-        out.append(
-            f"base sample N = {n} is below {SOBOL_MIN_N}: Sobol' indices from so few samples "
-            "are usually unstable (use --samples 512 or more)"
-        )
+        out.append(say(WARNINGS, "few", lang, n=n, min_n=SOBOL_MIN_N))
     top = float(indices["ST"].max())
     half = float(((indices["ST_high"] - indices["ST_low"]) / 2).max())
     if top > 0 and half > SOBOL_MAX_REL_CI * top:
-        out.append(
-            f"the widest ST confidence interval (+/-{half:.3g}) exceeds "
-            f"{SOBOL_MAX_REL_CI:.0%} of the largest ST ({top:.3g})"
-        )
+        share = f"{SOBOL_MAX_REL_CI:.0%}"
+        out.append(say(WARNINGS, "wide", lang, half=f"{half:.3g}", share=share, top=f"{top:.3g}"))
     total = float(indices["S1"].sum())
     if total > SOBOL_MAX_SUM_S1:
-        out.append(f"first-order indices add up to {total:.2f} (> {SOBOL_MAX_SUM_S1})")
+        out.append(say(WARNINGS, "sum", lang, total=f"{total:.2f}", limit=SOBOL_MAX_SUM_S1))
     negative = [
         f"{row.parameter} ({index} = {getattr(row, index):.3g})"
         for row in indices.itertuples()
@@ -148,7 +163,7 @@ def sobol_warnings(indices: pd.DataFrame, n: int) -> list[str]:
         if getattr(row, f"{index}_high") < 0
     ]
     if negative:
-        out.append("negative beyond their CI: " + ", ".join(negative))
+        out.append(say(WARNINGS, "negative", lang, items=", ".join(negative)))
     return out
 
 

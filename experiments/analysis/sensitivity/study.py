@@ -26,14 +26,16 @@ from experiments.analysis.sensitivity.indices import (
 )
 from experiments.analysis.sensitivity.indices import sobol_warnings as _sobol_warnings
 from experiments.analysis.sensitivity.text import markdown, text_summary
+from experiments.claims import HOLM, Estimate, judge
+from experiments.columns import SUMMARY_WINDOW, window_column
 from experiments.errors import COMMAND_LINE, InputError
-from experiments.plotting import save_figure
-from experiments.runner import SUMMARY_WINDOW, window_column
+from experiments.plotting import figure_language, save_figure
 from experiments.scenario import Scenario
 from experiments.store import now, write_csv, write_text
-from experiments.sweeps.design import SAMPLED, Design, design_of, expand
+from experiments.sweeps.design import MORRIS_LEVELS, SAMPLED, Design, design_of, expand
 from experiments.sweeps.job import RunOptions, SweepOutcome, runs_line
-from sim import Parameters
+from experiments.wording import LANGS
+from sim import REGISTRY, Parameters
 from sim.params import did_you_mean
 
 PARAM_SOURCE = f"{COMMAND_LINE} (--param)"
@@ -127,6 +129,11 @@ class SensitivityResult:
     noise: dict[str, float]  # metric -> mean replication SD / SD of point means
     warnings: dict[str, list[str]] = field(default_factory=dict)  # metric -> reasons
 
+    @property
+    def key(self) -> str:
+        """The index that ranks parameters: mu* (Morris) or ST (Sobol')."""
+        return "mu_star" if self.method == "morris" else "ST"
+
 
 def sample_matrix(design: Design, seed: int) -> tuple[dict[str, Any], np.ndarray]:
     """SALib's problem and sample matrix of a Morris/Sobol' design, in sweep point order."""
@@ -202,10 +209,69 @@ def analyse_runs(
         noise[metric] = replication_noise(points[f"{metric}_mean"], points[f"{metric}_sd"])
     table = pd.concat(frames, ignore_index=True)
     table = table[["metric", *[c for c in table.columns if c != "metric"]]]
+    table = judge_indices(table, points, design.method)
     second = pd.concat(s2, ignore_index=True) if s2 else pd.DataFrame()
     if not second.empty:
         second = second[["metric", *[c for c in second.columns if c != "metric"]]]
     return SensitivityResult(design.method, design.samples, table, second, points, noise, warns)
+
+
+Z95 = 1.959963984540054  # SALib's intervals are index +/- z * bootstrap SD
+MORRIS_DELTA = MORRIS_LEVELS / (2 * (MORRIS_LEVELS - 1))  # SALib's step, in range units
+
+
+def judge_indices(
+    table: pd.DataFrame, points: pd.DataFrame, method: str, *, adjustment: str = HOLM
+) -> pd.DataFrame:
+    """The rule for claims over every parameter x metric, as one family: a parameter
+    *matters* for a metric when its index is clearly above what replication noise alone
+    gives (adjusted interval of index - noise floor above zero) and the effect it stands for
+    is at least the metric's practical threshold.
+
+    Replication noise makes every index positive even for a parameter the model ignores:
+    an elementary effect of pure noise is (e_b - e_a) / delta, so its mean absolute value
+    (Morris mu*) is sqrt(2 / pi) * sqrt(2 v) / delta, where v is the variance of a point's
+    mean over its replications; for Sobol' the noise share v / Var(Y) enters every ST.
+    These are the floors (0 with one replication: no noise estimate). The effect is mu*
+    itself (the mean absolute change of the metric over the parameter's range, in its unit)
+    or sqrt(ST) x the SD of the outputs. Adds ``noise_floor``, ``effect_size``,
+    ``threshold``, ``p_adjusted``, the adjusted interval (``adj_low``, ``adj_high``) and
+    ``matters``."""
+    key = "mu_star" if method == "morris" else "ST"
+    estimates, thresholds, sizes, floors = [], [], [], []
+    for row in table.itertuples():
+        value, high = getattr(row, key), getattr(row, f"{key}_high")
+        se = (high - value) / Z95 if np.isfinite(high) else np.nan
+        y = points[f"{row.metric}_mean"].to_numpy(float)
+        v = _point_noise(points, row.metric)
+        spread = float(np.std(y, ddof=1)) if y.size > 1 else np.nan
+        if method == "morris":
+            floor = np.sqrt(2 / np.pi) * np.sqrt(2 * v) / MORRIS_DELTA
+        else:
+            floor = v / spread**2 if spread > 0 else 0.0
+        floors.append(float(floor))
+        estimates.append(Estimate(float(value - floor), float(se)))
+        thresholds.append(REGISTRY[row.metric].practical_threshold(float(np.mean(y))))
+        sizes.append(value if method == "morris" else np.sqrt(max(value, 0.0)) * spread)
+    claims = judge(estimates, thresholds, sizes, adjustment=adjustment)
+    return table.assign(
+        noise_floor=floors,
+        effect_size=sizes,
+        threshold=thresholds,
+        p_adjusted=[c.p_adjusted for c in claims],
+        adj_low=[c.low + f for c, f in zip(claims, floors, strict=True)],
+        adj_high=[c.high + f for c, f in zip(claims, floors, strict=True)],
+        adjustment=[c.adjustment for c in claims],
+        comparisons=[c.family for c in claims],
+        matters=[c.clear and c.estimate > 0 for c in claims],
+    )
+
+
+def _point_noise(points: pd.DataFrame, metric: str) -> float:
+    """The mean variance of a point's mean over its replications (0 when unknown)."""
+    sd, n = points[f"{metric}_sd"].to_numpy(float), points[f"{metric}_n"].to_numpy(float)
+    ok = np.isfinite(sd) & (n > 1)
+    return float(np.mean(sd[ok] ** 2 / n[ok])) if ok.any() else 0.0
 
 
 def run(
@@ -217,11 +283,13 @@ def run(
     ranges: Mapping[str, Mapping[str, float]] | None = None,
     metrics: Sequence[str] | None = None,
     resamples: int = 1000,
+    lang: str = "en",
     **options: Unpack[RunOptions],
 ) -> tuple[SensitivityResult | None, SweepOutcome]:
     """Run a Morris or Sobol' analysis into ``out/runs`` and write its results into ``out``:
-    indices.csv, second_order.csv (Sobol'), points.csv, a bar plot per metric, summary.md.
-    The result is None when bundles did not run (``outcome.errors``: resume to finish)."""
+    indices.csv, second_order.csv (Sobol'), points.csv, a bar plot per metric (in ``lang``),
+    summary.md (in ``lang``) and summary_en.md / summary_zh.md. The result is None when
+    bundles did not run (``outcome.errors``: resume to finish)."""
     from experiments.analysis.sensitivity import figures  # matplotlib only when drawing
 
     started, clock = now(), time.perf_counter()
@@ -254,13 +322,16 @@ def run(
     if not result.second_order.empty:
         write_csv(result.second_order, out / "second_order.csv")
         files.append("second_order.csv")
-    for metric in metrics:
-        name = f"{result.method}_{metric}.png"
-        rows = result.indices[result.indices["metric"] == metric]
-        save_figure(figures.sensitivity(rows, result.method, metric), out / name)
-        files.append(name)
-    write_text(markdown(result, metrics), out / "summary.md")
-    files += ["summary.md", "manifest.json"]
+    with figure_language(lang) as used:
+        for metric in metrics:
+            name = f"{result.method}_{metric}.png"
+            rows = result.indices[result.indices["metric"] == metric]
+            save_figure(figures.sensitivity(rows, result.method, metric, used), out / name)
+            files.append(name)
+    write_text(markdown(result, metrics, lang), out / "summary.md")
+    for language in LANGS:
+        write_text(markdown(result, metrics, language), out / f"summary_{language}.md")
+    files += ["summary.md", "summary_en.md", "summary_zh.md", "manifest.json"]
     write_manifest(
         out,
         "sensitivity",
@@ -286,7 +357,7 @@ def run(
     )
     if options.get("progress"):
         print()
-        print(text_summary(result, metrics))
+        print(text_summary(result, metrics, lang))
         for metric, reasons in result.warnings.items():
             for reason in reasons:
                 print(f"warning: {metric}: {reason}", file=sys.stderr)

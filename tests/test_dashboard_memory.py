@@ -1,0 +1,92 @@
+"""The dashboard server's memory comes back: 20 pages opened, used (a step, a lever change
+that replays, a compare year) and closed; once their kernels are gone (closed by the page's
+close beacon, or culled after the kernel lifetime when a page just vanishes), the server's
+resident memory is near where it was after the first pages. Without freeing the replaced
+models (Mesa's ``Agent._ids`` keeps every one) or with Solara's default kernel lifetime
+(a day), it grows by tens of megabytes a page.
+
+The numbers go to ``test-artefacts/dashboard-memory.json``.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import time
+
+import pytest
+from dashboard_support import ARGS, ARTEFACTS, LONG, Page, playwright, server
+
+PAGES = 20
+LIFETIME = 3  # seconds: a vanished page's kernel is culled this long after it went
+ALLOWED_GROWTH_MB = 60  # one page of this size holds about 25-40 MB
+
+
+@pytest.fixture(scope="module")
+def browser():
+    api = playwright()
+    with api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def use(page: Page) -> None:
+    """What a student does: a step, a lever moved (the model replayed), a compare year."""
+    p = page.page
+    page.act(".sanzhi-step")
+    page.act(".sanzhi-year")
+    track = p.locator(".lever-fusion-coordination .v-slider__track-container").first
+    box = track.bounding_box()
+    page.act(lambda: p.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] / 2))
+    p.locator(".sanzhi-tab-compare").click()
+    p.locator(".sanzhi-compare .sanzhi-frame-ack").wait_for(state="attached")
+    page.settle()
+    page.act(".sanzhi-compare-year", "compare")
+
+
+def kernels(dashboard) -> int:
+    return dashboard.resources()["kernels"]["total"]
+
+
+def wait_no_kernels(dashboard, timeout: float = LONG / 1000) -> None:
+    deadline = time.monotonic() + timeout
+    while kernels(dashboard):
+        assert time.monotonic() < deadline, f"{kernels(dashboard)} kernels still alive"
+        time.sleep(0.5)
+    time.sleep(2)  # Solara collects a closed kernel's cycles shortly after it closes
+
+
+def test_opening_and_closing_20_pages_returns_the_memory(browser):
+    with server("memory", kernel_lifetime=LIFETIME) as dashboard:
+        for _ in range(2):  # warm-up: imports, fonts, figure caches, first arenas
+            page = Page(browser, dashboard.url)
+            use(page)
+            page.close()
+        wait_no_kernels(dashboard)
+        start = dashboard.rss_mb()
+        peak = start
+        for i in range(PAGES):
+            page = Page(browser, dashboard.url)
+            use(page)
+            peak = max(peak, dashboard.rss_mb())
+            if i % 2:
+                page.page.close(run_before_unload=True)  # the tab closes: a close beacon
+                page.context.close()
+            else:
+                page.context.close()  # the browser just goes: the kernel lifetime culls it
+        wait_no_kernels(dashboard)
+        end = dashboard.rss_mb()
+        gc.collect()
+        report = {
+            "pages": PAGES,
+            "kernel_lifetime_s": LIFETIME,
+            "rss_start_mb": round(start, 1),
+            "rss_peak_mb": round(peak, 1),
+            "rss_end_mb": round(end, 1),
+            "growth_mb": round(end - start, 1),
+            "allowed_growth_mb": ALLOWED_GROWTH_MB,
+        }
+        (ARTEFACTS / "dashboard-memory.json").write_text(json.dumps(report, indent=2))
+        print(f"\ndashboard memory: {report}")
+        assert end - start < ALLOWED_GROWTH_MB, report
