@@ -7,9 +7,15 @@ scheduler (e.g. started on SLURM by dask-jobqueue) joined by address.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -38,10 +44,51 @@ def default_workers() -> int:
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """The one local process pool of the project (runs, sweeps, analyses)."""
+    """The one local process pool of the project (runs, sweeps, analyses). Its workers
+    stop when this process dies, however it dies (:func:`die_with_parent`)."""
     # Mesa forces the spawn start method anyway; asking for it explicitly keeps the behaviour
     # the same on every platform and with or without Mesa imported first.
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def die_with_parent(parent: int) -> None:
+    """Pool worker initializer: end this worker when process ``parent`` is gone.
+
+    A pool's workers wait on a pipe, and a parent killed with ``kill -9`` never closes it,
+    so they would wait forever (with the resource tracker, which waits for them). On Linux
+    the kernel sends SIGKILL the moment the parent dies (``PR_SET_PDEATHSIG``); everywhere a
+    daemon thread also checks every ``WATCH_SECONDS`` that the parent is still there.
+    """
+    _parent_death_signal()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_SECONDS)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="sanzhi-parent-watch", daemon=True).start()
+
+
+WATCH_SECONDS = 1.0
+
+
+def _parent_death_signal() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl: the watch thread alone
+        pass
 
 
 def workers_of(executor: Executor) -> int:

@@ -1,6 +1,9 @@
 """The results folder of ``sanzhi run``: every replication of one scenario.
 
-``LAYOUT`` lists its files; :func:`run_into` runs a scenario and writes them, each atomically.
+``LAYOUT`` lists its files; :func:`run_into` checks the folder, runs a scenario and writes
+them into a new folder beside ``out`` that then replaces ``out`` whole
+(:func:`experiments.folders.staged`): a reader, or a run killed at any moment, finds the old
+results or the new ones, never a mix.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.columns import METRICS_CSV, write_metrics_csv, write_table
+from experiments.folders import check_out, safe_name, staged
 from experiments.runner import SEED_SCHEME, replication_seeds, run, summarise
 from experiments.scenario import Scenario
 from experiments.store import finished, manifest_base, now, write_json
@@ -40,8 +44,8 @@ class RunRecord:
 
 
 def default_out(scenario: Scenario) -> Path:
-    """``results/<scenario name>``."""
-    return Path("results") / scenario.name
+    """``results/<scenario name>``, the name made safe: it stays one folder in ``results/``."""
+    return Path("results") / safe_name(scenario.name)
 
 
 def run_into(
@@ -52,15 +56,33 @@ def run_into(
     workers: int = 1,
     progress: bool = False,
     command: list[str] | None = None,
+    overwrite: bool = False,
 ) -> RunRecord:
     """Run every replication of ``scenario`` and write ``LAYOUT`` into ``out`` (default
-    :func:`default_out`)."""
+    :func:`default_out`), replacing the run folder there. ``out`` is checked first: a folder
+    of other results is refused unless ``overwrite``."""
     out = Path(out) if out is not None else default_out(scenario)
+    check_out(out, ("run",), overwrite=overwrite)
     reps = replications or scenario.params.scenario.replications
     started, clock = now(), time.perf_counter()
     timeseries = run(scenario, replications=reps, workers=workers, progress=progress)
     summary = summarise(timeseries)
     seconds = time.perf_counter() - clock
+    with staged(out) as stage:
+        _write(stage, scenario, command, started, timeseries, summary, reps, seconds)
+    return RunRecord(out, timeseries, summary, reps, seconds)
+
+
+def _write(
+    out: Path,
+    scenario: Scenario,
+    command: list[str] | None,
+    started: str,
+    timeseries: pd.DataFrame,
+    summary: pd.DataFrame,
+    reps: int,
+    seconds: float,
+) -> None:
     write_table(timeseries, out / TIMESERIES)  # units and definitions in the column metadata
     write_table(summary, out / SUMMARY)
     write_metrics_csv(out)
@@ -74,4 +96,3 @@ def run_into(
         "layout": LAYOUT,
     }
     write_json(finished(manifest), out / MANIFEST)
-    return RunRecord(out, timeseries, summary, reps, seconds)

@@ -39,7 +39,7 @@ def simulate(
             on_step()
     frame = model.datacollector.get_model_vars_dataframe().astype("float64")
     frame.insert(0, "day", np.arange(1, len(frame) + 1))
-    _forget(model)
+    release(model)
     return frame.reset_index(drop=True)
 
 
@@ -133,7 +133,8 @@ def with_ids(frame: pd.DataFrame, ids: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
-def _forget(model: GovernanceModel) -> None:
-    """Drop Mesa's class-level references to a finished model so long loops don't leak."""
+def release(model: GovernanceModel) -> None:
+    """Let a finished model go: Mesa keeps every model in a class-level table
+    (``mesa.Agent._ids``), so a loop that builds models would otherwise keep them all."""
     model.remove_all_agents()
     mesa.Agent._ids.pop(model, None)

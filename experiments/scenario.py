@@ -14,6 +14,7 @@ from experiments.errors import InputError
 from sim.params import ParameterError, Parameters
 
 COMMAND_LINE = f"{_CLI} (--set)"
+MAX_EXTENDS = 32  # files in one extends chain: deeper is a mistake, not a design
 TABLES = ("sweep", "frontier")  # tables that are not parameters; their owners validate them
 
 
@@ -39,13 +40,19 @@ class Scenario:
         """The file (or option) a table came from, for error messages."""
         return self.origin.get(table, str(self.path or "scenario"))
 
-    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
-        """The scenario with ``section.key`` overrides applied (as ``--set`` would)."""
-        params = _validated(self.params.to_dict(), overrides, self.origin)
+    def with_overrides(
+        self, overrides: Mapping[str, Any], flags: Mapping[str, str] | None = None
+    ) -> Scenario:
+        """The scenario with ``section.key`` overrides applied (as ``--set`` would; ``flags``
+        names the option that set a key, e.g. ``{"scenario.replications": "--replications"}``)."""
+        labels = _labels(overrides, flags)
+        params = _validated(self.params.to_dict(), overrides, self.origin, labels, self.files)
+        if self.sweep is None:
+            _checked(params, dict(self.origin) | labels, self.files)
         return dataclasses.replace(
             self,
             params=params,
-            origin=dict(self.origin) | dict.fromkeys(overrides, COMMAND_LINE),
+            origin=dict(self.origin) | labels,
             overrides=dict(self.overrides) | dict(overrides),
         )
 
@@ -55,16 +62,39 @@ class Scenario:
         return dataclasses.replace(self, origin=origin, sweep=dict(sweep))
 
 
-def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+def load_scenario(
+    path: str | Path,
+    overrides: Mapping[str, Any] | None = None,
+    flags: Mapping[str, str] | None = None,
+) -> Scenario:
     """Read a scenario file (following ``extends``), apply ``section.key`` overrides, validate
-    the parameters. Other tables are kept as they are, for their owners."""
+    the parameters, and (without a ``[sweep]``, whose points are checked run by run) the
+    rules between parameters (``Parameters.check``). ``flags`` names the option that set an
+    override, for messages (default ``--set``). Other tables are kept for their owners."""
     path = Path(path)
     overrides = dict(overrides or {})
     data, origin, files = _read_chain(path, ())
     tables = {name: data.pop(name, None) for name in TABLES}
-    params = _validated(data, overrides, origin)
-    origin |= dict.fromkeys(overrides, COMMAND_LINE)
+    labels = _labels(overrides, flags)
+    params = _validated(data, overrides, origin, labels, files)
+    origin |= labels
+    if tables["sweep"] is None:
+        _checked(params, origin, files)
     return Scenario(params, path, files, origin, overrides, **tables)
+
+
+def _labels(overrides: Mapping[str, Any], flags: Mapping[str, str] | None) -> dict[str, str]:
+    """Where each override came from: ``command line (--set)`` or the option's name."""
+    flags = flags or {}
+    return {key: f"{_CLI} ({flags[key]})" if key in flags else COMMAND_LINE for key in overrides}
+
+
+def _checked(params: Parameters, origin: Mapping[str, str], files: tuple[Path, ...]) -> None:
+    """The rules between parameters, as an InputError naming the file (or option) of the key."""
+    try:
+        params.check()
+    except ParameterError as err:
+        raise InputError(_source_of(err.key, origin, files), err.key, explain(err)) from None
 
 
 def parse_assignments(items: Iterable[str]) -> dict[str, Any]:
@@ -86,34 +116,67 @@ def parse_assignments(items: Iterable[str]) -> dict[str, Any]:
 def _read_chain(
     path: Path, seen: tuple[Path, ...]
 ) -> tuple[dict, dict[str, str], tuple[Path, ...]]:
-    resolved = path.resolve()
-    if resolved in seen:
-        cycle = " -> ".join(str(p) for p in (*seen, resolved))
-        raise InputError(seen[-1], "scenario.extends", f"circular extends: {cycle}")
-    if not path.is_file():
-        raise InputError(path, None, "file not found")
+    """The merged tables of ``path`` and the files it extends, iteratively (a chain has
+    at most ``MAX_EXTENDS`` files); an error in an extended file also names the file and
+    key that led there."""
+    chain: list[tuple[Path, dict]] = []
+    via: str | None = None  # "a.toml: scenario.extends" that led to path
+    while True:
+        resolved = path.resolve()
+        if resolved in seen:
+            cycle = " -> ".join(str(p) for p in (*seen, resolved))
+            raise InputError(seen[-1], "scenario.extends", f"circular extends: {cycle}")
+        if len(chain) >= MAX_EXTENDS:
+            raise InputError(
+                chain[-1][0],
+                "scenario.extends",
+                f"the extends chain is longer than {MAX_EXTENDS} files ({chain[0][0]} -> ...)",
+            )
+        data = _read_file(path, via)
+        chain.append((path, data))
+        seen = (*seen, resolved)
+        parent = (
+            data.get("scenario", {}).pop("extends", None)
+            if isinstance(data.get("scenario"), dict)
+            else None
+        )
+        if parent is None:
+            break
+        if not isinstance(parent, str):
+            raise InputError(path, "scenario.extends", f"got {parent!r} (expected a file path)")
+        parent_path = path.parent / parent
+        if not parent_path.is_file():
+            what = "is a folder" if parent_path.is_dir() else "file not found"
+            raise InputError(path, "scenario.extends", f"{what}: {parent_path}")
+        via = f"{path}: scenario.extends"
+        path = parent_path
+    data, origin, files = {}, {}, ()
+    for file, own in reversed(chain):  # the base first, each file over it
+        data = _merge(data, own)
+        origin |= {k: str(file) for k in _leaves(own)}
+        files = (*files, file)
+    return data, origin, files
+
+
+def _read_file(path: Path, via: str | None) -> dict:
+    """One TOML file's tables; a UTF-8 byte-order mark is allowed (Windows editors write it)."""
+    reached = f" (reached through {via})" if via else ""
+    if path.is_dir():
+        raise InputError(path, None, f"is a folder, not a scenario file{reached}")
+    if not path.exists():
+        raise InputError(path, None, f"file not found{reached}")
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(path, None, f"not valid TOML: {err}") from None
+        raw = path.read_bytes()
+    except OSError as err:
+        raise InputError(path, None, f"cannot be read: {err.strerror or err}{reached}") from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(path, None, "not a UTF-8 text file") from None
-    own = {k: str(path) for k in _leaves(data)}
-    parent = (
-        data.get("scenario", {}).pop("extends", None)
-        if isinstance(data.get("scenario"), dict)
-        else None
-    )
-    if parent is None:
-        return data, own, (path,)
-    if not isinstance(parent, str):
-        raise InputError(path, "scenario.extends", f"got {parent!r} (expected a file path)")
-    parent_path = path.parent / parent
-    if not parent_path.is_file():
-        raise InputError(path, "scenario.extends", f"file not found: {parent_path}")
-    base, origin, files = _read_chain(parent_path, (*seen, resolved))
-    return _merge(base, data), origin | own, (*files, path)
+        raise InputError(path, None, f"not a UTF-8 text file{reached}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(path, None, f"not valid TOML: {err}{reached}") from None
 
 
 def _merge(base: dict, top: dict) -> dict:
@@ -135,26 +198,39 @@ def _leaves(d: Mapping[str, Any], prefix: str = "") -> Iterable[str]:
             yield prefix + key
 
 
-def _validated(data: dict, overrides: Mapping[str, Any], origin: Mapping[str, str]) -> Parameters:
+def _validated(
+    data: dict,
+    overrides: Mapping[str, Any],
+    origin: Mapping[str, str],
+    labels: Mapping[str, str] | None = None,
+    files: tuple[Path, ...] = (),
+) -> Parameters:
     try:
         params = Parameters.from_dict(data)
     except ParameterError as err:
-        raise InputError(_source_of(err.key, origin), err.key, explain(err)) from None
+        raise InputError(_source_of(err.key, origin, files), err.key, explain(err)) from None
     if not overrides:
         return params
     try:
         return params.with_values(dict(overrides))
     except ParameterError as err:
-        raise InputError(COMMAND_LINE, err.key, explain(err)) from None
+        source = (labels or {}).get(err.key, COMMAND_LINE)
+        raise InputError(source, err.key, explain(err)) from None
 
 
-def _source_of(key: str, origin: Mapping[str, str]) -> str:
+def _source_of(key: str, origin: Mapping[str, str], files: tuple[Path, ...] = ()) -> str:
+    """The file (or option) a key came from; for a file reached through ``extends``, also
+    the file and key that led there."""
     parts = key.split(".")
+    found = next(iter(origin.values()), "scenario")
     for depth in range(len(parts), 0, -1):
-        found = origin.get(".".join(parts[:depth]))
-        if found:
-            return found
-    return next(iter(origin.values()), "scenario")
+        if origin.get(".".join(parts[:depth])):
+            found = origin[".".join(parts[:depth])]
+            break
+    names = [str(f) for f in files]
+    if found in names[:-1]:  # files lists the base first: the next file extends it
+        found += f" (reached through {names[names.index(found) + 1]}: scenario.extends)"
+    return found
 
 
 def explain(err: ParameterError) -> str:

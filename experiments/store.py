@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from experiments.errors import InputError
+
 if TYPE_CHECKING:
     from experiments.scenario import Scenario
 
@@ -27,13 +29,19 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place,
     so a reader (or a killed process) never sees a half-written file."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise InputError(path, None, f"could not be written: {err.strerror or err}") from None
     os.close(fd)
     try:
         write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; results are meant to be shared
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes 0600; results are meant to be shared
         os.replace(tmp, path)
+    except OSError as err:  # a full or read-only disk: one line naming the file, exit 2
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(path, None, f"could not be written: {err.strerror or err}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -41,7 +49,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
 
 
 @functools.cache
-def _umask() -> int:
+def umask() -> int:
     """The process umask. POSIX can only read it by setting it, so it is set and restored
     once, on first use (not at import), and kept."""
     mask = os.umask(0)

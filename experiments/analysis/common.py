@@ -9,6 +9,7 @@ from typing import Any, Unpack
 
 import pandas as pd
 
+from experiments.folders import MANIFEST, check_out, clear
 from experiments.names import resolve_metric
 from experiments.scenario import Scenario
 from experiments.store import finished, manifest_base, write_json
@@ -20,13 +21,25 @@ RUNS = "runs"  # the analysis' sweep folder inside DIR (resumable with resume=Tr
 ANALYSIS_METRICS = tagged("analysis")
 
 
-def run_design(scenario: Scenario, out: str | Path, **options: Unpack[RunOptions]) -> SweepOutcome:
+def run_design(
+    scenario: Scenario, out: str | Path, kind: str, **options: Unpack[RunOptions]
+) -> SweepOutcome:
     """Run the scenario's sweep into ``out/runs`` (or finish it, with ``resume=True``).
 
-    The folder is an ordinary sweep folder: a killed analysis loses only the bundles in
-    flight, and resuming runs just the rest.
+    ``out`` must be new, empty or an analysis of this ``kind`` (``overwrite=True``
+    replaces anything else). The runs folder is an ordinary sweep folder: a killed analysis
+    loses only the bundles in flight, and resuming runs just the rest. The old manifest is
+    removed before the new results are written, so a folder with a manifest is a finished,
+    consistent one.
     """
-    return sweeps.run(scenario, Path(out) / RUNS, **options)
+    out = Path(out)
+    overwrite = options.get("overwrite", False)
+    foreign = check_out(out, (kind,), overwrite=overwrite, unfinished=(RUNS,))
+    if foreign or (overwrite and out.is_dir()):
+        clear(out, keep=(RUNS,))  # the runs folder is replaced under its lock
+    outcome = sweeps.run(scenario, out / RUNS, **options)
+    (out / MANIFEST).unlink(missing_ok=True)
+    return outcome
 
 
 def parse_metrics(

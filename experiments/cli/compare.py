@@ -38,6 +38,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "at most 5%%) or bh (Benjamini-Hochberg; expected share of false claims at most 5%%)",
     )
     p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
+    options.add_overwrite(p)
     p.set_defaults(command=cmd_compare)
 
 
@@ -57,6 +58,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         reference=args.reference,
         adjustment=args.adjust,
         pdf=not args.no_pdf,
+        overwrite=args.overwrite,
     )
     for line in summary_lines(table, args.lang):
         print(line)

@@ -10,6 +10,7 @@ from experiments.cli import calibrate, compare, dashboard, frontier, fusion, sen
 from experiments.cli.options import (
     DEFAULT_SCENARIO,
     add_lang,
+    add_overwrite,
     add_set,
     add_workers,
     check_tables,
@@ -57,10 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    scenario = load_from_args(args, steps=args.steps, seed=args.seed)
+    scenario = load_from_args(
+        args, steps=args.steps, seed=args.seed, replications=args.replications
+    )
     check_tables(scenario)
     params = scenario.params
-    reps = args.replications or params.scenario.replications
+    reps = params.scenario.replications
     print(
         say(
             TERMINAL,
@@ -80,6 +83,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         workers=args.workers or default_workers(),
         progress=True,
         command=command(),
+        overwrite=args.overwrite,
     )
     print()
     print(format_table(key_metrics_table(record.summary, args.lang), args.lang))
@@ -121,6 +125,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="root seed (overrides the file)")
     p.add_argument("--replications", type=positive, help="replications (overrides the file)")
     add_workers(p)
+    add_overwrite(p)
     add_lang(p)
     add_set(p)
     p.set_defaults(command=cmd_run)

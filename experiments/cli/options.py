@@ -52,6 +52,14 @@ def add_workers(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_overwrite(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace what --out holds (without it, a folder of other results is refused)",
+    )
+
+
 ANALYSIS_OUT = "analysis folder (its runs are kept in it, for --resume)"
 ANALYSIS_RESUME = "finish (or re-analyse) the runs already in --out"
 
@@ -68,6 +76,7 @@ def add_run_options(
         "--scheduler", metavar="ADDR", help="join this dask scheduler (with --executor dask)"
     )
     p.add_argument("--resume", action="store_true", help=resume)
+    add_overwrite(p)
     add_set(p)
 
 
@@ -88,22 +97,38 @@ def run_options(args: argparse.Namespace) -> RunOptions:
         "workers": args.workers,
         "scheduler": args.scheduler,
         "resume": args.resume,
+        "overwrite": args.overwrite,
         "progress": True,
         "command": command(),
     }
 
 
+FLAGS = {
+    "scenario.steps": "--steps",
+    "scenario.seed": "--seed",
+    "scenario.replications": "--replications",
+}  # the options that set a parameter, for messages
+
+
 def load_from_args(
-    args: argparse.Namespace, *, steps: int | None = None, seed: int | None = None
+    args: argparse.Namespace,
+    *,
+    steps: int | None = None,
+    seed: int | None = None,
+    replications: int | None = None,
 ) -> Scenario:
     """The scenario named on the command line (default: the baseline), with its --set
-    overrides (and --steps, --seed where the command has them)."""
+    overrides (and --steps, --seed, --replications where the command has them, checked as
+    the file's values are and named as those options in messages)."""
     overrides = parse_assignments(args.set or [])
-    if steps is not None:
-        overrides["scenario.steps"] = steps
-    if seed is not None:
-        overrides["scenario.seed"] = seed
-    return load_scenario(scenario_path(args.scenario), overrides)
+    for key, value in (
+        ("scenario.steps", steps),
+        ("scenario.seed", seed),
+        ("scenario.replications", replications),
+    ):
+        if value is not None:
+            overrides[key] = value
+    return load_scenario(scenario_path(args.scenario), overrides, FLAGS)
 
 
 def check_tables(scenario: Scenario) -> Design | None:
@@ -146,8 +171,12 @@ def report_problems(outcome: SweepOutcome) -> int:
             print(f"  run {f['run_id']} ({values}; seed {f['seed']}): {f['message']}", file=err)
         if len(outcome.failures) > SHOWN:
             print(f"  ... and {len(outcome.failures) - SHOWN} more", file=err)
-    if outcome.errors:
-        print(f"\n{len(outcome.errors)} bundle(s) did not run; --resume retries them:", file=err)
+    if outcome.not_run or outcome.errors:
+        runs = int((outcome.summary["status"] == "not run").sum())
+        print(
+            f"\n{len(outcome.not_run)} bundle(s) ({runs} run(s)) did not run; --resume runs them:",
+            file=err,
+        )
         for line in outcome.errors[:SHOWN]:
             print(f"  {line}", file=err)
-    return 1 if outcome.failures or outcome.errors else 0
+    return 1 if outcome.failures or outcome.errors or outcome.not_run else 0

@@ -13,7 +13,7 @@ import pandas as pd
 from experiments.columns import upgrade_summary
 from experiments.errors import InputError
 from experiments.runner import replication_seeds, run, summarise
-from experiments.scenario import load_scenario
+from experiments.scenario import Scenario, load_scenario
 from experiments.sweeps.folder import SweepFolder
 from experiments.sweeps.plan import bundle_name
 from experiments.wording import parameter_label, say, scenario_label, value_label
@@ -94,23 +94,46 @@ def load_inputs(
     reference: str | None = None,
 ) -> Inputs:
     """Groups from each argument, in order. The reference is the first group, or the one
-    ``reference`` names (an input as given, a group label or a scenario name)."""
+    ``reference`` names (an input as given, a group label or a scenario name).
+
+    Every input is read and checked (folders whole, scenario files loaded) before the first
+    scenario file is run, so a bad input further on wastes no simulation.
+    """
     inputs = Inputs([], [], [])
+    to_run: list[tuple[Group, Scenario, int]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             manifest = _manifest(path)
             if manifest.get("kind") == "sweep":
                 _add_sweep(inputs, path, manifest)
-            else:
+            elif manifest.get("kind") == "run":
                 _add_run_folder(inputs, path, manifest)
+            else:
+                raise InputError(
+                    path / "manifest.json",
+                    "kind",
+                    f"is {manifest.get('kind')!r} (expected a results folder of `sanzhi run` "
+                    "or `sanzhi sweep`)",
+                )
         elif path.is_file():
-            _add_scenario(inputs, path, replications, workers, progress)
+            to_run.append(_add_scenario(inputs, path, replications))
         else:
             raise InputError(path, None, "not found (expected a scenario file or results folder)")
+    if len(inputs.groups) < 2:
+        raise InputError(
+            "command line",
+            "INPUT",
+            f"{len(inputs.groups)} group(s) to compare (expected at least two: two inputs, or "
+            "a sweep folder with several points)",
+        )
     _unique_labels(inputs.groups)
     if reference is not None:
         inputs.reference = _find_reference(inputs.groups, reference)
+    for group, scenario, reps in to_run:
+        series = run(scenario, replications=reps, workers=workers, progress=progress)
+        group.runs = summarise(series)
+        group.timeseries = series[["replication", "day", *KEY_METRICS]]
     return inputs
 
 
@@ -128,18 +151,22 @@ def _find_reference(groups: list[Group], name: str) -> int:
     raise InputError("command line", "--reference", f"{name!r} is none of the groups ({known})")
 
 
-def _add_scenario(inputs: Inputs, path: Path, replications, workers, progress) -> None:
+def _add_scenario(
+    inputs: Inputs, path: Path, replications: int | None
+) -> tuple[Group, Scenario, int]:
+    """The scenario's group, to be run once every input is checked."""
     scenario = load_scenario(path)
     if scenario.sweep is not None:
         raise InputError(
             path, "sweep", "is a sweep: run `sanzhi sweep` first, then compare its results folder"
         )
-    reps = replications or scenario.params.scenario.replications
-    series = run(scenario, replications=reps, workers=workers, progress=progress)
-    summary = summarise(series)
-    keep = ["replication", "day", *KEY_METRICS]
+    if replications is not None:
+        scenario = scenario.with_overrides(
+            {"scenario.replications": replications}, {"scenario.replications": "--replications"}
+        )
+    reps = scenario.params.scenario.replications
     seed = scenario.params.scenario.seed
-    group = Group(scenario.name, str(path), summary, series[keep], scenario=scenario.name)
+    group = Group(scenario.name, str(path), pd.DataFrame(), None, scenario=scenario.name)
     group.description = scenario.params.scenario.description
     group.parameters = scenario.params.flat()
     group.seed, group.seeds = seed, replication_seeds(seed, reps)
@@ -154,13 +181,14 @@ def _add_scenario(inputs: Inputs, path: Path, replications, workers, progress) -
             "parameters": scenario.params.to_dict(),
         }
     )
+    return group, scenario, reps
 
 
 def _add_run_folder(inputs: Inputs, path: Path, manifest: dict) -> None:
-    summary = upgrade_summary(pd.read_parquet(_need(path, "summary.parquet")))
+    summary = upgrade_summary(_read_table(_need(path, "summary.parquet")))
     series = None
     if (path / "timeseries.parquet").is_file():
-        series = pd.read_parquet(
+        series = _read_table(
             path / "timeseries.parquet", columns=["replication", "day", *KEY_METRICS]
         )
     name = manifest.get("scenario", path.name)
@@ -178,14 +206,24 @@ def _add_run_folder(inputs: Inputs, path: Path, manifest: dict) -> None:
 
 
 def _add_sweep(inputs: Inputs, path: Path, manifest: dict) -> None:
-    summary = upgrade_summary(pd.read_parquet(_need(path, "summary.parquet")))
+    folder = SweepFolder(path)
+    holder = folder.in_use()
+    if holder is not None:
+        raise InputError(path, None, f"is being written by process {holder}; compare it after")
+    if manifest.get("status") == "running":
+        raise InputError(
+            path,
+            None,
+            "holds a sweep that was stopped before it finished (its summary may be of an "
+            "earlier session); finish it with `sanzhi sweep ... --resume` first",
+        )
+    summary = upgrade_summary(_read_table(_need(path, "summary.parquet")))
     summary = summary[summary["status"] == "ok"]
     factors = manifest["design"]["factors"]
     name = manifest.get("scenario", path.name)
     points = sorted(summary["point"].unique())
     series = None
     if len(points) <= MAX_TIMESERIES_GROUPS:
-        folder = SweepFolder(path)
         names = [bundle_name(i) for i in range(len(manifest["bundles"]))]
         cols = ["point", "run_id", "day", *KEY_METRICS]
         parts = list(folder.timeseries(names, columns=cols))
@@ -250,9 +288,21 @@ def _plain(value: Any) -> Any:
 def _manifest(path: Path) -> dict:
     file = _need(path, "manifest.json")
     try:
-        return json.loads(file.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise InputError(file, None, f"not valid JSON: {err}") from None
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as err:
+        raise InputError(file, None, f"is damaged (not valid JSON: {err})") from None
+    if not isinstance(manifest, dict):
+        raise InputError(file, None, "is damaged (not a JSON object)")
+    return manifest
+
+
+def _read_table(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """A Parquet table of a results folder; InputError naming it if it cannot be read."""
+    try:
+        return pd.read_parquet(path, columns=columns)
+    except Exception as err:  # pyarrow's errors for a damaged or foreign file vary
+        reason = f"{type(err).__name__}: {err}".splitlines()[0][:200]
+        raise InputError(path, None, f"cannot be read ({reason})") from None
 
 
 def _need(folder: Path, name: str) -> Path:

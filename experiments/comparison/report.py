@@ -28,6 +28,7 @@ from experiments.comparison.inputs import (
     load_inputs,
 )
 from experiments.comparison.stats import KEY, compare_groups
+from experiments.folders import check_out, staged
 from experiments.plotting import figure_language, png_bytes, print_png
 from experiments.store import atomic_write, finished, now, write_json
 from experiments.wording import (
@@ -47,6 +48,7 @@ MAX_MARKER_GROUPS = 40  # final-values plot rows
 MAX_BRIEF_FINDINGS = 10  # clear findings on the one-page policy brief
 MAX_BRIEF_GROUPS = 6  # groups whose "no clear difference" metrics the brief lists
 MAX_TERMINAL_GROUPS = 12  # beyond this the terminal lists only groups with clear findings
+KIND = "comparison"  # its manifest's kind
 FILES = ("report.html", "report.pdf", "summary.csv", "metrics.csv", "manifest.json")
 # Parameters every scenario states for itself, shown in their own columns, not as levers.
 OWN = ("scenario.name", "scenario.description", "scenario.seed", "scenario.replications")
@@ -252,20 +254,39 @@ def compare(
     reference: str | None = None,
     adjustment: str = HOLM,
     pdf: bool = True,
+    overwrite: bool = False,
 ) -> pd.DataFrame:
     """Compare scenario files and results folders; write the report into ``out``.
 
     ``reference`` names the reference group (an input as given, a group label or a scenario
     name; default: the first input); ``adjustment`` is the multiplicity control of the
-    claims ("holm" or "bh"). Returns the table written to summary.csv.
+    claims ("holm" or "bh"). ``out`` and every input are checked before anything runs; the
+    report is written beside ``out`` and replaces it whole (a folder of other results only
+    with ``overwrite``). Returns the table written to summary.csv.
     """
     started = now()
+    check_out(out, (KIND,), overwrite=overwrite)
     inputs = load_inputs(
         paths, replications=replications, workers=workers, progress=progress, reference=reference
     )
     groups = inputs.ordered
     table = compare_groups(groups, lang, adjustment=adjustment)
-    out = Path(out)
+    with staged(out) as stage:
+        _write(stage, inputs, table, lang, adjustment, pdf, command, started)
+    return table
+
+
+def _write(
+    out: Path,
+    inputs: Inputs,
+    table: pd.DataFrame,
+    lang: str,
+    adjustment: str,
+    pdf: bool,
+    command: list[str] | None,
+    started: str,
+) -> None:
+    groups = inputs.ordered
     atomic_write(out / "summary.csv", lambda tmp: table.to_csv(tmp, index=False))
     write_metrics_csv(out)
     pictures = _figures(inputs, groups, table, lang, out)
@@ -277,7 +298,7 @@ def compare(
         write_pdf(printed, out / "report.pdf")
         files.append("report.pdf")
     manifest = {
-        "kind": "comparison",
+        "kind": KIND,
         "command": command,
         "lang": lang,
         "reference": groups[0].label,
@@ -289,7 +310,6 @@ def compare(
         "started": started,
     }
     write_json(finished(manifest), out / "manifest.json")
-    return table
 
 
 def write_pdf(page: str, path: Path) -> Path:

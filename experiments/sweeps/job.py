@@ -8,6 +8,7 @@ to the folder as they finish, resumable after a kill, failed runs recorded and t
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
 import time
 import warnings
@@ -22,8 +23,9 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from experiments.columns import METRICS_CSV, summary_columns, write_metrics_csv, write_table
-from experiments.errors import InputError
+from experiments.errors import COMMAND_LINE, InputError
 from experiments.executors import using
+from experiments.folders import FolderLock, check_out, clear
 from experiments.runner import SEED_SCHEME, replication_seeds
 from experiments.scenario import Scenario, load_scenario
 from experiments.store import environment, manifest_base, now, write_json
@@ -36,6 +38,7 @@ COMMON_RANDOM_NUMBERS = (
     "common random numbers: every point runs with the same replication seeds, so "
     "differences between points are not blurred by different random draws"
 )
+UNFINISHED = ("manifest.json", "runs", "bundles", "failures.json")  # a sweep's own entries
 IN_FLIGHT_PER_WORKER = 2  # bundles queued per worker: keeps workers fed, memory bounded
 
 
@@ -46,6 +49,7 @@ class RunOptions(TypedDict, total=False):
     workers: int | None  # default: every core (a pool's size, for your own executor)
     scheduler: str | None  # a dask scheduler's address, with executor="dask"
     resume: bool  # finish the runs already in the folder
+    overwrite: bool  # replace what the folder holds (another kind of results, or a sweep)
     progress: bool  # print what runs, progress bars and warnings
     command: list[str] | None  # what ran it, for the manifest
 
@@ -60,6 +64,8 @@ class SweepOutcome:
     out: Path | None = None
     seconds: float = 0.0
     ran: int = 0  # runs executed in this session
+    not_run: list[str] = field(default_factory=list)  # bundles without a record; --resume runs them
+    repaired: list[str] = field(default_factory=list)  # damaged or lost bundles found and rerun
 
 
 def run(
@@ -72,15 +78,23 @@ def run(
     (e.g. ``Client.get_executor()``); see :class:`RunOptions`. Raises InputError for bad
     input or a folder holding another sweep, before anything runs.
     """
-    job = prepare_sweep(scenario, out, resume=options.get("resume", False))
+    job = prepare_sweep(
+        scenario,
+        out,
+        resume=options.get("resume", False),
+        overwrite=options.get("overwrite", False),
+    )
     progress = options.get("progress", False)
     if progress:
         print(describe(job.scenario, job.design) + ("; resuming" if job.manifest else ""))
     executor = options.get("executor", "process")
-    with using(executor, options.get("workers"), options.get("scheduler")) as (pool, n, name):
-        return job.run(
-            pool, n, progress=progress, command=options.get("command"), executor_name=name
-        )
+    try:
+        with using(executor, options.get("workers"), options.get("scheduler")) as (pool, n, name):
+            return job.run(
+                pool, n, progress=progress, command=options.get("command"), executor_name=name
+            )
+    finally:
+        job.lock.release()
 
 
 run_sweep = run  # the name it has in ``experiments``
@@ -142,6 +156,7 @@ class SweepJob:
     identity: dict[str, Any]
     folder: SweepFolder
     manifest: dict[str, Any] | None  # of the sweep being resumed
+    lock: FolderLock  # held from prepare_sweep until run returns
 
     def run(
         self,
@@ -153,6 +168,19 @@ class SweepJob:
         executor_name: str | None = None,
     ) -> SweepOutcome:
         """Run the bundles not done yet, then write summary, failures and manifest."""
+        try:
+            return self._run(executor, workers, progress, command, executor_name)
+        finally:
+            self.lock.release()
+
+    def _run(
+        self,
+        executor: Executor,
+        workers: int,
+        progress: bool,
+        command: list[str] | None,
+        executor_name: str | None,
+    ) -> SweepOutcome:
         folder, runs, params = self.folder, self.runs, self.scenario.params
         manifest = self.manifest
         if manifest is None:
@@ -165,13 +193,17 @@ class SweepJob:
             "executor": executor_name or type(executor).__name__,
             "workers": workers,
         }
+        names = [bundle_name(i) for i in range(len(bundles))]
+        folder.remove_temporaries()
+        done, repaired = folder.check(names)
+        for line in repaired:
+            print(f"sanzhi: {line}", file=sys.stderr)
+        if repaired:
+            session["repaired"] = repaired
         manifest["sessions"].append(session)
         manifest["status"] = "running"
         folder.write_manifest(manifest)
-        folder.remove_temporaries()
 
-        names = [bundle_name(i) for i in range(len(bundles))]
-        done = folder.done() & set(names)
         failures = [f for name in sorted(done) for f in folder.record(name)["failures"]]
         tasks = (self._task(bundles[i], name) for i, name in enumerate(names) if name not in done)
         already = sum(len(bundles[i]) for i, name in enumerate(names) if name in done)
@@ -190,7 +222,10 @@ class SweepJob:
         failures.sort(key=lambda f: f["run_id"])
         write_json(failures, folder.root / FAILURES)
         complete = [name for name in names if name in folder.done()]
-        summary = _summary(folder, complete, runs, self.points, self.design, self.scenario.name)
+        failed = {f["run_id"] for f in failures}
+        summary = _summary(
+            folder, complete, runs, self.points, self.design, self.scenario.name, failed
+        )
         write_table(summary, folder.root / SUMMARY)  # with each column's unit and meaning
         write_metrics_csv(folder.root)
 
@@ -205,7 +240,8 @@ class SweepJob:
         manifest["status"] = "complete" if len(complete) == len(names) else "incomplete"
         manifest["finished"] = session["finished"]
         folder.write_manifest(manifest)
-        return SweepOutcome(summary, failures, errors, folder.root, seconds, ran)
+        not_run = [name for name in names if name not in complete]
+        return SweepOutcome(summary, failures, errors, folder.root, seconds, ran, not_run, repaired)
 
     def _task(self, bundle: list[int], name: str) -> Task:
         """What a worker needs for one bundle: plain data, cheap to pickle."""
@@ -224,10 +260,16 @@ class SweepJob:
 
 
 def prepare_sweep(
-    scenario: Scenario | str | Path, out: str | Path, *, resume: bool = False
+    scenario: Scenario | str | Path,
+    out: str | Path,
+    *,
+    resume: bool = False,
+    overwrite: bool = False,
 ) -> SweepJob:
     """Validate the sweep and expand its points; check ``out`` (new, or the same sweep when
-    resuming)."""
+    resuming; with ``overwrite``, whatever it holds is replaced) and lock it."""
+    if resume and overwrite:
+        raise InputError(COMMAND_LINE, "--overwrite", "cannot go with --resume (choose one)")
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     design = design_of(scenario)
@@ -236,8 +278,19 @@ def prepare_sweep(
     points = expand(design, params.scenario.seed)
     identity = _identity(scenario, design, points, seeds)
     folder = SweepFolder(out)
-    manifest = _open_folder(folder, identity, resume)
-    return SweepJob(scenario, design, points, plan_runs(points, seeds), identity, folder, manifest)
+    check_out(folder.root, ("sweep",), overwrite=overwrite, unfinished=UNFINISHED)
+    lock = FolderLock(folder.root)
+    try:
+        if overwrite and folder.root.is_dir():
+            lock.acquire()
+            clear(folder.root)
+        manifest = _open_folder(folder, identity, resume)
+        lock.acquire()
+    except BaseException:
+        lock.release()
+        raise
+    runs = plan_runs(points, seeds)
+    return SweepJob(scenario, design, points, runs, identity, folder, manifest, lock)
 
 
 @dataclass
@@ -306,8 +359,10 @@ def _summary(
     points: list[dict[str, Any]],
     design: Design,
     scenario: str,
+    failed: set[int],
 ) -> pd.DataFrame:
-    """One row per run, sorted by run id, whatever the order bundles finished in."""
+    """One row per run, sorted by run id, whatever the order bundles finished in; a run is
+    "failed" if it is in failures.json, "not run" if its bundle has no record."""
     plan = pd.DataFrame(runs)
     plan.insert(1, "scenario", scenario)
     plan["seed"] = plan["seed"].astype("uint64")
@@ -320,7 +375,6 @@ def _summary(
         if col not in table:
             table[col] = float("nan")
     ok = set(metrics["run_id"].tolist())
-    failed = {r for name in names for r in folder.record(name)["runs"]} - ok
     status = ["ok" if r in ok else "failed" if r in failed else "not run" for r in table["run_id"]]
     table.insert(table.columns.get_loc("seed") + 1, "status", status)
     front = ["run_id", "scenario", "point", "replication", "seed", "status", *design.columns]
@@ -355,7 +409,8 @@ def _open_folder(folder: SweepFolder, identity: dict[str, Any], resume: bool) ->
             raise InputError(
                 folder.root,
                 None,
-                "already holds a sweep; add --resume to finish it, or choose another --out",
+                "already holds a sweep; add --resume to finish it, --overwrite to start it "
+                "again, or choose another --out",
             )
         return None
     if manifest is None:

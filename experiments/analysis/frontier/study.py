@@ -90,7 +90,7 @@ def run(
     points = len(expand(design, scenario.params.scenario.seed))
     if options.get("progress"):
         print(f"frontier {scenario.name}: {target}; " + runs_line(scenario, points))
-    outcome = run_design(scenario, out, **options)
+    outcome = run_design(scenario, out, "frontier", **options)
     if outcome.errors:
         return None, outcome
     result = staffing_frontier(outcome.summary, scenario, target, costs, confidence=CONFIDENCE)

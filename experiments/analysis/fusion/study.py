@@ -229,7 +229,7 @@ def run(
         print(
             f"fusion {scenario.name}: 2x2x2 modes x {COORDINATION}; " + runs_line(scenario, points)
         )
-    outcome = run_design(scenario, out, **options)
+    outcome = run_design(scenario, out, "fusion", **options)
     if outcome.errors:
         return None, outcome
     result = analyse_fusion(outcome.summary, metrics)

@@ -310,7 +310,7 @@ def run(
                 "unstable (see summary.md)",
                 file=sys.stderr,
             )
-    outcome = run_design(scenario, out, **options)
+    outcome = run_design(scenario, out, "sensitivity", **options)
     if outcome.errors:
         return None, outcome
     seed = scenario.params.scenario.seed
