@@ -16,4 +16,13 @@ class InputError(ValueError):
         super().__init__(f"{source}: {key}: {message}" if key else f"{source}: {message}")
 
 
+class WriteError(InputError):
+    """A results file that could not be written (a full or read-only disk): ``reason`` is
+    the system's word for it."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.reason = reason
+        super().__init__(path, None, f"could not be written: {reason}")
+
+
 ScenarioError = InputError  # the name it had first; scenario code still says so

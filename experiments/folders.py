@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from experiments.errors import InputError
+from experiments.errors import InputError, WriteError
 from experiments.store import umask
 
 try:  # POSIX; elsewhere folders are not locked
@@ -46,11 +46,16 @@ def safe_name(name: str) -> str:
 
 
 def kind_of(folder: Path) -> str | None:
-    """The ``kind`` its manifest states; ``None`` without a readable manifest."""
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """The ``kind`` its manifest states; ``None`` without a manifest. A manifest that
+    cannot be read is an InputError naming it."""
+    path = folder / MANIFEST
+    if not path.is_file():
         return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        reason = f"{type(err).__name__}: {err}".splitlines()[0][:200]
+        raise InputError(path, None, f"is damaged ({reason}); restore it, or {OVERWRITE}") from None
     return manifest.get("kind") if isinstance(manifest, dict) else None
 
 
@@ -80,7 +85,12 @@ def check_out(
     foreign = False
     if out.is_dir():
         entries = visible(out)
-        kind = kind_of(out)
+        try:
+            kind = kind_of(out)
+        except InputError:
+            if not overwrite:
+                raise
+            kind = None
         own = kind in set(kinds) or {p.name for p in entries} <= set(unfinished)
         if entries and not own:
             if not overwrite:
@@ -141,16 +151,16 @@ def staged(out: str | Path) -> Iterator[Path]:
     except OSError as err:
         shutil.rmtree(stage, ignore_errors=True)
         raise _unwritable(out, err) from None
+    except WriteError as err:  # a file of the new folder: name the folder the user knows
+        shutil.rmtree(stage, ignore_errors=True)
+        raise WriteError(out, f"{err.reason}; nothing there changed") from None
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
 
 
-def _unwritable(out: Path, err: OSError) -> InputError:
-    where = f" ({err.filename})" if getattr(err, "filename", None) else ""
-    return InputError(
-        out, None, f"could not be written: {err.strerror or err}{where}; nothing there changed"
-    )
+def _unwritable(out: Path, err: OSError) -> WriteError:
+    return WriteError(out, f"{err.strerror or err}; nothing there changed")
 
 
 def _swap_in(stage: Path, out: Path) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from experiments.errors import InputError
+from experiments.errors import WriteError
 
 if TYPE_CHECKING:
     from experiments.scenario import Scenario
@@ -33,7 +33,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as err:
-        raise InputError(path, None, f"could not be written: {err.strerror or err}") from None
+        raise WriteError(path, err.strerror or str(err)) from None
     os.close(fd)
     try:
         write(Path(tmp))
@@ -41,7 +41,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
         os.replace(tmp, path)
     except OSError as err:  # a full or read-only disk: one line naming the file, exit 2
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(path, None, f"could not be written: {err.strerror or err}") from None
+        raise WriteError(path, err.strerror or str(err)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
