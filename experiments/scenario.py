@@ -94,7 +94,7 @@ def _checked(params: Parameters, origin: Mapping[str, str], files: tuple[Path, .
     try:
         params.check()
     except ParameterError as err:
-        raise InputError(_source_of(err.key, origin, files), err.key, explain(err)) from None
+        raise _in_file(err, origin, files) from None
 
 
 def parse_assignments(items: Iterable[str]) -> dict[str, Any]:
@@ -208,7 +208,7 @@ def _validated(
     try:
         params = Parameters.from_dict(data)
     except ParameterError as err:
-        raise InputError(_source_of(err.key, origin, files), err.key, explain(err)) from None
+        raise _in_file(err, origin, files) from None
     if not overrides:
         return params
     try:
@@ -218,19 +218,24 @@ def _validated(
         raise InputError(source, err.key, explain(err)) from None
 
 
-def _source_of(key: str, origin: Mapping[str, str], files: tuple[Path, ...] = ()) -> str:
-    """The file (or option) a key came from; for a file reached through ``extends``, also
-    the file and key that led there."""
-    parts = key.split(".")
-    found = next(iter(origin.values()), "scenario")
-    for depth in range(len(parts), 0, -1):
-        if origin.get(".".join(parts[:depth])):
-            found = origin[".".join(parts[:depth])]
-            break
+def _in_file(err: ParameterError, origin: Mapping[str, str], files: tuple[Path, ...]) -> InputError:
+    """The error naming the file (or option) its key came from, and for a file reached
+    through ``extends`` the file and key that led there."""
+    source = _source_of(err.key, origin)
     names = [str(f) for f in files]
-    if found in names[:-1]:  # files lists the base first: the next file extends it
-        found += f" (reached through {names[names.index(found) + 1]}: scenario.extends)"
-    return found
+    via = ""
+    if source in names[:-1]:  # files lists the base first: the next file extends it
+        via = f" (reached through {names[names.index(source) + 1]}: scenario.extends)"
+    return InputError(source, err.key, explain(err) + via)
+
+
+def _source_of(key: str, origin: Mapping[str, str]) -> str:
+    parts = key.split(".")
+    for depth in range(len(parts), 0, -1):
+        found = origin.get(".".join(parts[:depth]))
+        if found:
+            return found
+    return next(iter(origin.values()), "scenario")
 
 
 def explain(err: ParameterError) -> str:
