@@ -35,6 +35,7 @@ from experiments.calibration.search import (
 from experiments.calibration.targets import TargetFile
 from experiments.errors import InputError
 from experiments.executors import using
+from experiments.folders import check_out, clear, visible
 from experiments.plotting import figure_language, save_figure
 from experiments.scenario import Scenario
 from experiments.store import finished, manifest_base, now, write_csv, write_json, write_text
@@ -63,14 +64,15 @@ def calibrate(
     workers: int | None = None,
     scheduler: str | None = None,
     resume: bool = False,
+    overwrite: bool = False,
     progress: bool = False,
     command: list[str] | None = None,
     lang: str = "en",
 ) -> CalibrationResult:
     """Fit ``targets.parameters`` so that ``scenario`` reproduces ``targets.targets``
-    (figures labelled in ``lang``)."""
+    (figures labelled in ``lang``). ``overwrite`` replaces what ``out`` holds."""
     out = Path(out)
-    _check(scenario, targets, out, resume)
+    _check(scenario, targets, out, resume, overwrite)
     if progress:
         print(describe(scenario, targets))
     bounds = np.array([[p.low, p.high] for p in targets.parameters])
@@ -113,7 +115,9 @@ def calibrate(
     return result
 
 
-def _check(scenario: Scenario, targets: TargetFile, out: Path, resume: bool) -> None:
+def _check(
+    scenario: Scenario, targets: TargetFile, out: Path, resume: bool, overwrite: bool
+) -> None:
     steps = scenario.params.scenario.steps
     if steps < MIN_DAYS:
         raise InputError(
@@ -127,12 +131,18 @@ def _check(scenario: Scenario, targets: TargetFile, out: Path, resume: bool) -> 
             raise InputError(
                 "command line (--set)", key, "is fitted by the calibration; remove the --set"
             )
-    if out.is_dir() and any(out.iterdir()) and not resume:
-        raise InputError(
-            out,
-            None,
-            "already holds a calibration; add --resume to finish it, or choose another --out",
-        )
+    if resume and overwrite:
+        raise InputError("command line", "--overwrite", "cannot go with --resume (choose one)")
+    check_out(out, ("calibration",), overwrite=True)  # a file, or not writable
+    if out.is_dir() and visible(out) and not resume:
+        if not overwrite:
+            raise InputError(
+                out,
+                None,
+                "already holds a calibration (or other results); add --resume to finish it, "
+                "--overwrite to replace it, or choose another --out",
+            )
+        clear(out)
     if len(targets.parameters) and targets.samples < _quadratic_terms(len(targets.parameters)):
         raise InputError(
             targets.path,
