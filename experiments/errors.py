@@ -25,4 +25,9 @@ class WriteError(InputError):
         super().__init__(path, None, f"could not be written: {reason}")
 
 
+def reason(err: BaseException) -> str:
+    """An exception as a short phrase for an InputError message (its type and first line)."""
+    return f"{type(err).__name__}: {err}".splitlines()[0][:200]
+
+
 ScenarioError = InputError  # the name it had first; scenario code still says so

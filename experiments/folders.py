@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from experiments.errors import InputError, WriteError
+from experiments.errors import InputError, WriteError, reason
 from experiments.store import umask
 
 try:  # POSIX; elsewhere folders are not locked
@@ -54,8 +54,9 @@ def kind_of(folder: Path) -> str | None:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        reason = f"{type(err).__name__}: {err}".splitlines()[0][:200]
-        raise InputError(path, None, f"is damaged ({reason}); restore it, or {OVERWRITE}") from None
+        raise InputError(
+            path, None, f"is damaged ({reason(err)}); restore it, or {OVERWRITE}"
+        ) from None
     return manifest.get("kind") if isinstance(manifest, dict) else None
 
 

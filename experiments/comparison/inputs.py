@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.columns import upgrade_summary
-from experiments.errors import InputError
+from experiments.errors import InputError, reason
 from experiments.runner import replication_seeds, run, summarise
 from experiments.scenario import Scenario, load_scenario
 from experiments.sweeps.folder import SweepFolder
@@ -301,8 +301,7 @@ def _read_table(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     try:
         return pd.read_parquet(path, columns=columns)
     except Exception as err:  # pyarrow's errors for a damaged or foreign file vary
-        reason = f"{type(err).__name__}: {err}".splitlines()[0][:200]
-        raise InputError(path, None, f"cannot be read ({reason})") from None
+        raise InputError(path, None, f"cannot be read ({reason(err)})") from None
 
 
 def _need(folder: Path, name: str) -> Path:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.errors import InputError
+from experiments.errors import InputError, reason
 from experiments.folders import holder
 from experiments.runner import SUMMARY_WINDOW, summarise
 from experiments.store import write_json, write_parquet
@@ -63,7 +63,7 @@ class SweepFolder:
             raise InputError(
                 self.manifest_path,
                 None,
-                f"is damaged ({_reason(err)}); restore it, or start the sweep again in "
+                f"is damaged ({reason(err)}); restore it, or start the sweep again in "
                 "another --out",
             ) from None
         if not isinstance(manifest, dict):
@@ -119,7 +119,7 @@ class SweepFolder:
             record = json.loads(record_path.read_text(encoding="utf-8"))
             runs, failures = record["runs"], record["failures"]
         except (ValueError, OSError, KeyError, TypeError) as err:
-            return f"{record_path} is damaged ({_reason(err)})"
+            return f"{record_path} is damaged ({reason(err)})"
         if "timeseries_sha256" in record:  # written since checksums were recorded
             expected = record["timeseries_sha256"]
             if expected is None:
@@ -136,7 +136,7 @@ class SweepFolder:
 
             pq.read_metadata(path)
         except Exception as err:  # pyarrow's errors for a damaged file vary
-            return f"{path} is damaged ({_reason(err)})"
+            return f"{path} is damaged ({reason(err)})"
         return None
 
     def remove_temporaries(self) -> None:
@@ -168,7 +168,3 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _reason(err: BaseException) -> str:
-    return f"{type(err).__name__}: {err}".splitlines()[0][:200]
