@@ -1,8 +1,8 @@
 """Scenarios, runs, sweeps, comparisons, analyses, result stores and the ``sanzhi`` command
 line, in wings that import downwards only (``docs/architecture.md``):
 
-- ``scenario``, ``runner``, ``run_folder``, ``store``, ``executors``: a scenario file, its runs
-  and their results folder;
+- ``scenario``, ``runner``, ``run_folder``, ``store``, ``folders``, ``executors``: a scenario
+  file, its runs and their results folder (checked, written whole, locked);
 - ``sweeps``: designs of many runs, streamed to a resumable folder;
 - ``comparison``: the comparison report; ``analysis``: sensitivity, fusion, frontier;
   ``calibration``: fitting free parameters;
