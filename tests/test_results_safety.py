@@ -184,6 +184,27 @@ def test_a_second_resume_is_told_who_holds_the_folder_and_touches_nothing(tmp_pa
     assert in_flight.exists() and digest(out) == before
 
 
+def test_two_resumes_at_once_one_runs_the_other_is_refused(tmp_path):
+    out = tmp_path / "sweep"
+    path = sweep_file(tmp_path, values=list(range(100, 1300, 100)), steps=150, households=300)
+    first = start("sweep", str(path), "--out", str(out), "--executor", "serial")
+    try:
+        deadline = time.monotonic() + LIMIT
+        while not (out / "manifest.json").is_file():  # the first holds the lock by then
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        second = sanzhi("sweep", str(path), "--out", str(out), "--resume", "--executor", "serial")
+        still_running = first.poll() is None
+    finally:
+        first.kill()
+        first.wait(LIMIT)
+    if still_running:  # else the first finished before the second started: nothing to show
+        assert second.returncode == 2 and "Traceback" not in second.stderr
+        assert f"{out}: is in use by process {first.pid} (" in second.stderr
+        sessions = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["sessions"]
+        assert len(sessions) == 1  # the second added no session and changed nothing
+
+
 # --- processes that go when their parent goes
 
 
