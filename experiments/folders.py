@@ -92,7 +92,7 @@ def check_out(
             if not overwrite:
                 raise
             kind = None
-        own = kind in set(kinds) or {p.name for p in entries} <= set(unfinished)
+        own = kind in set(kinds) or (kind is None and {p.name for p in entries} <= set(unfinished))
         if entries and not own:
             if not overwrite:
                 what = f"a {kind} results folder" if kind else "files that are not these results"
