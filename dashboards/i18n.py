@@ -119,6 +119,7 @@ UI: dict[str, tuple[str, str]] = {
     "group_moral": ("Moral governance (德治)", "德治"),
     "group_fusion": ("Fusion & party leadership", "融合与党建引领"),
     "group_staffing": ("Staffing", "人员配置"),
+    "group_community": ("Community office & 1+3+N team", "社区工作者与“1+3+N”网格队伍"),
     "group_population": ("Population & grids", "人口与网格"),
     "on": ("on", "开"),
     "off": ("off", "关"),
@@ -471,6 +472,119 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
         "每名社工的工资及费用，仅影响人员成本指标。",
     ),
     # population
+    "rule_of_law.police_detection": (
+        "Police on-the-spot detection",
+        "网格警务现场查处率",
+        "Chance that a grid police officer's presence catches a violation on the spot, at "
+        "one officer per grid; added to the base detection rate.",
+        "网格警务员在场时当场发现违法行为的概率（每个网格一名警务员时），叠加在基础查处率之上。",
+    ),
+    "fusion.party_coordination": (
+        "Party's share of coordination",
+        "党建统筹协同作用",
+        "Share of the coordination gap that full party leadership closes: effective "
+        "coordination = 1 − (1 − coordination)(1 − this × party leadership).",
+        "党建引领最强时弥补协同缺口的比例：实际协同 = 1 −（1 − 协同度）（1 − 本值 × 党建引领）。",
+    ),
+    "staffing.community_staff_rule": (
+        "Community staff rule",
+        "社区工作者配置方式",
+        "A fixed number of community staff (社区工作人员) per community, or one per so many "
+        "households with a minimum per community (Kunshan: 1 per 110–150 households, at "
+        "least 9).",
+        "每个社区配备固定人数的社区工作者，或按户数配备并设每社区下限（昆山建议：每110–150户1人，不少于9人）。",
+    ),
+    "staffing.community_staff_per_community": (
+        "Community staff per community",
+        "每社区社区工作者数",
+        "Community staff in each community under the fixed rule, whatever its size.",
+        "按固定人数配置时每个社区的社区工作者人数，与社区规模无关。",
+    ),
+    "staffing.households_per_community_staff": (
+        "Households per community staff member",
+        "每名社区工作者服务户数",
+        "Under the per-households rule: fewer households per staff member means more staff.",
+        "按户数配置时每名社区工作者服务的户数；户数越少，人员越多。",
+    ),
+    "staffing.min_community_staff": (
+        "Fewest community staff",
+        "社区工作者最低人数",
+        "The fewest community staff a community has under the per-households rule.",
+        "按户数配置时每个社区至少配备的社区工作者人数。",
+    ),
+    "staffing.community_staff_cases_per_day": (
+        "Community-staff cases per day",
+        "社区工作者日办件量",
+        "Residents' cases a community staff member takes up in a full day without "
+        "administrative tasks.",
+        "社区工作者在没有行政事务时每天可办理的居民事项数。",
+    ),
+    "staffing.community_admin_load": (
+        "Community admin load",
+        "社区行政负担",
+        "Share of community staff's time taken by administrative tasks sent down "
+        "(社区行政化), leaving less for residents.",
+        "上级下派的行政事务占社区工作者时间的比例（社区行政化），挤占服务居民的时间。",
+    ),
+    "staffing.task_entry_list": (
+        "Task entry list",
+        "社区事务准入",
+        "Share of the tasks sent down that an entry list (准入制度, 职责清单) keeps out of "
+        "communities and grids: both admin loads fall by this share.",
+        "准入制度和职责清单挡在社区和网格之外的下派事务比例：社区和网格的行政负担都按此比例减少。",
+    ),
+    "staffing.community_staff_cost": (
+        "Community-staff cost (yuan/year)",
+        "社区工作者年成本（元）",
+        "Salary and overhead per community staff member; only affects the staff-cost metric.",
+        "每名社区工作者的工资及费用，仅影响人员成本指标。",
+    ),
+    "staffing.grid_leader_time": (
+        "Grid leader's time in the grid",
+        "网格长投入网格的时间",
+        "Time the grid leader (网格长, a community staff member) gives to the grid; it is "
+        "taken from community work.",
+        "网格长（由社区工作者兼任）投入网格工作的时间，从社区工作中挤出。",
+    ),
+    "staffing.police_per_grid": (
+        "Grid police per grid",
+        "每网格警务员",
+        "Grid police presence (网格警务员): 1 = one community police officer for each grid.",
+        "网格警务员的配备程度：1表示每个网格一名社区民警。",
+    ),
+    "staffing.helpers_per_grid": (
+        "Helpers per grid (the N)",
+        "每网格辅助力量（N）",
+        "Building heads, property staff, social workers and volunteers (网格辅助员): they "
+        "find and report issues on the grid's patrols.",
+        "楼栋长、物业人员、社工和志愿者等网格辅助力量，协助巡查发现和上报问题。",
+    ),
+    "staffing.initial_social_credibility": (
+        "Social organisations' credibility",
+        "社会组织初始公信力",
+        "Residents' confidence in social organisations at the start; it then follows their "
+        "success, and decides whether residents accept referrals and volunteer.",
+        "居民对社会组织的初始信任度，之后随其办事成效变化，影响居民是否接受转介和参与志愿服务。",
+    ),
+    "staffing.allocation": (
+        "Staff allocation",
+        "人员配置依据",
+        "How grid workers are spread over grids and community staff over communities: "
+        "equally, in proportion to households, or by need (households and backlog).",
+        "网格员和社区工作者在网格、社区间的分配方式：平均分配、按户数分配，或按需分配（户数和积压）。",
+    ),
+    "staffing.need_share": (
+        "Share allocated by backlog",
+        "按积压分配的比例",
+        "Under need allocation, the share of staff spread by backlog; the rest follows households.",
+        "按需分配时依据积压事项分配的人员比例，其余按户数分配。",
+    ),
+    "staffing.reallocation_days": (
+        "Days between reallocations",
+        "重新调配间隔（天）",
+        "Under need allocation, how often staff are moved to where the backlog is.",
+        "按需分配时，多少天调整一次人员去向积压多的地方。",
+    ),
     "population.households": (
         "Households",
         "住户数",
@@ -519,6 +633,11 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
 CHOICES: dict[str, tuple[str, str]] = {
     "grid": ("per grid", "每个网格"),
     "community": ("per community", "每个社区"),
+    "per_community": ("fixed per community", "每社区定额"),
+    "per_households": ("by households", "按户数"),
+    "equal": ("equal", "平均"),
+    "households": ("by households", "按户数"),
+    "need": ("by need", "按需"),
 }
 
 

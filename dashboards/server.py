@@ -13,6 +13,9 @@ Solara's self-hosting guide runs it), it:
   page at the cap itself; this bounds the kernels a script could open);
 - frees a closed page's kernel after ``--kernel-lifetime`` seconds (Solara's default is a
   day), and holds at most ``--max-sessions`` pages' models (``dashboards.settings``);
+- gives the memory of closed pages back to the system (a collection and glibc's
+  ``malloc_trim`` once their kernels are gone: freed arenas otherwise stay with the process,
+  and a classroom server would keep the high-water mark of its busiest hour);
 - stops when signalled (TERM, HUP, INT) and when its parent dies, even by ``kill -9``
   (the kernel's parent-death signal on Linux, and a watch on the parent elsewhere), so no
   server is left listening on the port.
@@ -39,6 +42,7 @@ from . import settings as settings_module
 APP = "dashboards.app"
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 PARENT_POLL_SECONDS = 0.5
+RECLAIM_POLL_SECONDS = 1.0
 EXIT_GRACE_SECONDS = 8.0  # after a stop request, the most a shutdown may take
 
 Scope = dict[str, Any]
@@ -184,6 +188,35 @@ def die_with_parent(parent: int | None, stop: Callable[[], None]) -> None:
         stop()
 
 
+def reclaim_memory_when_pages_close() -> None:
+    """After kernels close (and Solara's own collection a second later), collect again and
+    return free heap to the system."""
+    import gc
+
+    from solara.server import kernel_context
+
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: a collection is all there is
+        trim = None
+
+    def watch() -> None:
+        alive = len(kernel_context.contexts)
+        while True:
+            time.sleep(RECLAIM_POLL_SECONDS)
+            now = len(kernel_context.contexts)
+            if now < alive:
+                time.sleep(kernel_context.GC_AFTER_CLOSE_DELAY + RECLAIM_POLL_SECONDS)
+                gc.collect()
+                if trim is not None:
+                    trim(0)
+            alive = now
+
+    thread = threading.Thread(target=watch, name="sanzhi-reclaim", daemon=True)
+    thread.current_context = None  # type: ignore[attr-defined]  # outside every page's kernel
+    thread.start()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     configure(args)
@@ -226,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     threading.Thread(target=deadline, name="sanzhi-exit-deadline", daemon=True).start()
     signal.signal(signal.SIGHUP, stop)
     die_with_parent(args.parent_pid, stop)
+    reclaim_memory_when_pages_close()
     try:
         server.run()
     except KeyboardInterrupt:

@@ -90,6 +90,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("staffing.legal_advisors_per_community", "law", 0.5, low=0.0, high=4.0),
     Lever("staffing.legal_cases_per_week", "law", 0.5, low=0.0, high=20.0),  # x10
     Lever("rule_of_law.detection_probability", "law", 0.05),
+    Lever("rule_of_law.police_detection", "law", 0.01),
     Lever("rule_of_law.sanction", "law", 0.05),
     Lever("rule_of_law.mediation_success", "law", 0.05),
     # two a month; Kunshan's advisors gave 2.5 a year
@@ -105,6 +106,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("moral.crowding_out", "moral", 0.05),
     Lever("fusion.coordination", "fusion", 0.05),
     Lever("fusion.party_leadership", "fusion", 0.05),
+    Lever("fusion.party_coordination", "fusion", 0.05),
     Lever("fusion.party_visit_cases_per_week", "fusion", 0.5, low=0.0, high=20.0),  # x10
     Lever("fusion.stuck_days", "fusion", 5, low=5, high=180),  # x6
     Lever("staffing.party_branch_level", "fusion"),
@@ -123,6 +125,22 @@ LEVERS: tuple[Lever, ...] = (
     Lever("staffing.legal_advisor_cost", "staffing", 5000, low=0, high=200000),
     Lever("staffing.social_worker_cost", "staffing", 5000, low=0, high=200000),
     # a larger town replays too slowly to move a lever live in class
+    # community office (社区工作人员) and the rest of the 1+3+N grid team
+    Lever("staffing.community_staff_rule", "community"),
+    Lever("staffing.community_staff_per_community", "community", 1, low=0, high=40),
+    Lever("staffing.households_per_community_staff", "community", 10, low=50, high=1000),
+    Lever("staffing.min_community_staff", "community", 1, low=0, high=30),
+    Lever("staffing.community_staff_cases_per_day", "community", 0.5, low=0.0, high=10.0),
+    Lever("staffing.community_admin_load", "community", 0.05),
+    Lever("staffing.task_entry_list", "community", 0.05),
+    Lever("staffing.community_staff_cost", "community", 5000, low=0, high=200000),
+    Lever("staffing.grid_leader_time", "community", 0.05),
+    Lever("staffing.police_per_grid", "community", 0.05),
+    Lever("staffing.helpers_per_grid", "community", 1, low=0, high=30),
+    Lever("staffing.initial_social_credibility", "community", 0.05),
+    Lever("staffing.allocation", "community"),
+    Lever("staffing.need_share", "community", 0.05),
+    Lever("staffing.reallocation_days", "community", 5, low=5, high=180),
     Lever("population.households", "population", 100, low=200, high=10000),
     Lever("population.households_per_grid", "population", 50, low=50, high=1000),  # std 300-500
     # recommended 2,000, at most 3,000
@@ -133,7 +151,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("population.mean_trust", "population", 0.05),
     Lever("population.mean_legal_awareness", "population", 0.05),
 )
-GROUPS = ("self", "law", "moral", "fusion", "staffing", "population")
+GROUPS = ("self", "law", "moral", "fusion", "staffing", "community", "population")
 
 
 def lever(key: str) -> Lever:

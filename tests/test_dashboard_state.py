@@ -396,7 +396,9 @@ def test_every_lever_lies_within_its_spec_and_has_text_in_both_languages():
     assert len(LEVERS) == len(i18n.LEVER_TEXT)
     # every lever section is exposed in full
     exposed = {lv.key for lv in LEVERS}
-    for key in SPECS:
+    for key, (kind, _) in SPECS.items():
+        if kind not in (int, float, bool, str):  # per-community overrides: scenario files
+            continue
         if key.split(".")[0] in ("staffing", "self_governance", "rule_of_law", "moral", "fusion"):
             assert key in exposed, key
 
