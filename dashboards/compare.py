@@ -117,7 +117,12 @@ def CompareControls(session: Session, frame: int):
         solara.Button(
             t("compare_step", lang), on_click=lambda: session.compare_step(1), outlined=True
         )
-        solara.Button(t("plus_30", lang), on_click=lambda: session.compare_step(30), outlined=True)
+        solara.Button(
+            t("plus_30", lang),
+            on_click=lambda: session.compare_step(30),
+            outlined=True,
+            classes=["sanzhi-compare-month"],
+        )
         solara.Button(
             t("plus_365", lang),
             on_click=lambda: session.compare_step(365),

@@ -140,7 +140,11 @@ def RunControls(session: Session):
         PlayButton(session, playing, session.play, session.pause)
     with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
         solara.Button(
-            t("plus_30", lang), on_click=lambda: session.step(30), outlined=True, small=True
+            t("plus_30", lang),
+            on_click=lambda: session.step(30),
+            outlined=True,
+            small=True,
+            classes=["sanzhi-month"],
         )
         solara.Button(
             t("plus_365", lang),
@@ -160,7 +164,11 @@ def PhoneBar(session: Session):
     with solara.Row(gap="4px", classes=["show-narrow", "sanzhi-phone-bar"]):
         solara.Button(t("step", lang), on_click=lambda: session.step(1), outlined=True, small=True)
         solara.Button(
-            t("plus_30", lang), on_click=lambda: session.step(30), outlined=True, small=True
+            t("plus_30", lang),
+            on_click=lambda: session.step(30),
+            outlined=True,
+            small=True,
+            classes=["sanzhi-month"],
         )
         PlayButton(session, session.playing.value, session.play, session.pause, prefix="phone-")
 

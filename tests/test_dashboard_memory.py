@@ -1,5 +1,5 @@
-"""The dashboard server's memory comes back: 20 pages opened, used (a step, a lever change
-that replays, a compare year) and closed; once their kernels are gone (closed by the page's
+"""The dashboard server's memory comes back: 20 pages opened, used (a step, a month, a lever
+change that replays, a compare month: every model a page can hold is built) and closed; once their kernels are gone (closed by the page's
 close beacon, or culled after the kernel lifetime when a page just vanishes), the server's
 resident memory is near where it was after the first pages. Without freeing the replaced
 models (Mesa's ``Agent._ids`` keeps every one) or with Solara's default kernel lifetime
@@ -32,17 +32,19 @@ def browser():
 
 
 def use(page: Page) -> None:
-    """What a student does: a step, a lever moved (the model replayed), a compare year."""
+    """What a student does: a step, a month, a lever moved (the model replayed), a compare
+    month. (Months, not years: the models are what a page holds, and a year of days would
+    only make the test slow.)"""
     p = page.page
     page.act(".sanzhi-step")
-    page.act(".sanzhi-year")
+    page.act(".sanzhi-month")
     track = p.locator(".lever-fusion-coordination .v-slider__track-container").first
     box = track.bounding_box()
     page.act(lambda: p.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] / 2))
     p.locator(".sanzhi-tab-compare").click()
     p.locator(".sanzhi-compare .sanzhi-frame-ack").wait_for(state="attached")
     page.settle()
-    page.act(".sanzhi-compare-year", "compare")
+    page.act(".sanzhi-compare-month", "compare")
 
 
 def kernels(dashboard) -> int:
@@ -67,9 +69,11 @@ def test_opening_and_closing_20_pages_returns_the_memory(browser):
         start = dashboard.rss_mb()
         peak = start
         for i in range(PAGES):
+            began = time.monotonic()
             page = Page(browser, dashboard.url)
             use(page)
             peak = max(peak, dashboard.rss_mb())
+            print(f"page {i + 1}: {time.monotonic() - began:.1f} s, {dashboard.rss_mb():.0f} MB")
             if i % 2:
                 page.page.close(run_before_unload=True)  # the tab closes: a close beacon
                 page.context.close()
