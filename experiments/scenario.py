@@ -150,6 +150,7 @@ def _validated(data: dict, overrides: Mapping[str, Any], origin: Mapping[str, st
 
 def _source_of(key: str, origin: Mapping[str, str]) -> str:
     parts = key.split(".")
+    parts[0] = parts[0].partition("[")[0]  # timeline[2].day: the [[timeline]] array's file
     for depth in range(len(parts), 0, -1):
         found = origin.get(".".join(parts[:depth]))
         if found:

@@ -11,6 +11,7 @@ from .base import (
     Spec,
     did_you_mean,
     element_type,
+    param,
     toml_literal,
     unknown_key,
 )
@@ -25,6 +26,7 @@ from .sections import (
     SelfGovernance,
     Staffing,
     StaffOverride,
+    TimelineEntry,
 )
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "Spec",
     "StaffOverride",
     "Staffing",
+    "TimelineEntry",
     "did_you_mean",
     "toml_literal",
 ]
@@ -58,9 +61,18 @@ class Parameters(Section):
     moral: Moral = field(default_factory=Moral)
     fusion: Fusion = field(default_factory=Fusion)
     behaviour: Behaviour = field(default_factory=Behaviour)
+    timeline: tuple[TimelineEntry, ...] = param(
+        (),
+        doc="Policy changes on days of the run (an array of tables, ``[[timeline]]``; see "
+        "TimelineEntry and docs/timeline.md): set a key on a day, ramp it, or run a campaign.",
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.timeline:
+            from ..timeline import check as check_timeline
+
+            check_timeline(self)
         if self.staffing.overrides:
             # Overrides name communities and grids, which exist only once the layout is
             # drawn: one that names none, or one that does not exist, is bad input, found
