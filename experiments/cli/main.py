@@ -80,6 +80,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         workers=args.workers or default_workers(),
         progress=True,
         command=command(),
+        save_state=args.save_state,
+        from_state=args.from_state,
     )
     print()
     print(format_table(key_metrics_table(record.summary, args.lang), args.lang))
@@ -120,6 +122,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=int, help="days to simulate (overrides the file)")
     p.add_argument("--seed", type=int, help="root seed (overrides the file)")
     p.add_argument("--replications", type=positive, help="replications (overrides the file)")
+    p.add_argument(
+        "--save-state",
+        type=int,
+        metavar="DAY",
+        help="also save each replication's full state on record day DAY (in OUT/states/)",
+    )
+    p.add_argument(
+        "--from-state",
+        metavar="FILE",
+        help="fork every replication from a saved state, with this scenario's levers",
+    )
     add_workers(p)
     add_lang(p)
     add_set(p)
