@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim import state
-from sim.state import model_version
-
 from experiments.columns import METRICS_CSV, write_metrics_csv, write_table
 from experiments.errors import COMMAND_LINE, InputError
 from experiments.runner import SEED_SCHEME, replication_seeds, run, state_path, summarise
 from experiments.scenario import Scenario
 from experiments.store import finished, manifest_base, now, write_json
+from sim import state
+from sim.state import model_version
 
 MANIFEST = "manifest.json"
 STATES = "states"

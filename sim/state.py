@@ -182,9 +182,7 @@ def _fork(model: GovernanceModel, params: Parameters, path: Any, head: Mapping) 
     day = head["record_day"]
     _check_fork(model.params, params, path, day)
     now, new = model.params.flat(), params.flat()
-    levers = {
-        k: v for k, v in new.items() if k != "timeline" and not why_fixed(k) and now[k] != v
-    }
+    levers = {k: v for k, v in new.items() if k != "timeline" and not why_fixed(k) and now[k] != v}
     if levers:
         model.apply(levers)
     model.changes = [c for c in model.changes if c[0] < day] + ([(day, levers)] if levers else [])
@@ -231,5 +229,6 @@ class _Unpickler(pickle.Unpickler):
         if pid != "model":
             raise pickle.UnpicklingError(f"unknown reference {pid!r}")
         return self._model
+
 
 __all__ = ["FORMAT", "StateError", "check", "header", "load", "model_version", "save", "structure"]

@@ -84,6 +84,18 @@ def check_change(key: str, value: Any) -> Any:
     return check_value(key, value, kind, spec)
 
 
+def sweepable(params: Parameters) -> dict[str, Any]:
+    """``{"timeline.<n>.<field>": type}`` for the fields of the timeline's entries that a
+    sweep may vary: the days, and the values (of their key's type)."""
+    out: dict[str, Any] = {}
+    for i, entry in enumerate(params.timeline, 1):
+        days = ("day",) if entry.kind == "set" else ("start", "end")
+        values = ("value", "from_value") if entry.kind == "ramp" else ("value",)
+        out |= {f"timeline.{i}.{name}": int for name in days}
+        out |= {f"timeline.{i}.{name}": _specs()[entry.key][0] for name in values}
+    return out
+
+
 def check(params: Parameters) -> None:
     """The timeline's entries as a whole: known keys that may change mid-run, values they
     take, days within the run, no two entries for one key at once. Errors name the entry

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from experiments.cli.main import main
+from experiments.errors import InputError
 from sim import GovernanceModel, Parameters
 from sim.params import ParameterError
 from sim.timeline import FIXED, Timeline, mid_run_keys, why_fixed
@@ -265,3 +266,30 @@ def test_the_timeline_is_kept_in_the_parameters_and_their_dict() -> None:
     again = Parameters.from_dict(params.to_dict())
     assert again == params and hash(again) == hash(params)
     assert np.isclose(Timeline.of(again).on(5)["moral.moral_bank"], 1)
+
+
+def test_timeline_days_and_values_can_be_swept(tmp_path: Path) -> None:
+    from experiments.scenario import load_scenario
+    from experiments.sweeps.design import assignments, design_of, expand
+
+    path = tmp_path / "sweep.toml"
+    path.write_text(
+        '[scenario]\nsteps = 100\n[[timeline]]\nkey = "staffing.admin_load"\nday = 30\n'
+        "value = 0.1\n[sweep.parameters]\n"
+        '"timeline.1.day" = [10, 50]\n"timeline.1.value" = [0.1, 0.2]\n',
+        encoding="utf-8",
+    )
+    scenario = load_scenario(path)
+    design = design_of(scenario)
+    points = expand(design, seed=1)
+    assert len(points) == 4
+    params = [scenario.params.with_values(assignments(design, point)) for point in points]
+    assert sorted({(p.timeline[0].day, p.timeline[0].value) for p in params}) == [
+        (10, 0.1),
+        (10, 0.2),
+        (50, 0.1),
+        (50, 0.2),
+    ]
+    path.write_text(path.read_text("utf-8").replace("[10, 50]", "[10, 500]"), "utf-8")
+    with pytest.raises(InputError, match="timeline"):
+        design_of(load_scenario(path))
