@@ -69,7 +69,7 @@ def test_a_state_that_does_not_fit_is_refused(tmp_path: Path, monkeypatch) -> No
     base = small(households=600, steps=60)
     path = state.save(run(GovernanceModel(base, rng=2), 10), tmp_path / "s.state")
     bigger = base.with_values({"population.households": 700})
-    with pytest.raises(state.StateError, match="population.households is 600 there, 700 here"):
+    with pytest.raises(state.StateError, match=r"population\.households is 600 there, 700 here"):
         state.load(path, bigger)
     early = base.with_values({"timeline": [{"key": "moral.moral_bank", "day": 5, "value": True}]})
     with pytest.raises(state.StateError, match="entry on day 5, before it"):
