@@ -98,6 +98,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     defaults = Parameters().flat()
     section = None
     for key, value in scenario.params.flat().items():
+        if key == "timeline":
+            continue  # printed as its own tables below
         head, _, leaf = key.partition(".")
         if head != section:
             section = head
@@ -105,6 +107,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         where = scenario.origin.get(key)
         note = where if where else ("default" if value == defaults[key] else "")
         print(f"{leaf} = {toml_literal(value)}".ljust(46) + f"  # {note}")
+    for entry in scenario.params.timeline:
+        print(f"\n[[timeline]]  # {scenario.origin.get('timeline', '')}")
+        for field, value in entry.to_dict().items():
+            if value not in (None, -1):
+                print(f"{field} = {toml_literal(value)}")
     if design is not None:
         print(f"\n# {describe(scenario, design)}")
     return 0
