@@ -85,15 +85,18 @@ def run(
     Seeds are spawned from the scenario seed, so the result is the same for any number of
     workers or any executor. ``save_state=(day, folder)`` saves each replication's state
     on record day ``day`` into ``folder`` (:func:`state_path`); ``from_state`` forks every
-    replication from one saved state, each on its own seed's stream (scenarios forked
-    with the same seed share their random numbers).
+    replication from one saved state (a folder of them: replication r from
+    :func:`state_path`), each on its own seed's stream (scenarios forked with the same
+    seed share their random numbers).
     """
     params = scenario.params if isinstance(scenario, Scenario) else scenario
     n = replications or params.scenario.replications
     seeds = replication_seeds(params.scenario.seed, n)
     options = [
         {
-            "from_state": from_state,
+            "from_state": state_path(from_state, rep)
+            if from_state is not None and Path(from_state).is_dir()
+            else from_state,
             "save_state": None
             if save_state is None
             else (save_state[0], state_path(save_state[1], rep)),

@@ -38,6 +38,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "at most 5%%) or bh (Benjamini-Hochberg; expected share of false claims at most 5%%)",
     )
     p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
+    p.add_argument(
+        "--paired",
+        action="store_true",
+        help="run the scenario files as forks of the first one's warmed state on common "
+        "random numbers; paired differences in paired.csv and time_to_effect.csv",
+    )
     p.set_defaults(command=cmd_compare)
 
 
@@ -57,6 +63,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         reference=args.reference,
         adjustment=args.adjust,
         pdf=not args.no_pdf,
+        paired=args.paired,
     )
     for line in summary_lines(table, args.lang):
         print(line)

@@ -92,10 +92,21 @@ def load_inputs(
     workers: int = 1,
     progress: bool = False,
     reference: str | None = None,
+    paired: Path | None = None,
 ) -> Inputs:
     """Groups from each argument, in order. The reference is the first group, or the one
-    ``reference`` names (an input as given, a group label or a scenario name)."""
+    ``reference`` names (an input as given, a group label or a scenario name).
+
+    With ``paired`` (a folder for the warmed states), the inputs must be scenario files;
+    they run as forks of the first one's warmed state on common random numbers
+    (``comparison.paired``)."""
     inputs = Inputs([], [], [])
+    if paired is not None:
+        _add_forks(inputs, [Path(p) for p in paths], paired, replications, workers, progress)
+        _unique_labels(inputs.groups)
+        if reference is not None:
+            inputs.reference = _find_reference(inputs.groups, reference)
+        return inputs
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -128,17 +139,47 @@ def _find_reference(groups: list[Group], name: str) -> int:
     raise InputError("command line", "--reference", f"{name!r} is none of the groups ({known})")
 
 
-def _add_scenario(inputs: Inputs, path: Path, replications, workers, progress) -> None:
+def _add_forks(inputs: Inputs, paths: list[Path], states: Path, replications, workers, progress):
+    from experiments.comparison.paired import fork_runs
+
+    for path in paths:
+        if not path.is_file():
+            raise InputError(path, None, "a paired comparison takes scenario files")
+    scenarios = [_scenario(path) for path in paths]
+    reps = replications or scenarios[0].params.scenario.replications
+    runs = fork_runs(scenarios, states, replications=reps, workers=workers, progress=progress)
+    seed = scenarios[0].params.scenario.seed
+    for path, series in zip(paths, runs, strict=True):
+        _add_scenario(inputs, path, replications, workers, progress, series=series, seed=seed)
+        inputs.described[-1]["kind"] = "scenario file (run for this report as a fork)"
+        inputs.described[-1]["forked_from"] = str(states)
+
+
+def _scenario(path: Path):
     scenario = load_scenario(path)
     if scenario.sweep is not None:
         raise InputError(
             path, "sweep", "is a sweep: run `sanzhi sweep` first, then compare its results folder"
         )
+    return scenario
+
+
+def _add_scenario(
+    inputs: Inputs,
+    path: Path,
+    replications,
+    workers,
+    progress,
+    series: pd.DataFrame | None = None,
+    seed: int | None = None,
+) -> None:
+    scenario = _scenario(path)
     reps = replications or scenario.params.scenario.replications
-    series = run(scenario, replications=reps, workers=workers, progress=progress)
+    if series is None:
+        series = run(scenario, replications=reps, workers=workers, progress=progress)
     summary = summarise(series)
     keep = ["replication", "day", *KEY_METRICS]
-    seed = scenario.params.scenario.seed
+    seed = scenario.params.scenario.seed if seed is None else seed
     group = Group(scenario.name, str(path), summary, series[keep], scenario=scenario.name)
     group.description = scenario.params.scenario.description
     group.parameters = scenario.params.flat()
@@ -150,7 +191,7 @@ def _add_scenario(inputs: Inputs, path: Path, replications, workers, progress) -
             "kind": "scenario file (run for this report)",
             "scenario": scenario.name,
             "replications": reps,
-            "seed": scenario.params.scenario.seed,
+            "seed": seed,
             "parameters": scenario.params.to_dict(),
         }
     )

@@ -29,6 +29,7 @@ from experiments.comparison.inputs import (
 )
 from experiments.comparison.stats import KEY, compare_groups
 from experiments.plotting import figure_language, png_bytes, print_png
+from experiments.scenario import load_scenario
 from experiments.store import atomic_write, finished, now, write_json
 from experiments.wording import (
     Words,
@@ -252,20 +253,29 @@ def compare(
     reference: str | None = None,
     adjustment: str = HOLM,
     pdf: bool = True,
+    paired: bool = False,
 ) -> pd.DataFrame:
     """Compare scenario files and results folders; write the report into ``out``.
 
     ``reference`` names the reference group (an input as given, a group label or a scenario
     name; default: the first input); ``adjustment`` is the multiplicity control of the
-    claims ("holm" or "bh"). Returns the table written to summary.csv.
+    claims ("holm" or "bh"). With ``paired``, the scenario files run as forks of the first
+    one's warmed state on common random numbers, and ``paired.csv`` and
+    ``time_to_effect.csv`` hold the paired differences (docs/timeline.md). Returns the
+    table written to summary.csv.
     """
     started = now()
+    out = Path(out)
     inputs = load_inputs(
-        paths, replications=replications, workers=workers, progress=progress, reference=reference
+        paths,
+        replications=replications,
+        workers=workers,
+        progress=progress,
+        reference=reference,
+        paired=out / "states" if paired else None,
     )
     groups = inputs.ordered
     table = compare_groups(groups, lang, adjustment=adjustment)
-    out = Path(out)
     atomic_write(out / "summary.csv", lambda tmp: table.to_csv(tmp, index=False))
     write_metrics_csv(out)
     pictures = _figures(inputs, groups, table, lang, out)
@@ -276,6 +286,8 @@ def compare(
         printed = render(inputs, table, pictures, lang, adjustment, for_print=True)
         write_pdf(printed, out / "report.pdf")
         files.append("report.pdf")
+    if paired:
+        files += write_paired(inputs, groups, out)
     manifest = {
         "kind": "comparison",
         "command": command,
@@ -290,6 +302,27 @@ def compare(
     }
     write_json(finished(manifest), out / "manifest.json")
     return table
+
+
+def write_paired(inputs: Inputs, groups: list[Group], out: Path) -> list[str]:
+    """paired.csv and time_to_effect.csv of a paired comparison; their names."""
+    from experiments.comparison.paired import intervention_day, paired_differences, time_to_effect
+
+    reference, others = groups[0], groups[1:]
+    table = paired_differences(reference.runs, {g.label: g.runs for g in others}, list(KEY_METRICS))
+    atomic_write(out / "paired.csv", lambda tmp: table.to_csv(tmp, index=False))
+    scenarios = {g.label: load_scenario(g.source) for g in groups}
+    rows = []
+    for g in others:
+        start = intervention_day(scenarios[reference.label], scenarios[g.label])
+        for metric in KEY_METRICS:
+            rows.append(
+                {"scenario": g.label}
+                | time_to_effect(reference.timeseries, g.timeseries, metric, start)
+            )
+    effect = pd.DataFrame(rows)
+    atomic_write(out / "time_to_effect.csv", lambda tmp: effect.to_csv(tmp, index=False))
+    return ["paired.csv", "time_to_effect.csv"]
 
 
 def write_pdf(page: str, path: Path) -> Path:
