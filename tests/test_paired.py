@@ -19,7 +19,10 @@ BASE = (
     '# test\n[scenario]\nname = "ref"\nsteps = 40\nreplications = 5\nwarmup_days = 10\n'
     "[population]\nhouseholds = 600\n"
 )
-HIRE = '# test\n[scenario]\nextends = "ref.toml"\nname = "hire"\n[staffing]\nhouseholds_per_grid_worker = 150.0\n'
+HIRE = (
+    '# test\n[scenario]\nextends = "ref.toml"\nname = "hire"\n'
+    "[staffing]\nhouseholds_per_grid_worker = 150.0\n"
+)
 
 
 @pytest.fixture
