@@ -36,6 +36,7 @@ def simulate(
     *,
     save_state: tuple[int, Path] | None = None,
     from_state: Path | None = None,
+    start: int = 0,
 ) -> pd.DataFrame:
     """Run one model for ``params.scenario.steps`` recorded days, after its
     ``warmup_days`` (not recorded); one row per recorded day, one column per metric.
@@ -79,6 +80,7 @@ def run(
     progress: bool = False,
     save_state: tuple[int, Path] | None = None,
     from_state: Path | None = None,
+    start: int = 0,
 ) -> pd.DataFrame:
     """All replications of a scenario as one tidy frame: replication, seed, day, metrics.
 
@@ -87,11 +89,12 @@ def run(
     on record day ``day`` into ``folder`` (:func:`state_path`); ``from_state`` forks every
     replication from one saved state (a folder of them: replication r from
     :func:`state_path`), each on its own seed's stream (scenarios forked with the same
-    seed share their random numbers).
+    seed share their random numbers). ``start`` runs only replications ``start`` to
+    ``replications - 1`` (more replications for a finished run: the seeds are a prefix).
     """
     params = scenario.params if isinstance(scenario, Scenario) else scenario
     n = replications or params.scenario.replications
-    seeds = replication_seeds(params.scenario.seed, n)
+    seeds = replication_seeds(params.scenario.seed, n)[start:]  # spawn keeps a prefix
     options = [
         {
             "from_state": state_path(from_state, rep)
@@ -101,7 +104,7 @@ def run(
             if save_state is None
             else (save_state[0], state_path(save_state[1], rep)),
         }
-        for rep in range(n)
+        for rep in range(start, n)
     ]
     if executor is None and (workers <= 1 or n == 1):
         frames = _run_serial(params, seeds, progress, options)
@@ -110,7 +113,7 @@ def run(
     return pd.concat(
         [
             _label(f, params, rep, seed)
-            for rep, (seed, f) in enumerate(zip(seeds, frames, strict=True))
+            for rep, (seed, f) in enumerate(zip(seeds, frames, strict=True), start)
         ],
         ignore_index=True,
     )

@@ -138,3 +138,24 @@ def test_the_command_line_saves_and_forks(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert str(file) in err and "population.households" in err and "Traceback" not in err
     assert main(["run", str(base), "--out", str(tmp_path / "n2"), "--save-state", "31"]) == 2
+
+
+def test_replications_are_added_until_the_interval_is_narrow_enough(tmp_path: Path) -> None:
+    """--ci-target: doubling batches up to the cap; the first runs keep their seeds, and
+    the manifest says what was reached."""
+    from experiments.run_folder import Precision, run_into
+    from experiments.runner import run as run_all
+    from experiments.scenario import Scenario
+
+    scenario = Scenario(small(households=300, steps=30))
+    loose = Precision.parse(["mean_trust=0.5"], 8)
+    record = run_into(scenario, tmp_path / "loose", replications=2, precision=loose)
+    assert record.replications == 2
+    tight = Precision.parse(["mean_trust=0.01%", "satisfaction=1e-9"], 8)
+    record = run_into(scenario, tmp_path / "tight", replications=2, precision=tight)
+    reached = json.loads((tmp_path / "tight" / "manifest.json").read_text("utf-8"))["precision"]
+    assert record.replications == 8 and reached["replications"] == 8 and not reached["met"]
+    assert set(reached["metrics"]) == {"mean_trust", "satisfaction"}
+    pd.testing.assert_frame_equal(record.timeseries, run_all(scenario, replications=8))
+    with pytest.raises(Exception, match="unknown metric"):
+        Precision.parse(["mean_trst=1"], 8)

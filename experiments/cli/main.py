@@ -19,7 +19,7 @@ from experiments.cli.options import (
 )
 from experiments.errors import InputError
 from experiments.executors import default_workers
-from experiments.run_folder import run_into
+from experiments.run_folder import Precision, run_into
 from experiments.sweeps.job import describe
 from experiments.terminal import WORDS as TERMINAL
 from experiments.terminal import format_table, key_metrics_table
@@ -82,11 +82,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         command=command(),
         save_state=args.save_state,
         from_state=args.from_state,
+        precision=Precision.parse(args.ci_target, args.max_replications)
+        if args.ci_target
+        else None,
     )
     print()
     print(format_table(key_metrics_table(record.summary, args.lang), args.lang))
     print()
-    print(say(TERMINAL, "runs", args.lang, n=reps, seconds=record.seconds, out=record.out))
+    print(
+        say(
+            TERMINAL,
+            "runs",
+            args.lang,
+            n=record.replications,
+            seconds=record.seconds,
+            out=record.out,
+        )
+    )
     return 0
 
 
@@ -139,6 +151,19 @@ def parser() -> argparse.ArgumentParser:
         "--from-state",
         metavar="FILE",
         help="fork every replication from a saved state, with this scenario's levers",
+    )
+    p.add_argument(
+        "--ci-target",
+        action="append",
+        metavar="METRIC=VALUE[%]",
+        help="add replications until the 95%% interval half-width of METRIC's mean (over the "
+        "last 90 days) is at most VALUE, or VALUE%% of the mean; repeatable",
+    )
+    p.add_argument(
+        "--max-replications",
+        type=positive,
+        default=100,
+        help="the most replications --ci-target may reach (default 100)",
     )
     add_workers(p)
     add_lang(p)
