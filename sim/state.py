@@ -184,8 +184,7 @@ def _fork(model: GovernanceModel, params: Parameters, path: Any, head: Mapping) 
     now, new = model.params.flat(), params.flat()
     levers = {k: v for k, v in new.items() if k != "timeline" and not why_fixed(k) and now[k] != v}
     if levers:
-        model.apply(levers)
-    model.changes = [c for c in model.changes if c[0] < day] + ([(day, levers)] if levers else [])
+        model.apply(levers)  # logged in model.changes on the saved day
     base = model.params
     model.params = Parameters.replace(base, scenario=params.scenario, timeline=params.timeline)
     model.timeline = type(model.timeline).of(params)

@@ -13,6 +13,7 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .params.base import ParameterError, check_value, did_you_mean
@@ -216,13 +217,9 @@ def _scalar(kind: Any) -> bool:
     return kind in (bool, int, float, str)
 
 
+@cache
 def _specs() -> dict[str, tuple[Any, Any]]:
-    global _SPECS
-    if _SPECS is None:
-        from .params import Parameters
+    """``{dotted key: (type, Spec)}`` of every leaf parameter."""
+    from .params import Parameters
 
-        _SPECS = {key: (kind, spec) for key, _, kind, spec in Parameters.specs()}
-    return _SPECS
-
-
-_SPECS: dict[str, tuple[Any, Any]] | None = None
+    return {key: (kind, spec) for key, _, kind, spec in Parameters.specs()}
