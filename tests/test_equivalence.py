@@ -428,10 +428,10 @@ def test_reference_escalation_factors_are_the_engines() -> None:
         assert factor == engine[channel], channel
 
 
-@pytest.mark.parametrize("setting", ["defaults", STRUCTURE])
+@pytest.mark.parametrize("setting", ["defaults", STRUCTURE, TIMELINE])
 def test_reference_keeps_issue_counts_consistent(setting: str) -> None:
     """raised = resolved + faded + escalated + open, and every open issue sits in one queue
-    (also after staff are spread again by need)."""
+    (also after staff are spread again by need, and hired mid-run by a timeline)."""
     model = ReferenceModel(params_for(setting), rng=7)
     for _ in range(60):
         model.step()
