@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Executor
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -14,7 +15,7 @@ from tqdm.auto import tqdm
 from experiments.columns import SUMMARY_WINDOW, final_column, window_column
 from experiments.executors import open_executor
 from experiments.scenario import Scenario
-from sim import METRICS, GovernanceModel, Parameters
+from sim import METRICS, GovernanceModel, Parameters, state
 
 SEED_SCHEME = (
     "numpy.random.SeedSequence(seed).spawn(replications); each child's "
@@ -29,18 +30,45 @@ def replication_seeds(seed: int, replications: int) -> list[int]:
 
 
 def simulate(
-    params: Parameters, seed: int, on_step: Callable[[], Any] | None = None
+    params: Parameters,
+    seed: int,
+    on_step: Callable[[], Any] | None = None,
+    *,
+    save_state: tuple[int, Path] | None = None,
+    from_state: Path | None = None,
+    start: int = 0,
 ) -> pd.DataFrame:
-    """Run one model for ``params.scenario.steps`` days; one row per day, one column per metric."""
-    model = GovernanceModel(params, rng=seed)
-    for _ in range(params.scenario.steps):
+    """Run one model for ``params.scenario.steps`` recorded days, after its
+    ``warmup_days`` (not recorded); one row per recorded day, one column per metric.
+
+    ``save_state=(day, path)`` writes the model's state (``sim.state``) at the start of
+    record day ``day`` (``steps``: at the end). ``from_state`` forks a saved state: the
+    run continues from its day with ``params``' levers and ``seed``'s random numbers, and
+    the frame holds the days after the fork only.
+    """
+    if from_state is not None:
+        model = state.load(from_state, params, seed=seed)
+    else:
+        model = GovernanceModel(params, rng=seed)
+    first = max(model.record_day, 0)
+    end = model.warmup + params.scenario.steps
+    while True:
+        if save_state is not None and model.record_day == save_state[0]:
+            state.save(model, save_state[1])
+        if model.day >= end:
+            break
         model.step()
         if on_step is not None:
             on_step()
-    frame = model.datacollector.get_model_vars_dataframe().astype("float64")
-    frame.insert(0, "day", np.arange(1, len(frame) + 1))
+    frame = model.datacollector.get_model_vars_dataframe().astype("float64").iloc[first:]
+    frame.insert(0, "day", np.arange(first + 1, first + len(frame) + 1))
     release(model)
     return frame.reset_index(drop=True)
+
+
+def state_path(folder: Path, replication: int) -> Path:
+    """Where ``run(..., save_state=(day, folder))`` writes a replication's state."""
+    return Path(folder) / f"replication_{replication:03d}.state"
 
 
 def run(
@@ -50,23 +78,42 @@ def run(
     workers: int = 1,
     executor: Executor | None = None,
     progress: bool = False,
+    save_state: tuple[int, Path] | None = None,
+    from_state: Path | None = None,
+    start: int = 0,
 ) -> pd.DataFrame:
     """All replications of a scenario as one tidy frame: replication, seed, day, metrics.
 
     Seeds are spawned from the scenario seed, so the result is the same for any number of
-    workers or any executor.
+    workers or any executor. ``save_state=(day, folder)`` saves each replication's state
+    on record day ``day`` into ``folder`` (:func:`state_path`); ``from_state`` forks every
+    replication from one saved state (a folder of them: replication r from
+    :func:`state_path`), each on its own seed's stream (scenarios forked with the same
+    seed share their random numbers). ``start`` runs only replications ``start`` to
+    ``replications - 1`` (more replications for a finished run: the seeds are a prefix).
     """
     params = scenario.params if isinstance(scenario, Scenario) else scenario
     n = replications or params.scenario.replications
-    seeds = replication_seeds(params.scenario.seed, n)
+    seeds = replication_seeds(params.scenario.seed, n)[start:]  # spawn keeps a prefix
+    options = [
+        {
+            "from_state": state_path(from_state, rep)
+            if from_state is not None and Path(from_state).is_dir()
+            else from_state,
+            "save_state": None
+            if save_state is None
+            else (save_state[0], state_path(save_state[1], rep)),
+        }
+        for rep in range(start, n)
+    ]
     if executor is None and (workers <= 1 or n == 1):
-        frames = _run_serial(params, seeds, progress)
+        frames = _run_serial(params, seeds, progress, options)
     else:
-        frames = _run_pooled(params, seeds, workers, executor, progress)
+        frames = _run_pooled(params, seeds, workers, executor, progress, options)
     return pd.concat(
         [
             _label(f, params, rep, seed)
-            for rep, (seed, f) in enumerate(zip(seeds, frames, strict=True))
+            for rep, (seed, f) in enumerate(zip(seeds, frames, strict=True), start)
         ],
         ignore_index=True,
     )
@@ -93,27 +140,44 @@ def summarise(
     return finals.join(means).reset_index()
 
 
-def _run_serial(params: Parameters, seeds: list[int], progress: bool) -> list[pd.DataFrame]:
-    steps = params.scenario.steps
+def _run_serial(
+    params: Parameters, seeds: list[int], progress: bool, options: list[dict[str, Any]]
+) -> list[pd.DataFrame]:
+    steps = params.scenario.days
     with tqdm(
         total=steps * len(seeds), unit="day", disable=not progress, desc=params.scenario.name
     ) as bar:
-        return [simulate(params, seed, on_step=lambda: bar.update(1)) for seed in seeds]
+        return [
+            simulate(params, seed, on_step=lambda: bar.update(1), **option)
+            for seed, option in zip(seeds, options, strict=True)
+        ]
 
 
 def _run_pooled(
-    params: Parameters, seeds: list[int], workers: int, executor: Executor | None, progress: bool
+    params: Parameters,
+    seeds: list[int],
+    workers: int,
+    executor: Executor | None,
+    progress: bool,
+    options: list[dict[str, Any]],
 ) -> list[pd.DataFrame]:
     if executor is None:
         with open_executor("process", min(workers, len(seeds))) as (pool, _):
-            return _gather(pool, params, seeds, progress)
-    return _gather(executor, params, seeds, progress)
+            return _gather(pool, params, seeds, progress, options)
+    return _gather(executor, params, seeds, progress, options)
 
 
 def _gather(
-    executor: Executor, params: Parameters, seeds: list[int], progress: bool
+    executor: Executor,
+    params: Parameters,
+    seeds: list[int],
+    progress: bool,
+    options: list[dict[str, Any]],
 ) -> list[pd.DataFrame]:
-    futures = [executor.submit(simulate, params, seed) for seed in seeds]
+    futures = [
+        executor.submit(simulate, params, seed, **option)
+        for seed, option in zip(seeds, options, strict=True)
+    ]
     with tqdm(total=len(seeds), unit="run", disable=not progress, desc=params.scenario.name) as bar:
         for future in futures:
             future.add_done_callback(lambda _: bar.update(1))

@@ -231,6 +231,7 @@ def _in_file(err: ParameterError, origin: Mapping[str, str], files: tuple[Path, 
 
 def _source_of(key: str, origin: Mapping[str, str]) -> str:
     parts = key.split(".")
+    parts[0] = parts[0].partition("[")[0]  # timeline[2].day: the [[timeline]] array's file
     for depth in range(len(parts), 0, -1):
         found = origin.get(".".join(parts[:depth]))
         if found:

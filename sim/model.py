@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import mesa
@@ -34,6 +34,7 @@ from .staff import (
     SocialOrganisations,
 )
 from .staffing import resolve_overrides, revision_day
+from .timeline import RESTAFF, Timeline, changed
 
 
 class GovernanceModel(mesa.Model):
@@ -56,6 +57,11 @@ class GovernanceModel(mesa.Model):
         # ledger's ring, ``raised``/``ready``/``deadline``, weekly visits, monthly boards)
         # sees the same value, also when a submodel is run on its own, without the wrapper.
         self.day = 0
+        # Warm-up days run before day 0 of the record and are not collected; the timeline
+        # counts record days (docs/timeline.md).
+        self.warmup = params.scenario.warmup_days
+        self.timeline = Timeline.of(params)
+        self.changes: list[tuple[int, dict[str, Any]]] = []  # (record day, values) applied
 
         pop = params.population
         self.layout = Layout.build(params)
@@ -100,6 +106,8 @@ class GovernanceModel(mesa.Model):
 
     def step(self) -> None:
         """One day, in the order of ODD section 3; each comment names the ODD submodel."""
+        if changes := self.timeline.on(self.day - self.warmup):  # 0 the policies of today
+            self.apply(changes)
         self.ledger.new_day(self.day)  # today's counts start at 0
         if revision_day(self.params.staffing, self.day):  # 2.3a staff follow the backlog
             self.reallocate()
@@ -122,19 +130,64 @@ class GovernanceModel(mesa.Model):
         attitudes.diffuse(self)  # 7.15 norm, trust and engagement diffuse
         attitudes.update(self)  # 7.16 security, satisfaction, engagement, awareness
         self.issues.compact()  # closed issues leave the pool
-        self.datacollector.collect(self)
+        if self.day >= self.warmup:  # the warm-up is not recorded
+            self.datacollector.collect(self)
         self.day += 1
+
+    @property
+    def record_day(self) -> int:
+        """The day about to run, counted from day 0 of the record (negative in the warm-up)."""
+        return self.day - self.warmup
+
+    def apply(self, values: Mapping[str, Any]) -> None:
+        """Change levers from the day about to run on: ``{"moral.moral_bank": True}``.
+
+        Only parameters that may change mid-run (``sim.timeline.why_fixed``; docs/timeline.md)
+        are accepted, each checked as a scenario file's value is (``ParameterError``). Staff
+        are hired or leave when their numbers change, and the teams are formed again with
+        queues, burnout and workload staying with their grids. The timeline calls this on
+        its days; a dashboard may call it between steps.
+        """
+        self.params = changed(self.params, values)
+        self.changes.append((self.record_day, dict(values)))
+        fusion = self.params.fusion
+        self.coordination = 1 - (1 - fusion.coordination) * (
+            1 - fusion.party_coordination * fusion.party_leadership
+        )
+        restaff = any(key in RESTAFF for key in values)
+        self.community.configure(restaff)
+        self.grid_teams.configure(self.community.leader_time, restaff)
+        self.legal.configure()
+        self.social.configure()
+        self._sync_staff_agents()
+
+    def schedule(self, day: int, values: Mapping[str, Any]) -> None:
+        """Change levers on record day ``day`` (today or later), as a timeline entry would."""
+        if day < self.record_day:
+            raise ValueError(f"day {day} has passed (the day about to run is {self.record_day})")
+        changes = {d: dict(v) for d, v in self.timeline.changes.items()}
+        changes.setdefault(day, {}).update(values)
+        self.timeline = Timeline(dict(sorted(changes.items())))
 
     def reallocate(self) -> None:
         """ODD 2.3a: community staff, then grid workers (with their leaders' new time), are
         spread again by need; the staff agents follow their new teams."""
         self.community.reallocate()
         self.grid_teams.reallocate(self.community.leader_time)
-        for agents, assignment in (
-            (self._grid_workers, self.grid_teams.assignment),
-            (self._community_workers, self.community.assignment),
+        self._sync_staff_agents()
+
+    def _sync_staff_agents(self) -> None:
+        """Grid workers and community staff as agents follow their teams; staff hired mid-run
+        become new agents, staff who leave are removed."""
+        for agents, kind, assignment in (
+            (self._grid_workers, GridWorker, self.grid_teams.assignment),
+            (self._community_workers, CommunityWorker, self.community.assignment),
         ):
-            for agent, team in zip(agents, assignment.team_of_staff.tolist(), strict=True):
+            teams = assignment.team_of_staff.tolist()
+            while len(agents) > len(teams):
+                agents.pop().remove()
+            agents.extend(kind(self, 0) for _ in range(len(teams) - len(agents)))
+            for agent, team in zip(agents, teams, strict=True):
                 agent.team = team
 
     # --- Mesa interface: agents, the graph.

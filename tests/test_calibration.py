@@ -286,7 +286,11 @@ def test_every_shipped_scenario_validates_and_runs_a_short_simulation(path):
     assert scenario.params.scenario.name
     text = path.read_text(encoding="utf-8")
     assert text.startswith("#"), "each scenario file starts with comments naming its sources"
-    params = scenario.params.with_values({"population.households": 2000, "scenario.steps": 20})
+    # A timeline needs its days: long enough for the last entry (docs/timeline.md).
+    steps = max([20] + [entry.last_day + 1 for entry in scenario.params.timeline])
+    params = scenario.params.with_values(
+        {"population.households": 2000, "scenario.steps": steps, "scenario.warmup_days": 0}
+    )
     if scenario.sweep is not None:  # a sweep: run its first point
         point = expand(design_of(scenario), scenario.params.scenario.seed)[0]
         params = params.with_values(assignments(design_of(scenario), point))

@@ -1,9 +1,10 @@
 """The dashboard server's memory comes back: 20 pages opened, used (a step, a month, a lever
-change that replays, a compare month: every model a page can hold is built) and closed; once their kernels are gone (closed by the page's
-close beacon, or culled after the kernel lifetime when a page just vanishes), the server's
-resident memory is near where it was after the first pages. Without freeing the replaced
-models (Mesa's ``Agent._ids`` keeps every one) or with Solara's default kernel lifetime
-(a day), it grows by tens of megabytes a page.
+change that replays, a compare month: every model a page can hold is built) and closed;
+once their kernels are gone (closed by the page's close beacon, or culled after the kernel
+lifetime when a page just vanishes), the server's resident memory is near where it was
+after the first pages. Without freeing the replaced models (Mesa's ``Agent._ids`` keeps
+every one) or with Solara's default kernel lifetime (a day), it grows by tens of megabytes
+a page.
 
 The numbers go to ``test-artefacts/dashboard-memory.json``.
 """

@@ -21,14 +21,16 @@ Test and tolerance, per outcome:
   difference can not hide behind the correction for the many outcomes; the relative 0.5 %
   absorbs float32-versus-float64 drift in outcomes with almost no spread.
 
-The models are equivalent in a setting when no outcome fails either check. Three settings
+The models are equivalent in a setting when no outcome fails either check. Four settings
 are checked: the defaults; one with a moral bank, red/black boards, weekly councils, low
 coordination, more grid workers (one team per grid), party branches per community and no
 grid helpers (so patrols are the only discovery); and
 the structure of issue 13 (``STRUCTURE``: four communities of lognormal sizes, three
 community staff in each, need allocation every 10 days, a grid-worker override, grid
 leaders, police in every grid, busy helpers, low credibility that matters, an ageing party,
-frequent violations that the grid enforces badly).
+frequent violations that the grid enforces badly); and a timeline (``TIMELINE``, docs/timeline.md:
+the admin load ramps up, grid workers are hired mid-run, a moral-bank campaign runs and ends,
+social workers are hired, trust is gained faster from day 50).
 
 Power is itself tested: the reference with one mechanism switched off
 (``ReferenceModel(..., disable={name})``) must be found *not* equivalent to the engine, with
@@ -39,7 +41,9 @@ defaults; patrols and the moral-bank boost in the second setting (patrols barely
 default setting; the boost is off without a moral bank); and in the structure setting the
 grid police officer's detection, the helpers, the community office, the grid leaders' time,
 need allocation, the effects of credibility, party ageing (every member serving) and
-counting fading as resolution; the community office also at the defaults. Measured with 20
+counting fading as resolution; the community office also at the defaults; in the timeline
+setting, a reference that ignores the timeline (7 outcomes fail, grid-worker utilisation by
+0.29 against a tolerance of 0.04). Measured with 20
 reference runs per mutant, the check also detected the loss of the public-topic trust
 spillover; it does not detect, at 1,000 households over 100 days, the loss of broken windows
 (exposure is rare and slow), of the halving of grid mediation on repeat disputes (few
@@ -47,8 +51,9 @@ disputes return to the grid) or of on-the-spot detection at the defaults (report
 violations are enforced instead). In the structure setting, where the grid enforces badly,
 the police officer's share of on-the-spot detection is detected.
 
-Cost: about 380 runs, most of them the reference's (1-3 s each at 1,000 households and
-100 days): about 12 minutes on two cores shared with other jobs, measured.
+Cost: about 430 runs, most of them the reference's (1-3 s each at 1,000 households and
+100 days): about 12 minutes on two cores shared with other jobs, measured before the
+timeline setting; that setting and its mutant alone (50 runs) took about 3 minutes.
 """
 
 from __future__ import annotations
@@ -128,6 +133,25 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "behaviour.credibility_volunteering": 0.9,
         "behaviour.community_weight": 2.0,
     },
+    # Policies over time (docs/timeline.md): the admin load ramps up, then grid workers are
+    # hired (the teams formed again mid-run), a moral-bank campaign runs and ends, social
+    # workers are hired, and trust is gained faster from day 50.
+    "timeline": {  # TIMELINE
+        "timeline": [
+            {
+                "key": "staffing.admin_load",
+                "kind": "ramp",
+                "start": 10,
+                "end": 40,
+                "from_value": 0.3,
+                "value": 0.8,
+            },
+            {"key": "staffing.households_per_grid_worker", "day": 60, "value": 150.0},
+            {"key": "moral.moral_bank", "kind": "campaign", "start": 20, "end": 70, "value": True},
+            {"key": "staffing.social_workers_per_1000_households", "day": 30, "value": 4.0},
+            {"key": "behaviour.trust_gain", "day": 50, "value": 0.3},
+        ]
+    },
 }
 
 
@@ -177,6 +201,7 @@ OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
 # module docstring lists the mechanisms whose loss it does not detect at this size.
 LOW_COORDINATION = "moral-boards-weekly-councils-low-coordination"
 STRUCTURE = "structure"
+TIMELINE = "timeline"
 MUTANTS = [
     ("defaults", "informal_settlement"),  # 7.3
     ("defaults", "referral_loss"),  # 7.0
@@ -191,6 +216,7 @@ MUTANTS = [
     (STRUCTURE, "party_ageing"),  # 5.3
     (STRUCTURE, "fading_as_resolved"),  # 7.11
     ("defaults", "community_office"),  # 7.6a, at today's staffing
+    (TIMELINE, "timeline"),  # 0: levers fixed from day 0
 ]
 
 
@@ -402,10 +428,10 @@ def test_reference_escalation_factors_are_the_engines() -> None:
         assert factor == engine[channel], channel
 
 
-@pytest.mark.parametrize("setting", ["defaults", STRUCTURE])
+@pytest.mark.parametrize("setting", ["defaults", STRUCTURE, TIMELINE])
 def test_reference_keeps_issue_counts_consistent(setting: str) -> None:
     """raised = resolved + faded + escalated + open, and every open issue sits in one queue
-    (also after staff are spread again by need)."""
+    (also after staff are spread again by need, and hired mid-run by a timeline)."""
     model = ReferenceModel(params_for(setting), rng=7)
     for _ in range(60):
         model.step()

@@ -39,6 +39,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
     options.add_overwrite(p)
+    p.add_argument(
+        "--paired",
+        action="store_true",
+        help="run the scenario files as forks of the first one's warmed state on common "
+        "random numbers; paired differences in paired.csv and time_to_effect.csv",
+    )
     p.set_defaults(command=cmd_compare)
 
 
@@ -59,6 +65,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         adjustment=args.adjust,
         pdf=not args.no_pdf,
         overwrite=args.overwrite,
+        paired=args.paired,
     )
     for line in summary_lines(table, args.lang):
         print(line)

@@ -20,7 +20,7 @@ from experiments.cli.options import (
 )
 from experiments.errors import InputError
 from experiments.executors import default_workers
-from experiments.run_folder import run_into
+from experiments.run_folder import Precision, run_into
 from experiments.sweeps.job import describe
 from experiments.terminal import WORDS as TERMINAL
 from experiments.terminal import format_table, key_metrics_table
@@ -84,11 +84,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         progress=True,
         command=command(),
         overwrite=args.overwrite,
+        save_state=args.save_state,
+        from_state=args.from_state,
+        precision=Precision.parse(args.ci_target, args.max_replications)
+        if args.ci_target
+        else None,
     )
     print()
     print(format_table(key_metrics_table(record.summary, args.lang), args.lang))
     print()
-    print(say(TERMINAL, "runs", args.lang, n=reps, seconds=record.seconds, out=record.out))
+    print(
+        say(
+            TERMINAL,
+            "runs",
+            args.lang,
+            n=record.replications,
+            seconds=record.seconds,
+            out=record.out,
+        )
+    )
     return 0
 
 
@@ -100,6 +114,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     defaults = Parameters().flat()
     section = None
     for key, value in scenario.params.flat().items():
+        if key == "timeline":
+            continue  # printed as its own tables below
         head, _, leaf = key.partition(".")
         if head != section:
             section = head
@@ -107,6 +123,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         where = scenario.origin.get(key)
         note = where if where else ("default" if value == defaults[key] else "")
         print(f"{leaf} = {toml_literal(value)}".ljust(46) + f"  # {note}")
+    for entry in scenario.params.timeline:
+        print(f"\n[[timeline]]  # {scenario.origin.get('timeline', '')}")
+        for field, value in entry.to_dict().items():
+            if value not in (None, -1):
+                print(f"{field} = {toml_literal(value)}")
     if design is not None:
         print(f"\n# {describe(scenario, design)}")
     return 0
@@ -124,6 +145,30 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=int, help="days to simulate (overrides the file)")
     p.add_argument("--seed", type=int, help="root seed (overrides the file)")
     p.add_argument("--replications", type=positive, help="replications (overrides the file)")
+    p.add_argument(
+        "--save-state",
+        type=int,
+        metavar="DAY",
+        help="also save each replication's full state on record day DAY (in OUT/states/)",
+    )
+    p.add_argument(
+        "--from-state",
+        metavar="FILE",
+        help="fork every replication from a saved state, with this scenario's levers",
+    )
+    p.add_argument(
+        "--ci-target",
+        action="append",
+        metavar="METRIC=VALUE[%]",
+        help="add replications until the 95%% interval half-width of METRIC's mean (over the "
+        "last 90 days) is at most VALUE, or VALUE%% of the mean; repeatable",
+    )
+    p.add_argument(
+        "--max-replications",
+        type=positive,
+        default=100,
+        help="the most replications --ci-target may reach (default 100)",
+    )
     add_workers(p)
     add_overwrite(p)
     add_lang(p)

@@ -92,17 +92,24 @@ def load_inputs(
     workers: int = 1,
     progress: bool = False,
     reference: str | None = None,
+    paired: Path | None = None,
 ) -> Inputs:
     """Groups from each argument, in order. The reference is the first group, or the one
     ``reference`` names (an input as given, a group label or a scenario name).
 
     Every input is read and checked (folders whole, scenario files loaded) before the first
     scenario file is run, so a bad input further on wastes no simulation.
+
+    With ``paired`` (a folder for the warmed states), the inputs must be scenario files;
+    they run as forks of the first one's warmed state on common random numbers
+    (``comparison.paired``).
     """
     inputs = Inputs([], [], [])
     to_run: list[tuple[Group, Scenario, int]] = []
     for raw in paths:
         path = Path(raw)
+        if paired is not None and not path.is_file():
+            raise InputError(path, None, "a paired comparison takes scenario files")
         if path.is_dir():
             manifest = _manifest(path)
             if manifest.get("kind") == "sweep":
@@ -130,11 +137,36 @@ def load_inputs(
     _unique_labels(inputs.groups)
     if reference is not None:
         inputs.reference = _find_reference(inputs.groups, reference)
+    if paired is not None:
+        _run_forks(inputs, to_run, paired, workers, progress)
+        return inputs
     for group, scenario, reps in to_run:
         series = run(scenario, replications=reps, workers=workers, progress=progress)
         group.runs = summarise(series)
         group.timeseries = series[["replication", "day", *KEY_METRICS]]
     return inputs
+
+
+def _run_forks(
+    inputs: Inputs, to_run: list[tuple[Group, Scenario, int]], states: Path, workers, progress
+) -> None:
+    """Every scenario as forks of the first one's warmed state, on its replication seeds."""
+    from experiments.comparison.paired import fork_runs
+
+    scenarios = [scenario for _, scenario, _ in to_run]
+    reps = to_run[0][2]
+    series_of = fork_runs(scenarios, states, replications=reps, workers=workers, progress=progress)
+    first = to_run[0][0]
+    for (group, _, _), series, described in zip(to_run, series_of, inputs.described, strict=True):
+        group.runs = summarise(series)
+        group.timeseries = series[["replication", "day", *KEY_METRICS]]
+        group.seed, group.seeds = first.seed, first.seeds
+        described.update(
+            kind="scenario file (run for this report as a fork)",
+            forked_from=str(states),
+            seed=first.seed,
+            replications=reps,
+        )
 
 
 def _find_reference(groups: list[Group], name: str) -> int:

@@ -30,6 +30,7 @@ from experiments.comparison.inputs import (
 from experiments.comparison.stats import KEY, compare_groups
 from experiments.folders import check_out, staged
 from experiments.plotting import figure_language, png_bytes, print_png
+from experiments.scenario import load_scenario
 from experiments.store import atomic_write, finished, now, write_json
 from experiments.wording import (
     Words,
@@ -255,6 +256,7 @@ def compare(
     adjustment: str = HOLM,
     pdf: bool = True,
     overwrite: bool = False,
+    paired: bool = False,
 ) -> pd.DataFrame:
     """Compare scenario files and results folders; write the report into ``out``.
 
@@ -262,17 +264,24 @@ def compare(
     name; default: the first input); ``adjustment`` is the multiplicity control of the
     claims ("holm" or "bh"). ``out`` and every input are checked before anything runs; the
     report is written beside ``out`` and replaces it whole (a folder of other results only
-    with ``overwrite``). Returns the table written to summary.csv.
+    with ``overwrite``). With ``paired``, the scenario files run as forks of the first one's
+    warmed state (kept in ``states/``) on common random numbers, and ``paired.csv`` and
+    ``time_to_effect.csv`` hold the paired differences (docs/timeline.md). Returns the table
+    written to summary.csv.
     """
     started = now()
     check_out(out, (KIND,), overwrite=overwrite)
-    inputs = load_inputs(
-        paths, replications=replications, workers=workers, progress=progress, reference=reference
-    )
-    groups = inputs.ordered
-    table = compare_groups(groups, lang, adjustment=adjustment)
     with staged(out) as stage:
-        _write(stage, inputs, table, lang, adjustment, pdf, command, started)
+        inputs = load_inputs(
+            paths,
+            replications=replications,
+            workers=workers,
+            progress=progress,
+            reference=reference,
+            paired=stage / "states" if paired else None,
+        )
+        table = compare_groups(inputs.ordered, lang, adjustment=adjustment)
+        _write(stage, inputs, table, lang, adjustment, pdf, command, started, paired)
     return table
 
 
@@ -285,6 +294,7 @@ def _write(
     pdf: bool,
     command: list[str] | None,
     started: str,
+    paired: bool = False,
 ) -> None:
     groups = inputs.ordered
     atomic_write(out / "summary.csv", lambda tmp: table.to_csv(tmp, index=False))
@@ -297,6 +307,8 @@ def _write(
         printed = render(inputs, table, pictures, lang, adjustment, for_print=True)
         write_pdf(printed, out / "report.pdf")
         files.append("report.pdf")
+    if paired:
+        files += write_paired(groups, out)
     manifest = {
         "kind": KIND,
         "command": command,
@@ -310,6 +322,27 @@ def _write(
         "started": started,
     }
     write_json(finished(manifest), out / "manifest.json")
+
+
+def write_paired(groups: list[Group], out: Path) -> list[str]:
+    """paired.csv and time_to_effect.csv of a paired comparison; their names."""
+    from experiments.comparison.paired import intervention_day, paired_differences, time_to_effect
+
+    reference, others = groups[0], groups[1:]
+    table = paired_differences(reference.runs, {g.label: g.runs for g in others}, list(KEY_METRICS))
+    atomic_write(out / "paired.csv", lambda tmp: table.to_csv(tmp, index=False))
+    scenarios = {g.label: load_scenario(g.source) for g in groups}
+    rows = []
+    for g in others:
+        start = intervention_day(scenarios[reference.label], scenarios[g.label])
+        for metric in KEY_METRICS:
+            rows.append(
+                {"scenario": g.label}
+                | time_to_effect(reference.timeseries, g.timeseries, metric, start)
+            )
+    effect = pd.DataFrame(rows)
+    atomic_write(out / "time_to_effect.csv", lambda tmp: effect.to_csv(tmp, index=False))
+    return ["paired.csv", "time_to_effect.csv"]
 
 
 def write_pdf(page: str, path: Path) -> Path:

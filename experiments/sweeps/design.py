@@ -24,6 +24,7 @@ from SALib.sample import latin, morris, sobol
 from experiments.errors import InputError
 from experiments.scenario import COMMAND_LINE, Scenario, explain
 from sim.params import ParameterError, Parameters, did_you_mean
+from sim.timeline import sweepable
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 SAMPLED = ("lhs", "sobol", "morris")
@@ -132,6 +133,7 @@ def _parse(sweep: Any, source: str, params: Parameters) -> Design:
         )
     samples = _samples(sweep, method, source)
     specs = {key: kind_ for key, _, kind_, _ in Parameters.specs()}
+    specs |= sweepable(params)  # timeline.<n>.day, .value, ... (docs/timeline.md)
     raw_params = sweep.get("parameters", {})
     raw_levels = sweep.get("levels", {})
     for name, table in (("parameters", raw_params), ("levels", raw_levels)):
@@ -296,11 +298,15 @@ def _level_factor(name: str, table: Any, specs: dict, params: Parameters, source
                 source, at, f"every level must set the same keys; differs in {', '.join(missing)}"
             )
         try:
-            resolved = params.with_values(dict(values)).flat()
+            resolved = _resolved(params.with_values(dict(values)), values)
         except ParameterError as err:
             raise InputError(source, f"{at}.{err.key}", explain(err)) from None
         levels[level] = {key: resolved[key] for key in first}
     return Factor(name, values=tuple(levels), levels=levels)
+
+
+def _resolved(params: Parameters, keys: Any) -> dict[str, Any]:
+    return {key: params.get(key) for key in keys}
 
 
 def _check_disjoint(factors: list[Factor], source: str) -> None:
@@ -317,7 +323,7 @@ def _check_disjoint(factors: list[Factor], source: str) -> None:
 def _typed(params: Parameters, key: str, value: Any, source: str, where: str) -> Any:
     """The value as the parameter's type, validated against its range."""
     try:
-        return params.with_values({key: value}).flat()[key]
+        return params.with_values({key: value}).get(key)
     except ParameterError as err:
         raise InputError(source, where, explain(err)) from None
 

@@ -11,6 +11,7 @@ from .base import (
     Spec,
     did_you_mean,
     element_type,
+    param,
     toml_literal,
     unknown_key,
 )
@@ -25,6 +26,7 @@ from .sections import (
     SelfGovernance,
     Staffing,
     StaffOverride,
+    TimelineEntry,
 )
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "Spec",
     "StaffOverride",
     "Staffing",
+    "TimelineEntry",
     "did_you_mean",
     "toml_literal",
 ]
@@ -58,9 +61,18 @@ class Parameters(Section):
     moral: Moral = field(default_factory=Moral)
     fusion: Fusion = field(default_factory=Fusion)
     behaviour: Behaviour = field(default_factory=Behaviour)
+    timeline: tuple[TimelineEntry, ...] = param(
+        (),
+        doc="Policy changes on days of the run (an array of tables, ``[[timeline]]``; see "
+        "TimelineEntry and docs/timeline.md): set a key on a day, ramp it, or run a campaign.",
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.timeline:
+            from ..timeline import check as check_timeline
+
+            check_timeline(self)
         if self.staffing.overrides:
             # Overrides name communities and grids, which exist only once the layout is
             # drawn: one that names none, or one that does not exist, is bad input, found
@@ -105,11 +117,30 @@ class Parameters(Section):
         """``{"section.key": value}`` for every leaf parameter."""
         return dict(_flatten(self.to_dict()))
 
+    def get(self, dotted: str) -> Any:
+        """The value of a dotted key; ``timeline.2.day`` is the second entry's day."""
+        node: Any = self.to_dict()
+        for part in dotted.split("."):
+            node = node[int(part) - 1] if isinstance(node, list | tuple) else node[part]
+        return node
+
     def with_values(self, values: dict[str, Any]) -> Parameters:
-        """A copy with dotted keys (``"staffing.admin_load"``) replaced, validated."""
+        """A copy with dotted keys (``"staffing.admin_load"``) replaced, validated; a
+        timeline entry's field is ``timeline.<n>.<field>``, entries numbered from 1."""
         nested = self.to_dict()
+        nested["timeline"] = [dict(entry) for entry in nested["timeline"]]
         for dotted, value in values.items():
             *path, leaf = dotted.split(".")
+            if path[:1] == ["timeline"] and len(path) == 2 and path[1].isdigit():
+                entries = nested["timeline"]
+                if not 1 <= int(path[1]) <= len(entries) or leaf not in entries[0]:
+                    raise ParameterError(
+                        dotted,
+                        "no such timeline entry or field",
+                        f"an entry from 1 to {len(entries)} and one of its fields",
+                    )
+                entries[int(path[1]) - 1][leaf] = value
+                continue
             node = nested
             for depth, part in enumerate(path):
                 if not isinstance(node.get(part), dict):

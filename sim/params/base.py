@@ -95,6 +95,8 @@ class Section:
                 if not isinstance(value, kind):
                     raise ParameterError(f.name, "must be a table", f"a table of {kind.__name__}")
                 continue
+            if kind is object:  # typed by another field (TimelineEntry.value by its key)
+                continue
             spec: Spec = f.metadata["spec"]
             item = element_type(kind)
             if item is None:
@@ -221,6 +223,12 @@ def _check_tables(name: str, value: Any, item: type[Section]) -> tuple:
         except ParameterError as err:
             raise err.within(f"{name}[{i}]") from None
     return tuple(checked)
+
+
+def check_value(name: str, value: Any, kind: type, spec: Spec) -> Any:
+    """``value`` as a scalar parameter ``name`` of type ``kind`` takes it, or
+    :class:`ParameterError` (a timeline entry's value is checked against its key)."""
+    return _check(name, value, kind, spec)
 
 
 def _check(name: str, value: Any, kind: type, spec: Spec) -> Any:

@@ -40,6 +40,19 @@ class ScenarioInfo(Section):
     replications: int = param(
         10, low=1, high=100000, doc="Independent runs per parameter set (seeds spawned)."
     )
+    warmup_days: int = param(
+        0,
+        unit="days",
+        low=0,
+        high=36500,
+        doc="Days simulated before day 0 of the record and left out of the time series and "
+        "summaries (the drift from the initial state); the timeline counts from day 0.",
+    )
+
+    @property
+    def days(self) -> int:
+        """Days a run simulates: the warm-up, then the recorded ``steps``."""
+        return self.warmup_days + self.steps
 
 
 @dataclass(frozen=True)
@@ -205,6 +218,64 @@ class Population(Section):
             self.large_community_households,
             self.large_community_share,
         )
+
+
+@dataclass(frozen=True)
+class TimelineEntry(Section):
+    """A policy change on the timeline (``[[timeline]]``, docs/timeline.md): ``set`` a key
+    to ``value`` on ``day``; ``ramp`` it from ``from_value`` on ``start`` to ``value`` on
+    ``end``; a ``campaign`` holds it at ``value`` from ``start`` until ``end``, when the
+    value before it returns. Days count from day 0 of the record (after any warm-up).
+
+    ``value`` and ``from_value`` take the key's own type and range; the parameters check
+    them, and that the key may change mid-run (``sim.timeline.MID_RUN``), as a whole.
+    """
+
+    key: str = param("", doc="The parameter that changes, as section.key.")
+    kind: str = param("set", choices=("set", "ramp", "campaign"), doc="How it changes.")
+    day: int = param(-1, unit="day", low=-1, high=36500, doc="set: the day of the change.")
+    start: int = param(-1, unit="day", low=-1, high=36500, doc="ramp, campaign: first day.")
+    end: int = param(
+        -1,
+        unit="day",
+        low=-1,
+        high=36500,
+        doc="ramp: day the value is reached; campaign: "
+        "day it ends (the old value is back that day).",
+    )
+    value: object = param(None, doc="The value set, reached at the end of a ramp, or held.")
+    from_value: object = param(None, doc="ramp: the value on its first day.")
+
+    LOOSE = ("value", "from_value")  # typed by the key they set, checked by the parameters
+
+    def __post_init__(self) -> None:
+        for name in self.LOOSE:  # the generic check needs a type; these take the key's
+            if isinstance(getattr(self, name), list):
+                object.__setattr__(self, name, tuple(getattr(self, name)))
+        super().__post_init__()
+        if not self.key:
+            raise ParameterError("key", "is missing", "a parameter as section.key")
+        needs = {"set": ("day", "value"), "ramp": ("start", "end", "value", "from_value")}
+        needs["campaign"] = ("start", "end", "value")
+        for name in needs[self.kind]:
+            if getattr(self, name) in (None, -1):
+                raise ParameterError(name, f"is missing for a {self.kind}", "a value")
+        unused = {"day", "start", "end", "from_value"} - set(needs[self.kind])
+        for name in sorted(unused):
+            if getattr(self, name) not in (None, -1):
+                raise ParameterError(name, f"is not used by a {self.kind}", "no " + name)
+        if self.kind != "set" and self.end <= self.start:
+            raise ParameterError(
+                "end", f"{self.end} is not after start {self.start}", "a day after start"
+            )
+
+    @property
+    def first_day(self) -> int:
+        return self.day if self.kind == "set" else self.start
+
+    @property
+    def last_day(self) -> int:
+        return self.day if self.kind == "set" else self.end
 
 
 @dataclass(frozen=True)

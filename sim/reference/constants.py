@@ -52,5 +52,6 @@ MUTATIONS = frozenset(
         "credibility_effects",  # 7.0, 7.13: credibility changes no referral or turnout
         "party_ageing",  # 5.3: every party member serves (no ageing, no 双报到)
         "fading_as_resolved",  # 7.11: faded issues counted as resolved (the old count)
+        "timeline",  # 0: the scenario's timeline is ignored (levers fixed from day 0)
     }
 )

@@ -8,7 +8,7 @@ whole day's new issues or on all households at once are methods here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import mesa
@@ -21,6 +21,7 @@ from ..metrics import METRICS
 from ..network import small_world
 from ..params import Parameters
 from ..staffing import revision_day
+from ..timeline import RESTAFF, Timeline, changed
 from .constants import BOARD_INTERVAL_DAYS, INFORMAL_KINDS, MUTATIONS
 from .households import Household
 from .issues import Issue, nudge
@@ -60,15 +61,13 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
         if unknown := self.disable - MUTATIONS:
             raise ValueError(f"unknown mutations {sorted(unknown)}; known: {sorted(MUTATIONS)}")
         self.day = 0
+        self.warmup = params.scenario.warmup_days  # days before the record (not collected)
+        self.timeline = Timeline.of(params)  # changes by record day (docs/timeline.md)
         self._uniforms: Iterator[float] = iter(())
         self._serial = 0
         self.n_open = 0
         self.new_today: list[Issue] = []
         self.docket: dict[Issue, None] = {}  # COURT issues (7.7)
-        fusion = params.fusion
-        self.coordination = 1 - (1 - fusion.coordination) * (
-            1 - fusion.party_coordination * fusion.party_leadership
-        )  # 2.8
         self.layout = Layout.build(params)  # 5.1
         self.ledger = Ledger(n_communities=self.layout.n_communities)
         self._build_households()  # 5.2-5.3
@@ -82,6 +81,9 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
 
     def step(self) -> None:
         households = self.agents_by_type[Household]
+        changes = self.timeline.on(self.day - self.warmup)
+        if changes and "timeline" not in self.disable:
+            self.apply(changes)  # policies of today
         self.ledger.new_day(self.day)  # 0
         if revision_day(self.params.staffing, self.day) and "need_allocation" not in self.disable:
             self.reallocate()  # 2.3a
@@ -105,8 +107,44 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
         households.do("observe_neighbours")  # 15. 7.15 (synchronous: observe,
         households.do("diffuse")  #                    then move)
         households.do("update_attitudes")  # 16. 7.16
-        self.datacollector.collect(self)  # 18 (closed issues already left, 17)
+        if self.day >= self.warmup:  # the warm-up is not recorded
+            self.datacollector.collect(self)  # 18 (closed issues already left, 17)
         self.day += 1  # 19
+
+    def apply(self, values: Mapping[str, Any]) -> None:
+        """Levers changed from today (docs/timeline.md): what the agents read from the
+        parameters follows, and staff are hired or leave when their numbers change."""
+        self.params = changed(self.params, values)
+        self._configure()
+        self._plan_staff()
+        for organisation in self.organisations:
+            organisation.social_workers = len(
+                range(organisation.index, self.n_social_workers, len(self.organisations))
+            )
+        if RESTAFF & set(values):
+            self.restaff()
+
+    def _configure(self) -> None:
+        """What the model derives from the parameters, at the start and when they change."""
+        p = self.params
+        fusion, st, b = p.fusion, p.staffing, p.behaviour
+        self.coordination = 1 - (1 - fusion.coordination) * (
+            1 - fusion.party_coordination * fusion.party_leadership
+        )  # 2.8
+        self.legal_available = self.n_advisors > 0 and st.legal_cases_per_week > 0  # 2.4
+        self.n_social_workers = round(  # 2.5
+            self.layout.n_households * st.social_workers_per_1000_households / 1000
+        )
+        self.channel_factor = {  # 7.12
+            Channel.NEW: 1.0,
+            Channel.UNREPORTED: b.escalation_unreported,
+            Channel.GRID: b.escalation_grid,
+            Channel.COMMUNITY: b.escalation_community,
+            Channel.LEGAL: b.escalation_legal,
+            Channel.SOCIAL: b.escalation_social,
+            Channel.AGENDA: b.escalation_agenda,
+            Channel.COURT: b.escalation_court,
+        }
 
     # 7.1 (the model's part): a raised issue is accepted into the household's list.
 
@@ -261,7 +299,7 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
         self._build_grid_and_community_staff()  # 2.3, 2.3a, 2.4a
         # 2.4 legal advisors
         self.n_advisors = round(layout.n_communities * st.legal_advisors_per_community)
-        self.legal_available = self.n_advisors > 0 and st.legal_cases_per_week > 0
+        self._configure()
         legal = Assignment.spread(layout.n_communities, self.n_advisors)
         lawyers = [
             LegalTeam(self, float(staff), np.flatnonzero(legal.team_of_unit == t).tolist())
@@ -273,9 +311,6 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
         # 2.5 social organisations
         n_orgs = max(1, round(layout.n_households / st.households_per_social_organisation))
         block = -(-layout.n_households // n_orgs)
-        self.n_social_workers = round(
-            layout.n_households * st.social_workers_per_1000_households / 1000
-        )
         orgs = [
             SocialOrganisation(self, o, len(range(o, self.n_social_workers, n_orgs)))
             for o in range(n_orgs)
@@ -294,17 +329,6 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
                 council = Council(self, k, members)
                 for h in members:
                     h.council = council
-        b = p.behaviour
-        self.channel_factor = {  # 7.12
-            Channel.NEW: 1.0,
-            Channel.UNREPORTED: b.escalation_unreported,
-            Channel.GRID: b.escalation_grid,
-            Channel.COMMUNITY: b.escalation_community,
-            Channel.LEGAL: b.escalation_legal,
-            Channel.SOCIAL: b.escalation_social,
-            Channel.AGENDA: b.escalation_agenda,
-            Channel.COURT: b.escalation_court,
-        }
 
     def staff(self, kind: type[mesa.Agent]) -> mesa.agent.AgentSet:
         """All agents of a staff type (an empty set if there are none)."""

@@ -33,6 +33,16 @@ class StaffBuilder:
     move: Callable[..., None]  # IssueLifecycle.move
 
     def _build_grid_and_community_staff(self) -> None:
+        self._plan_staff()
+        self.n_workers = self.grid_plan.total
+        self.n_community_staff = self.community_plan.total
+        self.office_list: list[CommunityOffice] = []
+        self.grid_team_list: list[GridTeam] = []
+        self._staff_offices(self.community_plan.counts)
+        self._staff_grids(self.grid_plan.counts)
+
+    def _plan_staff(self) -> None:
+        """The staffing plans, and the grids' police and helpers, from the parameters."""
         p, layout = self.params, self.layout
         st = p.staffing
         overrides = resolve_overrides(st.overrides, layout)
@@ -42,15 +52,20 @@ class StaffBuilder:
         self.helpers = np.where(helpers >= 0, helpers, st.helpers_per_grid).tolist()
         self.grid_plan: Plan = grid_plan(p, layout, overrides)
         self.community_plan: Plan = community_plan(p, layout, overrides)
+        self.community_available = (
+            self.community_plan.total > 0 and st.community_staff_cases_per_day > 0
+        )
+
+    def restaff(self) -> None:
+        """Mid-run hiring or leaving (docs/timeline.md): offices and teams are formed again
+        from the new plans, by need under need allocation, as a revision would."""
         self.n_workers = self.grid_plan.total
         self.n_community_staff = self.community_plan.total
-        self.community_available = (
-            self.n_community_staff > 0 and st.community_staff_cases_per_day > 0
-        )
-        self.office_list: list[CommunityOffice] = []
-        self.grid_team_list: list[GridTeam] = []
-        self._staff_offices(self.community_plan.counts)
-        self._staff_grids(self.grid_plan.counts)
+        if self.params.staffing.allocation == "need":
+            self.reallocate()
+        else:
+            self._staff_offices(self.community_plan.counts)
+            self._staff_grids(self.grid_plan.counts)
 
     def _staff_offices(self, counts: np.ndarray) -> None:
         """One office per staffed community; a community without staff joins the one

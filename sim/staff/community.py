@@ -29,6 +29,20 @@ class CommunityStaff:
         self.admin_load = st.community_admin_load * (1 - st.task_entry_list)
         self._assign(Assignment.from_counts(self.plan.counts))
 
+    def configure(self, restaff: bool) -> None:
+        """The parameters changed mid-run (``GovernanceModel.apply``): the admin load and the
+        plan follow; with ``restaff``, staff are hired or leave and the offices are formed
+        again (by need under need allocation, as a revision would)."""
+        model, st = self.model, self.model.params.staffing
+        self.admin_load = st.community_admin_load * (1 - st.task_entry_list)
+        self.plan = community_plan(model.params, model.layout, model.overrides)
+        if restaff:
+            self.n_staff = self.plan.total
+            if st.allocation == "need":
+                self.reallocate()
+            else:
+                self._assign(Assignment.from_counts(self.plan.counts))
+
     def _assign(self, assignment: Assignment) -> None:
         layout, st = self.model.layout, self.model.params.staffing
         self.assignment = assignment

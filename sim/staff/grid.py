@@ -23,28 +23,46 @@ class GridTeams:
 
     def __init__(self, model: World) -> None:
         self.model = model
-        params, layout = model.params, model.layout
-        st, b = params.staffing, params.behaviour
-        self.plan = grid_plan(params, layout, model.overrides)
+        layout = model.layout
+        self._configure()
         self.n_workers = self.plan.total
-        self.admin_load = st.admin_load * (1 - st.task_entry_list)
-        # The "3" and the "N" of 1+3+N, per grid: police presence adds to on-the-spot
-        # detection (ODD 7.2); each helper may notice an unreported issue (7.5) and makes
-        # reporting to the grid likelier (7.4).
-        self.police = per_grid(st.police_per_grid, model.overrides.police_per_grid)
-        self.helpers = per_grid(st.helpers_per_grid, model.overrides.helpers_per_grid)
-        law = params.rule_of_law
-        self.detection = 1 - (1 - law.detection_probability) * (
-            1 - law.police_detection * self.police
-        )
-        self.helper_miss = (1 - b.helper_discovery) ** self.helpers
-        self.reporting = 1 + b.helper_reporting * self.helpers
         self.leader_time = np.zeros(layout.n_grids)  # the "1": set by the community staff
         self._assign(Assignment.from_counts(self.plan.counts))
         n_teams = self.assignment.n_teams
         self.burnout = np.zeros(n_teams)
         self.utilisation = np.zeros(n_teams)
         self.workload = np.zeros(n_teams)  # queued cases per full day of capacity (2-week mean)
+
+    def _configure(self) -> None:
+        """What the team derives from the parameters: admin load, the 1+3+N's police and
+        helpers per grid, on-the-spot detection, helpers' discovery and reporting."""
+        model = self.model
+        params = model.params
+        st, b, law = params.staffing, params.behaviour, params.rule_of_law
+        self.plan = grid_plan(params, model.layout, model.overrides)
+        self.admin_load = st.admin_load * (1 - st.task_entry_list)
+        # The "3" and the "N" of 1+3+N, per grid: police presence adds to on-the-spot
+        # detection (ODD 7.2); each helper may notice an unreported issue (7.5) and makes
+        # reporting to the grid likelier (7.4).
+        self.police = per_grid(st.police_per_grid, model.overrides.police_per_grid)
+        self.helpers = per_grid(st.helpers_per_grid, model.overrides.helpers_per_grid)
+        self.detection = 1 - (1 - law.detection_probability) * (
+            1 - law.police_detection * self.police
+        )
+        self.helper_miss = (1 - b.helper_discovery) ** self.helpers
+        self.reporting = 1 + b.helper_reporting * self.helpers
+
+    def configure(self, leader_time: np.ndarray, restaff: bool) -> None:
+        """The parameters changed mid-run (``GovernanceModel.apply``); with ``restaff``,
+        grid workers are hired or leave and the teams are formed again with the leaders'
+        new time (by need under need allocation, as a revision would)."""
+        self._configure()
+        if restaff:
+            self.n_workers = self.plan.total
+            if self.model.params.staffing.allocation == "need":
+                self.reallocate(leader_time)
+            else:
+                self._restaff(self.plan.counts, leader_time)
 
     def _assign(self, assignment: Assignment) -> None:
         self.assignment = assignment
@@ -91,13 +109,18 @@ class GridTeams:
         time. A team's burnout and workload stay with its grids."""
         model = self.model
         pool, layout = model.issues, model.layout
-        self.leader_time = leader_time
         backlog = np.bincount(
             layout.grid[pool.household[pool.channel == GRID]], minlength=layout.n_grids
         )
+        self._restaff(self.plan.by_need(backlog), leader_time)
+
+    def _restaff(self, counts: np.ndarray, leader_time: np.ndarray) -> None:
+        """Teams formed again from grid workers per grid; a team's burnout and workload stay
+        with its grids."""
+        self.leader_time = leader_time
         old = self.assignment.team_of_unit
         burnout, workload = self.burnout[old], self.workload[old]
-        self._assign(Assignment.from_counts(self.plan.by_need(backlog)))
+        self._assign(Assignment.from_counts(counts))
         new, per_team = self.assignment.team_of_unit, self._grids_per_team
         self.burnout = np.bincount(new, weights=burnout, minlength=per_team.size) / per_team
         self.workload = np.bincount(new, weights=workload, minlength=per_team.size) / per_team

@@ -22,8 +22,12 @@ class LegalAdvisors:
         self.model = model
         self.n_advisors = self.count_from(model.params, model.layout)
         self.assignment = Assignment.spread(model.layout.n_communities, self.n_advisors)
-        self.weekly_cases = model.params.staffing.legal_cases_per_week
         self.cases = np.zeros(self.assignment.n_teams)  # cases handled so far, per team
+        self.configure()
+
+    def configure(self) -> None:
+        """Capacity from the parameters (again when they change mid-run)."""
+        self.weekly_cases = self.model.params.staffing.legal_cases_per_week
 
     @staticmethod
     def count_from(params: Parameters, layout: Layout) -> int:

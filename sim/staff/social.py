@@ -24,11 +24,16 @@ class SocialOrganisations:
         st = model.params.staffing
         self.n_orgs = max(1, round(n_households / st.households_per_social_organisation))
         self.block = -(-n_households // self.n_orgs)
-        n_sw = self.count_from(model.params, model.layout)
-        self.n_social_workers = n_sw
-        self.social_workers = np.bincount(np.arange(n_sw) % self.n_orgs, minlength=self.n_orgs)
+        self.configure()
         self.credibility = np.full(self.n_orgs, st.initial_social_credibility)
         self.volunteer_hours = np.zeros(self.n_orgs)  # yesterday's, per organisation
+
+    def configure(self) -> None:
+        """Social workers from the parameters (again when they change mid-run: hired or
+        leaving, spread over the organisations in turn)."""
+        n_sw = self.count_from(self.model.params, self.model.layout)
+        self.n_social_workers = n_sw
+        self.social_workers = np.bincount(np.arange(n_sw) % self.n_orgs, minlength=self.n_orgs)
 
     @staticmethod
     def count_from(params: Parameters, layout: Layout) -> int:
