@@ -38,7 +38,11 @@ def apportion(total: int, weights: np.ndarray, minimum: int = 0) -> np.ndarray:
     while True:
         rest = total - minimum * floor.sum()
         free = weights * ~floor
-        quota = np.where(floor, minimum, rest * free / max(free.sum(), 1e-300))
+        weight = free.sum()  # may be subnormal: divide by it, never by a floor under it
+        if weight > 0:
+            quota = np.where(floor, minimum, rest * free / weight)
+        else:
+            quota = np.where(floor, minimum, rest * ~floor / max(int((~floor).sum()), 1))
         low = ~floor & (quota < minimum)
         if not low.any():
             break
