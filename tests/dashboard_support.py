@@ -57,6 +57,17 @@ def playwright():
     return sync_api
 
 
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """Debian's chromium under Playwright, headless (a module fixture's browser)."""
+    with playwright().sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -16,7 +16,7 @@ import json
 import time
 
 import pytest
-from dashboard_support import ARGS, ARTEFACTS, LONG, Page, playwright, server
+from dashboard_support import ARTEFACTS, LONG, Page, chromium, server
 
 PAGES = 20
 LIFETIME = 3  # seconds: a vanished page's kernel is culled this long after it went
@@ -25,11 +25,8 @@ ALLOWED_GROWTH_MB = 60  # one page of this size holds about 25-40 MB
 
 @pytest.fixture(scope="module")
 def browser():
-    api = playwright()
-    with api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def use(page: Page) -> None:

@@ -16,7 +16,7 @@ import re
 import time
 
 import pytest
-from dashboard_support import ARGS, LONG, ROOT, Page, number, playwright, server
+from dashboard_support import LONG, ROOT, Page, chromium, number, server
 
 from dashboards.tour import SEED, SMALL, SMALL_TOLERANCE, STEPS, TOLERANCE, Claim
 
@@ -72,11 +72,8 @@ def dashboard():
 
 @pytest.fixture(scope="module")
 def browser():
-    api = playwright()
-    with api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 # The script's words for the controls it names, in each language (the page's own labels).
