@@ -253,6 +253,17 @@ class Page:
             timeout=LONG,
         )
 
+    def slide(self, lever: str, fraction: float, which: str = "live") -> None:
+        """Click the slider of ``lever`` (its CSS name, e.g. ``fusion-coordination``) at
+        ``fraction`` of its width and wait for the frame it causes. Playwright clicks only
+        once the slider stands still: a panel that is still opening would move it away
+        from coordinates measured a moment before."""
+        track = self.page.locator(f".lever-{lever} .v-slider__track-container").first
+        track.wait_for(state="visible")
+        box = track.bounding_box()
+        where = {"x": box["width"] * fraction, "y": box["height"] / 2}
+        self.act(lambda: track.click(position=where), which)
+
     def day(self) -> int:
         return int(self.page.locator(".sanzhi-day").inner_text().strip())
 

@@ -105,9 +105,7 @@ def test_moving_a_lever_slider_changes_the_metrics_and_default_levers_move_it_ba
     page.act(".sanzhi-year")
     before = p.locator(".sanzhi-kpis").inner_text()
     day = page.day()
-    track = p.locator(".lever-fusion-coordination .v-slider__track-container").first
-    box = track.bounding_box()
-    page.act(lambda: p.mouse.click(box["x"] + box["width"] * 0.02, box["y"] + box["height"] / 2))
+    page.slide("fusion-coordination", 0.02)
     assert p.locator(".value-fusion-coordination").inner_text().strip() == "0"
     assert p.locator(".sanzhi-kpis").inner_text() != before
     assert page.day() == day  # the same seed was replayed to the same day
@@ -211,12 +209,7 @@ def test_compare_pickers_keep_the_presets_chosen_and_follow_the_sidebar(page):
     # A lever moved in the sidebar while Compare is open: both runs replay to their day.
     open_a = number(page.cell("open_issues", "a"))
     p.locator(".sanzhi-group-staffing").click()
-    track = p.locator(".lever-staffing-admin_load .v-slider__track-container").first
-    box = track.bounding_box()
-    page.act(  # about 0.8
-        lambda: p.mouse.click(box["x"] + box["width"] * 0.84, box["y"] + box["height"] / 2),
-        "compare",
-    )
+    page.slide("staffing-admin_load", 0.84, "compare")  # about 0.8
     assert page.compare_day() == 365
     assert number(page.cell("open_issues", "a")) > open_a
     page.act(".sanzhi-default-levers", "compare")

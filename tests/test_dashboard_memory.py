@@ -36,9 +36,7 @@ def use(page: Page) -> None:
     p = page.page
     page.act(".sanzhi-step")
     page.act(".sanzhi-month")
-    track = p.locator(".lever-fusion-coordination .v-slider__track-container").first
-    box = track.bounding_box()
-    page.act(lambda: p.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] / 2))
+    page.slide("fusion-coordination", 0.2)
     p.locator(".sanzhi-tab-compare").click()
     p.locator(".sanzhi-compare .sanzhi-frame-ack").wait_for(state="attached")
     page.settle()
