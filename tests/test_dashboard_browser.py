@@ -72,6 +72,15 @@ def test_step_updates_day_and_plots(page):
 TARGET_DAYS = {5: 10, 10: 20, 60: 90}  # days to play before pausing, per speed
 
 
+def finished(page) -> None:
+    """Wait until the run Pause stopped has shown its last frame: the day in progress when
+    Pause came is finished and drawn (on a loaded machine, after the button has changed),
+    and that frame counts among those after Pause, at most one."""
+    page.settle()
+    page.page.wait_for_timeout(1500)
+    page.settle()
+
+
 @pytest.mark.parametrize("speed", [5, 10, 60])
 def test_play_keeps_up_with_the_browser_and_pause_stops_within_a_frame(page, hog, speed):
     p = page.page
@@ -88,7 +97,7 @@ def test_play_keeps_up_with_the_browser_and_pause_stops_within_a_frame(page, hog
     assert "days a second" in p.locator(".sanzhi-achieved").inner_text()
     page.click_marked(".sanzhi-pause")
     p.locator(".sanzhi-play").first.wait_for()
-    page.settle()
+    finished(page)
     stopped = page.day()
     time.sleep(2)
     page.settle()
@@ -228,7 +237,7 @@ def test_compare_play_keeps_up_and_pauses_within_a_frame(page, hog):
     )
     page.click_marked(".sanzhi-compare-pause")
     p.locator(".sanzhi-compare-play").wait_for()
-    page.settle()
+    finished(page)
     stopped = page.compare_day()
     time.sleep(2)
     page.settle()
