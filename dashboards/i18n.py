@@ -444,8 +444,9 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
     "staffing.social_workers_per_1000_households": (
         "Social workers per 1,000 households",
         "每千户社工数",
-        "Professional social workers; the recommended level is about 3 per 1,000 households.",
-        "专业社会工作者数量；建议标准约为每千户3名。",
+        "Professional social workers; the standard (1 per 1,000 registered residents) is about "
+        "1.8 per 1,000 households.",
+        "专业社会工作者数量；标准为不低于户籍人口的1‰，约合每千户1.8名。",
     ),
     "staffing.social_worker_cases_per_day": (
         "Social-worker cases per day",

@@ -112,12 +112,12 @@ LEVERS: tuple[Lever, ...] = (
     Lever("staffing.party_branch_level", "fusion"),
     # party members are about 7% of China's people; 30% is a party-dense neighbourhood
     Lever("population.party_member_share", "fusion", 0.01, low=0.0, high=0.3),
-    # recommended 110-150, today about 400, badly understaffed above 1,000
+    # the standard one per grid of 300-500, today about 420, badly understaffed above 1,000
     Lever("staffing.households_per_grid_worker", "staffing", 10, low=50, high=1500),
     Lever("staffing.admin_load", "staffing", 0.05),
     Lever("staffing.grid_worker_cases_per_day", "staffing", 0.5, low=0.5, high=10.0),  # x5
     Lever("staffing.households_per_social_organisation", "staffing", 100, low=200, high=10000),
-    # the recommended level is about 3 per 1,000 households
+    # the standard (1 per 1,000 registered residents) is about 1.8 per 1,000 households
     Lever("staffing.social_workers_per_1000_households", "staffing", 0.1, low=0.0, high=5.0),
     Lever("staffing.social_worker_cases_per_day", "staffing", 0.1, low=0.0, high=5.0),  # x5
     # the defaults are 50,000-80,000 yuan a year

@@ -160,8 +160,8 @@ DESCRIPTIONS: Words = {
     ),
     "recommended_staffing": (
         "Community staff 1 per 130 households (at least 9), grids of 400 with a worker each, "
-        "3 social workers per 1,000 households",
-        "每130户配1名社区工作者（至少9名），每个400户的网格配1名网格员，每千户3名社工",
+        "1.8 social workers per 1,000 households",
+        "每130户配1名社区工作者（至少9名），每个400户的网格配1名网格员，每千户1.8名社工",
     ),
     "silos": (
         "Three modes in separate departments: coordination 0.1",

@@ -22,13 +22,15 @@ from .base import (
     yuan_per_year,
 )
 
-KUNSHAN = "000_aecff9f858950d40.txt (Kunshan 2022)"
-HANDAN = "001_1343c9a623072120.txt (Handan 2024)"
-JINCHANG = "002_8ab32e8761ffd27c.txt (Jinchang)"
-SUZHOU = "003_a0faf013af128ded.txt (Suzhou 2016)"
-ZHONGSHAN = "004_d0c8e2eb9d569d81.txt (Zhongshan 2020)"
+# Source keys of docs/sources.md (the five reports are ../shared/seeds/000-004); a source
+# is "assumption ..." or cites at least one [key] (tests/test_sources.py).
+KUNSHAN = "[kunshan2022]"
+HANDAN = "[handan2024]"
+JINCHANG = "[jinchang2018]"
+SUZHOU = "[suzhou2016]"
+ZHONGSHAN = "[zhongshan2020]"
 # Fitted by `sanzhi calibrate scenarios/kunshan_2021.toml` (docs/calibration.md).
-FITTED = "fitted to Kunshan 2021 (docs/calibration.md): "
+FITTED = "fitted (docs/calibration.md) to "
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class Population(Section):
         unit="households",
         low=10,
         high=20000,
-        source=KUNSHAN + " (standard 300-500 households, 1,000-1,500 people)",
+        source=KUNSHAN + " (Jiangsu's standard as it quotes: 300—500户、1000—1500人)",
         doc="Households per grid (网格): each community is cut into grids of about this size.",
     )
     households_per_community: int = param(
@@ -129,8 +131,9 @@ class Population(Section):
     party_member_share: float = share(
         0.06,
         of="households",
-        doc="Households with a party member.",
-        source="assumption (about 7% of China's people are party members)",
+        doc="Households with a party member (one member each). About 7% of China's people "
+        "are members ([cpc2022], [nbs2022]), which would put one in more households than "
+        "this at 2.6-3 people a household; the level is not from a report.",
     )
     active_party_share: float = share(
         0.7,
@@ -154,9 +157,13 @@ class Population(Section):
     volunteer_share: float = share(
         0.18,
         of="households",
-        doc="Households with a registered volunteer (a share of persons, applied to households); "
-        "serving party members register too.",
-        source=KUNSHAN + " (386,600 registered of 2.09 million residents)",
+        doc="Households with a registered volunteer; the model gives each such household one "
+        "volunteer, so volunteers per household equal this share (serving party members "
+        "register too). Kunshan's 18.5% is of persons (0.55 volunteers a household at 3 "
+        "people a household): at 0.18 the model has about a third of Kunshan's volunteers and "
+        "volunteer hours per household (docs/sources.md, 'Units').",
+        source=KUNSHAN + " (志愿者注册数量达38.66万人 / 常住人口209万 = 18.5% of persons, "
+        "applied as a share of households)",
     )
     mean_norm: float = unit_interval(0.6, doc="Initial mean civic/moral norm.")
     mean_trust: float = unit_interval(0.6, doc="Initial mean trust in grassroots governance.")
@@ -359,8 +366,10 @@ class Staffing(Section):
         unit="households",
         low=20.0,
         high=100000.0,
-        source=KUNSHAN + ": 1,654 grids set up where the standard needs 2,024, one full-time "
-        "grid worker each (about 420 households per worker)",
+        source=KUNSHAN + ": 1,654 comprehensive grids where the 300-500-household standard "
+        "needs 2,024, one full-time grid worker (专职网格员) each: 696,667 / 1,654 = 421 "
+        "households per worker; the 110-150 households per staff member is for community "
+        "staff, not grid workers",
         doc="Households per full-time grid worker (专职网格员); fewer means more staff.",
     )
     admin_load: float = share(
@@ -480,14 +489,22 @@ class Staffing(Section):
         of="sunk-down tasks",
         doc="Tasks an entry list keeps out of communities and grids (准入制度, 职责清单): "
         "both admin loads are cut by this share.",
-        source=SUZHOU + " (准入制度); " + ZHONGSHAN + " (准入事项, 网格员职责清单)",
+        source=SUZHOU
+        + " (工作事项进社区准入制度); "
+        + ZHONGSHAN
+        + " (准入事项、网格员职责清单); "
+        + HANDAN
+        + " (梳理工作职责清单); level an assumption",
     )
     legal_advisors_per_community: float = param(
         1.0,
         unit="advisors",
         low=0.0,
         high=10.0,
-        source=KUNSHAN + " (100% coverage, 345 of 345)",
+        source=KUNSHAN
+        + " (一对一分配至全市345个村(社区), 100%配备); "
+        + JINCHANG
+        + " (一社区一法律顾问)",
         doc="Legal advisors per community (1 = one each; 0.5 = one per two communities; 0 = none).",
     )
     legal_cases_per_week: float = param(
@@ -510,9 +527,12 @@ class Staffing(Section):
         unit="social workers",
         low=0.0,
         high=50.0,
-        source=KUNSHAN + ": at least 1 per 1,000 residents (3 per 1,000 households) "
-        "recommended; today assumed a third of that",
-        doc="Professional social workers per 1,000 households (today below the recommended 3).",
+        source="assumption (no count reported; " + KUNSHAN + " says 社工人数较少, below the "
+        "standard of 不低于全市户籍人口的1‰, which is 3 x r per 1,000 usual-resident households "
+        "at 3 people a household and r registered per usual resident: 1.8 at r = 0.6, "
+        "docs/sources.md)",
+        doc="Professional social workers per 1,000 (usually resident) households; the "
+        "standard counts registered (户籍) residents, about 1.8 per 1,000 households.",
     )
     social_worker_cases_per_day: float = param(
         1.0,
@@ -550,8 +570,8 @@ class SelfGovernance(Section):
         of="households",
         doc="Baseline willingness to take part in self-governance (initial and long-run "
         "mean engagement).",
-        source=KUNSHAN + " (15.71% took part in or knew of the campaign; the participation "
-        "outcome is fitted by behaviour.active_volunteer_share)",
+        source="assumption (a latent propensity no report gives; Kunshan's 15.71% is used "
+        "only as the calibration target participation_rate, docs/calibration.md)",
     )
     deliberation_interval_days: int = param(
         30, unit="days", low=0, high=365, doc="Days between council meetings; 0 = no councils."
@@ -583,14 +603,15 @@ class RuleOfLaw(Section):
     mediation_success: float = probability(
         0.7,
         doc="Base chance a legal advisor settles a dispute (scaled by the parties' awareness).",
-        source="assumption (national figures report >95%; 0.7 as a pessimistic value)",
+        source="assumption (0.7, below the high success rates reported for people's "
+        "mediation nationally, which no source here checks)",
     )
     legal_lectures_per_year: float = param(
         2.52,
         unit="lectures per advisor-year",
         low=0.0,
         high=365.0,
-        source=KUNSHAN + " (868 lectures by 345 advisors in 2021)",
+        source=KUNSHAN + " (开展法治讲座868场 by 345 advisors in 2021: 2.52 each)",
         doc="Legal lectures each advisor gives a year.",
     )
     lecture_reach: float = share(
@@ -619,7 +640,8 @@ class Moral(Section):
     crowding_out: float = unit_interval(
         0.2,
         doc="Share of the norm gain from volunteering lost when it is paid in credits.",
-        source="literature: Frey & Jegen 2001 (motivation crowding); level an assumption",
+        source="assumption (the mechanism is motivation crowding, Frey & Jegen 2001; the "
+        "level is not from any source)",
     )
 
 
@@ -643,8 +665,9 @@ class Fusion(Section):
         unit="cases per branch-week",
         low=0.0,
         high=100.0,
-        source=HANDAN + " (三下沉: leaders visit the grassroots every week); level an assumption",
-        doc="Stuck cases a branch can take up a week at full party leadership.",
+        doc="Stuck cases a branch can take up a week at full party leadership (the weekly "
+        "rhythm is Handan's 三下沉, leaders visiting the grassroots every week; the number is "
+        "not from a report).",
     )
     stuck_days: int = param(
         30, unit="days", low=1, high=365, doc="Age from which an issue is 'stuck'."
@@ -660,7 +683,7 @@ class Behaviour(Section):
     dispute_rate: float = per_household_year(
         0.0337,
         doc="Disputes per household-year at norm 0 (norms prevent up to dispute_prevention).",
-        source=FITTED + "5,018 legal-advisor mediations / 345 communities",
+        source=FITTED + KUNSHAN + ": 参与人民调解5018起 / 345 communities = 14.5 a year",
     )
     violation_rate: float = per_household_year(
         0.3,
@@ -669,7 +692,8 @@ class Behaviour(Section):
     service_rate: float = per_household_year(
         0.598,
         doc="Service requests (demands for action) per household-year.",
-        source=FITTED + "Beijing 12345, about 0.6 action requests per household-year",
+        source=FITTED + "[beijing2020] (Beijing's 12345 hotline, not a Kunshan figure): about "
+        "0.6 action requests per household-year",
     )
     public_rate: float = per_household_year(
         0.05, doc="Public topics (shared concerns) raised per household-year."
@@ -805,7 +829,7 @@ class Behaviour(Section):
     escalation_propensity: float = probability(
         0.1,
         doc="Chance of escalating when patience runs out, at trust 0 (Epstein-style grievance).",
-        source="literature: Epstein 2002 (grievance x illegitimacy); level an assumption",
+        source="[epstein2002] (grievance x illegitimacy, the form); level an assumption",
     )
     awareness_damping: float = unit_interval(
         0.5,
@@ -842,14 +866,14 @@ class Behaviour(Section):
         unit="sessions per volunteer-year",
         low=0.0,
         high=365.0,
-        source=FITTED + "14.7 hours per registered volunteer a year",
+        source=FITTED + KUNSHAN + ": 志愿者年平均服务时长仅14.7小时",
         doc="At full engagement without credits.",
     )
     active_volunteer_share: float = share(
         0.316,
         of="registered volunteers",
         doc="Registered volunteers who ever turn out (registration overstates activity).",
-        source=FITTED + "15.71% took part in or knew of the campaign",
+        source=FITTED + KUNSHAN + ": 15.71%的群众参与或知晓 (the participation target)",
     )
     hours_per_session: float = param(
         2.0, unit="hours", low=0.1, high=24.0, doc="Hours of one volunteering session."
@@ -882,7 +906,7 @@ class Behaviour(Section):
     norm_diffusion: float = daily_rate(
         0.02,
         doc="DeGroot weight on the neighbours' mean.",
-        source="literature: DeGroot 1974 (the form); level an assumption",
+        source="[degroot1974] (the form); level an assumption",
     )
     trust_diffusion: float = daily_rate(
         0.01, doc="DeGroot weight on neighbours' mean trust (word of mouth)."
@@ -936,8 +960,7 @@ class Behaviour(Section):
         low=0.0,
         high=50.0,
         doc="Effect of perceived detection on violating.",
-        source="literature: Becker 1968, Entorf 2012 (certainty above severity); level an "
-        "assumption",
+        source="[becker1968], [entorf2012] (certainty above severity); level an assumption",
     )
     sanction_weight: float = param(
         1.0, unit="1", low=0.0, high=50.0, doc="Extra effect per unit of sanction when detected."
@@ -945,7 +968,7 @@ class Behaviour(Section):
     broken_windows: float = daily_rate(
         0.002,
         doc="Norm erosion from unchecked violations.",
-        source="literature: Wilson & Kelling 1982; level an assumption",
+        source="[wilson1982]; level an assumption",
     )
     neighbour_exposure: float = unit_interval(
         0.5, doc="Weight of violations suffered by neighbours in a household's exposure."
