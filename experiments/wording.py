@@ -98,6 +98,12 @@ SCENARIOS: Words = {
     "silos": ("silos", "部门各自为政"),
     "whole_grid": ("whole_grid", "全科网格"),
     "entry_list": ("entry_list", "准入清单"),
+    "kunshan_recommended": ("kunshan_recommended", "昆山建议配置"),
+    "handan_fuxing": ("handan_fuxing", "邯郸复兴区"),
+    "jinchang_2018": ("jinchang_2018", "金昌2018"),
+    "jinchang_pilot": ("jinchang_pilot", "金昌协商议事试点"),
+    "suzhou_2015": ("suzhou_2015", "苏州2015"),
+    "zhongshan_2020": ("zhongshan_2020", "中山2020"),
     "need_allocation": ("need_allocation", "按需调配"),
     "staff_large_communities": ("staff_large_communities", "大社区增配人员"),
     "admin_load": ("admin_load", "行政负担扫描"),
@@ -168,8 +174,38 @@ DESCRIPTIONS: Words = {
         "三种治理方式分属不同部门：协同程度0.1",
     ),
     "whole_grid": (
-        "One grid network for all matters: merged staff, coordination 0.9",
-        "一张网格管全部事务：人员整合，协同程度0.9",
+        "Whole-subject grid: both kinds of grid kept, entry and duty lists, all-round "
+        "training, coordination 0.7",
+        "全科网格：保留属地网格和专属网格，准入事项与职责清单，全科化培训，协同程度0.7",
+    ),
+    "kunshan_recommended": (
+        "Kunshan sample at the recommended community size (2,000) and staffing (1 per 130 "
+        "households, grids of 344)",
+        "昆山样本按建议规模（每社区2000户）和配置（每130户1名工作人员，每网格344户）",
+    ),
+    "handan_fuxing": (
+        "Handan Fuxing district: 4.8 party and social organisations a community, 红管家 in 7 "
+        "of 11, ageing members, heavy grid tasks",
+        "邯郸复兴区：每社区4.8个党组织和社会组织，11个社区中7个推行红管家，党员老龄化，网格任务重",
+    ),
+    "jinchang_2018": (
+        "Jinchang about 2018: 33 communities, 634 grids, 206 lane teams, 42 organisations, "
+        "moral bank",
+        "金昌约2018年：33个社区、634个网格、206支街巷队伍、42家社会组织、道德银行",
+    ),
+    "jinchang_pilot": (
+        "Jinchang's three pilot communities with monthly 1+7+X councils",
+        "金昌三个试点社区，每月召开“1+7+X”居民协商议事会",
+    ),
+    "suzhou_2015": (
+        "Suzhou 2015: 261 households per community organisation, 1.5 social workers per "
+        "1,000 households, entry list 0.3",
+        "苏州2015年：每个社区社会组织服务261户，每千户1.5名社工，准入清单0.3",
+    ),
+    "zhongshan_2020": (
+        "Zhongshan 2020: whole-subject grid, lawyers for estates, everyone takes part "
+        "(20,000-household sample)",
+        "中山2020年：全科网格，小区法律顾问，全民参与（2万户样本）",
     ),
     "admin_load": (
         "Grid workers' administrative load from 0% to 70% of their time",
