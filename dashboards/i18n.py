@@ -607,8 +607,9 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
     "population.volunteer_share": (
         "Volunteer households",
         "志愿者户比例",
-        "Share of households with a registered volunteer.",
-        "有注册志愿者的住户比例。",
+        "Share of households with a registered volunteer, one volunteer each (Kunshan's 18.5% "
+        "is a share of persons: 0.55 volunteers a household).",
+        "有注册志愿者的住户比例，每户按1名志愿者计（昆山的18.5%是人口比例，约合每户0.55名志愿者）。",
     ),
     "population.mean_norm": (
         "Initial civic norm",

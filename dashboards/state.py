@@ -145,7 +145,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("population.households_per_grid", "population", 50, low=50, high=1000),  # std 300-500
     # recommended 2,000, at most 3,000
     Lever("population.households_per_community", "population", 100, low=200, high=5000),
-    # Kunshan 18%, China about 15%
+    # Kunshan 18.5% of persons, applied to households (docs/sources.md, "Units")
     Lever("population.volunteer_share", "population", 0.01, low=0.0, high=0.6),
     Lever("population.mean_norm", "population", 0.05),
     Lever("population.mean_trust", "population", 0.05),
