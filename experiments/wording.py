@@ -184,9 +184,9 @@ DESCRIPTIONS: Words = {
         "昆山样本按建议规模（每社区2000户）和配置（每130户1名工作人员，每网格344户）",
     ),
     "handan_fuxing": (
-        "Handan Fuxing district: 4.8 party and social organisations a community, 红管家 in 7 "
-        "of 11, ageing members, heavy grid tasks",
-        "邯郸复兴区：每社区4.8个党组织和社会组织，11个社区中7个推行红管家，党员老龄化，网格任务重",
+        "Handan Fuxing district: 4.8 party and social organisations a community, 红管家 in 6 "
+        "of 10, ageing members, heavy grid tasks",
+        "邯郸复兴区：每社区4.8个党组织和社会组织，10个社区中6个推行红管家，党员老龄化，网格任务重",
     ),
     "jinchang_2018": (
         "Jinchang about 2018: 33 communities, 634 grids, 206 lane teams, 42 organisations, "
