@@ -519,7 +519,8 @@ class Staffing(Section):
         unit="households",
         low=100.0,
         high=10_000_000.0,
-        source=JINCHANG + ": 42 community social organisations for 33 communities",
+        source=JINCHANG + ": 培育社区各类社团组织42家 for 33 communities (1.3 a community); "
+        "2,000, about one per community, is the level (an assumption)",
         doc="Households served by one social organisation.",
     )
     social_workers_per_1000_households: float = param(
@@ -551,7 +552,7 @@ class Staffing(Section):
         "grid",
         choices=("grid", "community"),
         doc="One branch per grid ('one grid, one organisation') or per community.",
-        source=KUNSHAN + " (党支部建在网格上); " + HANDAN + " (社区'大党委')",
+        source=KUNSHAN + " (党支部建在网格上, 一网格一组织); " + HANDAN + " (村(社区)'大党委')",
     )
     grid_worker_cost: float = yuan_per_year(80000.0, doc="Salary and overhead.")
     community_staff_cost: float = yuan_per_year(
@@ -640,8 +641,8 @@ class Moral(Section):
     crowding_out: float = unit_interval(
         0.2,
         doc="Share of the norm gain from volunteering lost when it is paid in credits.",
-        source="assumption (the mechanism is motivation crowding, Frey & Jegen 2001; the "
-        "level is not from any source)",
+        source="assumption (the mechanism is motivation crowding, [frey2001]; the level is "
+        "not from any source)",
     )
 
 
