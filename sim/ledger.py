@@ -29,6 +29,7 @@ COUNTS = (
     "party_visits",
     "legal_lectures",
     "volunteer_hours",
+    "integrity_deductions",  # integrity points deducted (ODD 7.20): sanctions, escalations
 )
 BY_COMMUNITY = ("escalated",)  # counts also kept per community
 

@@ -152,6 +152,17 @@ SETTINGS: dict[str, dict[str, Any]] = {
             {"key": "behaviour.trust_gain", "day": 50, "value": 0.3},
         ]
     },
+    # The moral practices of issue 14 (ODD 7.20-), strong enough to show: frequent
+    # violations, so that sanctions cost points, the standing is at stake and the queues
+    # give priority by it.
+    "practices-moral": {  # PRACTICES_MORAL
+        "moral.integrity_points": True,
+        "moral.integrity_sanction_cost": 0.4,
+        "moral.integrity_escalation_cost": 0.3,
+        "moral.integrity_norm_gain": 0.3,
+        "moral.integrity_priority_days": 20.0,
+        "behaviour.violation_rate": 3.0,
+    },
 }
 
 
@@ -195,6 +206,8 @@ OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
     "community_staff_utilisation mean": mean("community_staff_utilisation"),
     "social_credibility final": final("social_credibility"),
     "backlog_dispersion (mean, days 51-100)": mean("backlog_dispersion", DAYS // 2),
+    "integrity_standing final": final("integrity_standing"),
+    "integrity_deductions total": total("integrity_deductions"),
 }
 
 # (setting, mechanism switched off in the reference) pairs the check must detect; the
@@ -202,6 +215,7 @@ OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
 LOW_COORDINATION = "moral-boards-weekly-councils-low-coordination"
 STRUCTURE = "structure"
 TIMELINE = "timeline"
+PRACTICES_MORAL = "practices-moral"
 MUTANTS = [
     ("defaults", "informal_settlement"),  # 7.3
     ("defaults", "referral_loss"),  # 7.0
@@ -217,6 +231,7 @@ MUTANTS = [
     (STRUCTURE, "fading_as_resolved"),  # 7.11
     ("defaults", "community_office"),  # 7.6a, at today's staffing
     (TIMELINE, "timeline"),  # 0: levers fixed from day 0
+    (PRACTICES_MORAL, "integrity_points"),  # 7.20
 ]
 
 
@@ -291,20 +306,30 @@ class Runs:
             self._done[key] = [f.result() for f in pending]
 
 
+def selected_keys(items: list[pytest.Item]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The runs the selected tests need (``-k practices-moral`` runs one setting's only)."""
+    keys: list[tuple[str, str, tuple[str, ...]]] = []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        setting = params.get("setting")
+        if setting is None or "runs" not in getattr(item, "fixturenames", ()):
+            continue
+        keys.append(("engine", setting, ()))
+        mechanism = params.get("mechanism")
+        keys.append(("reference", setting, (mechanism,) if mechanism else ()))
+    return keys
+
+
 @pytest.fixture(scope="module")
-def runs() -> Iterator[Runs]:
+def runs(request: pytest.FixtureRequest) -> Iterator[Runs]:
     workers = min(MAX_WORKERS, usable_cores())
     if workers <= 1:
         yield Runs(None)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
-        everything = [("engine", s, ()) for s in SETTINGS] + [
-            ("reference", s, ()) for s in SETTINGS
-        ]
-        everything += [("reference", s, (name,)) for s, name in MUTANTS]
         r = Runs(executor)
-        r.submit(everything)  # keep both cores busy from the start
+        r.submit(selected_keys(request.session.items))  # both cores busy from the start
         yield r
 
 
@@ -428,7 +453,7 @@ def test_reference_escalation_factors_are_the_engines() -> None:
         assert factor == engine[channel], channel
 
 
-@pytest.mark.parametrize("setting", ["defaults", STRUCTURE, TIMELINE])
+@pytest.mark.parametrize("setting", ["defaults", STRUCTURE, TIMELINE, PRACTICES_MORAL])
 def test_reference_keeps_issue_counts_consistent(setting: str) -> None:
     """raised = resolved + faded + escalated + open, and every open issue sits in one queue
     (also after staff are spread again by need, and hired mid-run by a timeline)."""

@@ -42,6 +42,8 @@ ORDER = (
     "security",
     "participation_rate",
     "volunteer_hours_per_volunteer_year",
+    "integrity_standing",
+    "integrity_deductions",
     "service_requests_per_household_year",
     "legal_mediations_per_community_year",
     "legal_lectures_per_community_year",

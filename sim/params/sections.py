@@ -621,6 +621,57 @@ class Moral(Section):
         doc="Share of the norm gain from volunteering lost when it is paid in credits.",
         source="literature: Frey & Jegen 2001 (motivation crowding); level an assumption",
     )
+    # ODD 7.20: integrity points (诚信积分) for keeping the resident rules.
+    integrity_points: bool = param(
+        False,
+        doc="Households hold integrity points for keeping the resident rules (诚信积分): "
+        "sanctions and escalations cost points; neighbours see a household's standing.",
+        source=KUNSHAN + " (通过制定村民“诚信积分”制度,督促村民尊重和遵守《村规民约》)",
+    )
+    integrity_sanction_cost: float = share(
+        0.25,
+        of="full points",
+        doc="Points a household loses when a violation of its own is sanctioned.",
+    )
+    integrity_escalation_cost: float = share(
+        0.1,
+        of="full points",
+        doc="Points a household loses when it escalates an issue beyond the grassroots "
+        "(越级上访 breaks the rules' order of complaint).",
+    )
+    integrity_recovery_days: int = param(
+        365,
+        unit="days",
+        low=30,
+        high=3650,
+        doc="Days of keeping the rules in which lost points are restored in full (restored "
+        "in monthly steps at the points review).",
+    )
+    integrity_stake: float = param(
+        2.0,
+        unit="weight",
+        low=0.0,
+        high=10.0,
+        doc="Weight of the standing at stake in the violation hazard: a household with full "
+        "points has the most to lose if caught (the hazard is multiplied by "
+        "exp(-deterrence x stake x standing)).",
+        source="literature: Nowak & Sigmund 1998 (image scoring); level an assumption",
+    )
+    integrity_norm_gain: float = unit_interval(
+        0.1,
+        doc="Monthly step of the norm toward 1 of a household that lost points, times the "
+        "share it lost (the deduction is published: reintegrative shaming).",
+        source="literature: Braithwaite 1989 (reintegrative shaming); level an assumption",
+    )
+    integrity_priority_days: float = param(
+        7.0,
+        unit="days",
+        low=0.0,
+        high=90.0,
+        doc="Priority in the grid's and the community office's queues: an issue of a household "
+        "with full points is taken up as if raised this many days earlier (oldest first, "
+        "shifted by standing).",
+    )
 
 
 @dataclass(frozen=True)

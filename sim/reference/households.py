@@ -37,6 +37,7 @@ class Household(mesa.Agent):
         self.satisfaction = 0.5 * self.trust + 0.5
         self.security = 1.0
         self.credits = 0.0
+        self.integrity = 1.0  # 7.20: integrity points, a share of full points
         self.party_member = model.chance(pop.party_member_share)
         # Ageing members no longer serve; members in service elsewhere serve their home
         # community only if they registered there (双报到).
@@ -93,8 +94,12 @@ class Household(mesa.Agent):
     def violation_hazard(self) -> float:
         """Chance this household violates against a neighbour drawn as victim (Becker)."""
         b, law = self.model.params.behaviour, self.model.params.rule_of_law
+        moral = self.model.params.moral
+        at_stake = 0.0  # 7.20: the standing a household would lose if caught
+        if moral.integrity_points and "integrity_points" not in self.model.disable:
+            at_stake = moral.integrity_stake * self.integrity
         deterred = math.exp(
-            -self.deterrence * (b.deterrence_weight + b.sanction_weight * law.sanction)
+            -self.deterrence * (b.deterrence_weight + b.sanction_weight * law.sanction + at_stake)
         )
         return (1 - self.norm) * (1 - b.aware_compliance * self.legal_awareness) * deterred
 

@@ -104,6 +104,7 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
         households.do("escalate_or_wait")  # 12. 7.12
         self.volunteer()  # 13. 7.13
         self.boards_and_role_models()  # 14. 7.14
+        self.review_integrity()  #        7.20 monthly integrity-points review
         households.do("observe_neighbours")  # 15. 7.15 (synchronous: observe,
         households.do("diffuse")  #                    then move)
         households.do("update_attitudes")  # 16. 7.16
@@ -270,6 +271,18 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
         if moral.role_models > 0:
             households.do("look_at_role_models")
             households.do("follow_role_models")
+
+    def review_integrity(self) -> None:
+        """7.20, monthly: a household that lost points moves its norm toward 1 by
+        ``integrity_norm_gain`` times what it lost; then a month's points come back."""
+        moral = self.params.moral
+        if not moral.integrity_points or self.day % BOARD_INTERVAL_DAYS != BOARD_INTERVAL_DAYS - 1:
+            return
+        month = BOARD_INTERVAL_DAYS / moral.integrity_recovery_days
+        for h in self.residents:
+            if h.integrity < 1.0:
+                h.norm = nudge(h.norm, moral.integrity_norm_gain * (1.0 - h.integrity))
+                h.integrity = min(1.0, h.integrity + month)
 
     def _build_households(self) -> None:
         pop, layout = self.params.population, self.layout
