@@ -105,6 +105,7 @@ ACTIVE_PARTY = "population.active_party_share"
 DUAL = "population.dual_registration"
 LEADER_TIME = "staffing.grid_leader_time"
 STAFF_RULE = "staffing.community_staff_rule"
+INTEGRITY = "moral.integrity_points"
 # Communities of different sizes: 5 drawn around a mean of 2,000 with about 8% above 5,000
 # households (the most a lognormal with that mean allows is 8.8%; Kunshan's 41 of 221 urban
 # communities is more).
@@ -319,6 +320,16 @@ CASES = [
         "backlog dispersion (2nd half)",
         "lower",
         context=UNEVEN,
+    ),
+    # Integrity points (ODD 7.20): the standing at stake deters violations. The effect is
+    # large (about a quarter fewer), so five paired runs suffice.
+    Case(
+        "integrity-points-on-vs-off/fewer-violations",
+        {INTEGRITY: True},
+        {INTEGRITY: False},
+        "total violations",
+        "lower",
+        replications=REPLICATIONS // 2,
     ),
     Case(
         "coordination-1-vs-0/fewer-escalations",

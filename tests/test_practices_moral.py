@@ -1,0 +1,154 @@
+"""The moral practices of issue 14 (ODD 7.20-): off by default and then the run of before,
+their rules as unit checks, a fork that continues bit for bit, a change mid-run.
+
+Lever directions are in tests/test_levers.py, bad values in tests/test_bad_input.py and the
+reference model's agreement in tests/test_equivalence.py (setting ``practices-moral``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import GovernanceModel, Parameters
+from sim import state as states
+from sim.practices import integrity
+
+# Recorded on main before the practices existed (commit 15358eb): a 10,000-household run of
+# 60 days at seed 14, the metric frame's columns of that day in sorted order, each as
+# float64 bytes, hashed together. Any extra draw or changed step shows here.
+MAIN_COLUMNS = (
+    "backlog_dispersion community_staff_cost community_staff_utilisation "
+    "deliberation_topics_resolved deliberations_held disputes enforcements "
+    "escalations_largest_quarter escalations_per_1000_households_year "
+    "escalations_smallest_quarter grid_worker_burnout grid_worker_utilisation "
+    "informal_settlements issues_escalated issues_faded issues_raised issues_resolved "
+    "legal_lectures legal_lectures_per_community_year legal_mediations "
+    "legal_mediations_per_community_year mean_days_to_resolve mean_days_to_serve "
+    "mean_deterrence mean_engagement mean_legal_awareness mean_norm mean_trust mediations "
+    "open_issues participation_rate party_visits public_topics referrals referrals_lost "
+    "resolution_rate satisfaction security service_requests "
+    "service_requests_per_household_year social_credibility staff_cost violations "
+    "volunteer_hours_per_volunteer_year"
+).split()
+MAIN_DIGEST = "61a4d101ab8079a9516de0ef27303d813774f5f2c830ce519285feb8929fa83c"
+
+ON = {
+    "moral.integrity_points": True,
+    "moral.integrity_sanction_cost": 0.4,
+    "behaviour.violation_rate": 3.0,
+}
+
+
+def frame(params: Parameters, days: int, seed: int = 3) -> pd.DataFrame:
+    model = GovernanceModel(params, rng=seed)
+    for _ in range(days):
+        model.step()
+    return model.datacollector.get_model_vars_dataframe()
+
+
+def small(**values) -> Parameters:
+    return Parameters().with_values({"population.households": 2_000, **values})
+
+
+def test_with_the_practices_off_a_run_is_the_run_of_main() -> None:
+    params = Parameters().with_values(
+        {"population.households": 10_000, "scenario.steps": 60, "scenario.seed": 14}
+    )
+    result = frame(params, 60, seed=14)
+    digest = hashlib.sha256()
+    for column in MAIN_COLUMNS:
+        digest.update(np.ascontiguousarray(result[column].to_numpy(np.float64)).tobytes())
+    assert digest.hexdigest() == MAIN_DIGEST
+    assert (result["integrity_standing"] == 1.0).all()
+    assert (result["integrity_deductions"] == 0).all()
+
+
+def test_sanctions_and_escalations_cost_points_and_points_stay_in_range() -> None:
+    model = GovernanceModel(small(**ON, **{"moral.integrity_escalation_cost": 1.0}), rng=5)
+    for _ in range(120):
+        model.step()
+    ledger, h = model.ledger, model.households
+    deductions = ledger.total("integrity_deductions")
+    assert deductions == ledger.total("enforcements") + ledger.total("escalated") > 0
+    assert h.integrity.min() >= 0.0 and h.integrity.max() <= 1.0
+    assert (h.integrity < 1.0).any()
+
+
+def test_deduct_counts_each_event_and_stops_at_zero() -> None:
+    model = GovernanceModel(small(**ON), rng=1)
+    integrity.deduct(model, np.array([7, 7, 8]), 0.4)
+    h = model.households.integrity
+    assert h[7] == pytest.approx(0.2) and h[8] == pytest.approx(0.6) and h[9] == 1.0
+    integrity.deduct(model, np.array([7]), 0.4)
+    assert h[7] == 0.0
+    assert model.ledger.total("integrity_deductions") == 4
+
+
+def test_the_review_restores_points_and_moves_norms_monthly() -> None:
+    model = GovernanceModel(small(**ON, **{"moral.integrity_recovery_days": 300}), rng=1)
+    h = model.households
+    h.integrity[:10] = 0.5
+    norm = h.norm.copy()
+    model.day = 28  # not the month's last day: nothing happens
+    integrity.review(model)
+    assert (h.integrity[:10] == 0.5).all()
+    model.day = 29
+    integrity.review(model)
+    assert h.integrity[:10] == pytest.approx(0.6)
+    gain = model.params.moral.integrity_norm_gain * 0.5
+    assert h.norm[:10] == pytest.approx(norm[:10] + gain * (1 - norm[:10]), rel=1e-5)
+    assert (h.norm[10:] == norm[10:]).all()
+
+
+def test_a_household_with_full_points_is_served_first() -> None:
+    model = GovernanceModel(small(**ON, **{"moral.integrity_priority_days": 10.0}), rng=1)
+    for _ in range(5):
+        model.step()
+    pool = model.issues
+    rows = np.arange(pool.n)
+    who = pool.household[rows]
+    model.households.integrity[who] = 0.0
+    model.households.integrity[who[0]] = 1.0
+    key = integrity.queue_key(model, rows)
+    assert key[0] == pool.raised[0] - 10.0 and (key[1:] == pool.raised[1:]).all()
+    off = GovernanceModel(small(), rng=1)
+    for _ in range(5):
+        off.step()
+    rows = np.arange(off.issues.n)
+    assert np.array_equal(integrity.queue_key(off, rows), off.issues.raised[rows])
+
+
+def test_a_fork_with_integrity_points_continues_bit_for_bit(tmp_path) -> None:
+    params = small(**ON, **{"scenario.steps": 80})
+    whole = GovernanceModel(params, rng=11)
+    for _ in range(80):
+        whole.step()
+    first = GovernanceModel(params, rng=11)
+    for _ in range(45):
+        first.step()
+    assert (first.households.integrity < 1).any()
+    path = states.save(first, tmp_path / "day45.state")
+    resumed = states.load(path)
+    for _ in range(35):
+        resumed.step()
+    assert np.array_equal(resumed.households.integrity, whole.households.integrity)
+    pd.testing.assert_frame_equal(
+        resumed.datacollector.get_model_vars_dataframe(),
+        whole.datacollector.get_model_vars_dataframe(),
+    )
+
+
+def test_integrity_points_can_start_mid_run() -> None:
+    base = small(**{k: v for k, v in ON.items() if k != "moral.integrity_points"})
+    timed = base.with_values(
+        {"timeline": [{"key": "moral.integrity_points", "day": 40, "value": True}]}
+    )
+    off, later = frame(base, 90), frame(timed, 90)
+    pd.testing.assert_frame_equal(off.iloc[:40], later.iloc[:40])
+    assert later["integrity_deductions"].iloc[:40].sum() == 0
+    assert later["integrity_deductions"].iloc[40:].sum() > 0
+    assert later["integrity_standing"].iloc[-1] < 1.0
