@@ -336,9 +336,11 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
     "moral.moral_bank": (
         "Moral bank (道德银行)",
         "道德银行",
-        "Volunteer hours earn points redeemable for goods, services or cheaper credit. More "
-        "volunteering, but paying for it can crowd out the intrinsic motive.",
-        "志愿服务时长可积分，积分可兑换物品、服务或优惠贷款。志愿服务增加，但外在奖励可能挤出内在动机。",
+        "Volunteer hours earn credits. Residents who value credits volunteer more, and "
+        "credits count toward the monthly red board; being paid in credits crowds out part of "
+        "the moral gain of volunteering. Credits are not spent in the model.",
+        "志愿服务时长计入积分。看重积分的居民更多参加志愿服务，积分也计入每月红榜评选；"
+        "以积分回报会挤出志愿服务的部分道德提升。模型中积分不被兑换使用。",
     ),
     "moral.credit_value": (
         "Value of a credit",
@@ -370,6 +372,56 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
         "动机挤出效应",
         "Share of the moral benefit of volunteering that is lost when it is paid in credits.",
         "志愿服务以积分回报时损失的道德提升比例。",
+    ),
+    "moral.integrity_points": (
+        "Integrity points (诚信积分)",
+        "诚信积分",
+        "Households hold points for keeping the resident rules. A sanction or an escalation "
+        "costs points, which come back over a year. Neighbours see the standing: a household "
+        "with full points has more to lose by a violation, one that lost points is moved "
+        "toward the norm at the monthly review, and full points bring priority at the grid "
+        "and the community office.",
+        "各户持有遵守村规民约的诚信积分。受到处罚或越级上访会扣分，一年内逐步恢复。积分公开可见："
+        "满分住户违规的代价更大，被扣分的住户在每月评议时向规范靠拢，积分高者在网格和社区办事时优先。",
+    ),
+    "moral.integrity_sanction_cost": (
+        "Points lost per sanction",
+        "每次处罚扣分",
+        "Share of full points a household loses when a violation of its own is sanctioned.",
+        "住户自身违规受到处罚时扣除的积分（占满分比例）。",
+    ),
+    "moral.integrity_escalation_cost": (
+        "Points lost per escalation",
+        "每次越级上访扣分",
+        "Share of full points a household loses when it escalates an issue beyond the "
+        "grassroots, going over the order of complaint the rules set.",
+        "住户越级上访（不按村规民约的程序反映问题）时扣除的积分（占满分比例）。",
+    ),
+    "moral.integrity_recovery_days": (
+        "Days to regain full points",
+        "积分恢复天数",
+        "Days of keeping the rules in which lost points come back in full, in monthly steps.",
+        "遵守规约多少天后扣除的积分全部恢复（按月逐步恢复）。",
+    ),
+    "moral.integrity_norm_gain": (
+        "Norm gain from a published deduction",
+        "扣分公示的规范提升",
+        "How far a household that lost points moves toward the norm at each monthly review, "
+        "in proportion to the points it lost.",
+        "被扣分的住户在每月评议中向规范靠拢的幅度，与扣分多少成正比。",
+    ),
+    "moral.integrity_stake": (
+        "Weight of the standing at stake",
+        "信誉损失的分量",
+        "How much the standing a household would lose if caught deters it from a violation.",
+        "违规被发现时可能失去的信誉对住户的威慑程度。",
+    ),
+    "moral.integrity_priority_days": (
+        "Priority for full points",
+        "高分优先天数",
+        "Days by which an issue of a household with full points moves ahead in the grid's and "
+        "the community office's queues.",
+        "满分住户的事项在网格和社区办事队列中提前的天数。",
     ),
     # 融合 fusion and party leadership
     "fusion.coordination": (

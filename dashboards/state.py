@@ -104,6 +104,13 @@ LEVERS: tuple[Lever, ...] = (
     Lever("moral.list_share", "moral", 0.01, low=0.0, high=0.2),
     Lever("moral.role_models", "moral", 0.05),
     Lever("moral.crowding_out", "moral", 0.05),
+    Lever("moral.integrity_points", "moral"),
+    Lever("moral.integrity_sanction_cost", "moral", 0.05),
+    Lever("moral.integrity_escalation_cost", "moral", 0.05),
+    Lever("moral.integrity_recovery_days", "moral", 30, high=1095),  # up to three years
+    Lever("moral.integrity_stake", "moral", 0.1, high=5.0),
+    Lever("moral.integrity_norm_gain", "moral", 0.05),
+    Lever("moral.integrity_priority_days", "moral", 1.0, high=30.0),
     Lever("fusion.coordination", "fusion", 0.05),
     Lever("fusion.party_leadership", "fusion", 0.05),
     Lever("fusion.party_coordination", "fusion", 0.05),
