@@ -338,9 +338,9 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
         "道德银行",
         "Volunteer hours earn credits. Residents who value credits volunteer more, and "
         "credits count toward the monthly red board; being paid in credits crowds out part of "
-        "the moral gain of volunteering. Credits are not spent in the model.",
+        "the moral gain of volunteering. Credits are spent only with the redemption switch.",
         "志愿服务时长计入积分。看重积分的居民更多参加志愿服务，积分也计入每月红榜评选；"
-        "以积分回报会挤出志愿服务的部分道德提升。模型中积分不被兑换使用。",
+        "以积分回报会挤出志愿服务的部分道德提升。只有开启“积分兑换”时积分才会被使用。",
     ),
     "moral.credit_value": (
         "Value of a credit",
@@ -409,6 +409,47 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
         "How far a household that lost points moves toward the norm at each monthly review, "
         "in proportion to the points it lost.",
         "被扣分的住户在每月评议中向规范靠拢的幅度，与扣分多少成正比。",
+    ),
+    "moral.redemption": (
+        "Credit redemption and moral credit (道德信贷)",
+        "积分兑换与道德信贷",
+        "With a moral bank: credits buy goods and services each month, so a credit pulls "
+        "volunteers out more; the households with the most credits get preferential credit, "
+        "which raises their trust and gives them priority at the grid and the community office.",
+        "在道德银行基础上：积分每月可兑换物品和服务，积分对志愿服务的吸引力因而更大；积分最多的住户"
+        "获得道德信贷等优待，信任度提高，在网格和社区办事时优先。",
+    ),
+    "moral.redemption_rate": (
+        "Share of credits spent a month",
+        "每月兑换比例",
+        "Share of its credits a household spends each month on goods and services.",
+        "住户每月用于兑换物品和服务的积分比例。",
+    ),
+    "moral.redemption_pull": (
+        "Extra pull of a spendable credit",
+        "可兑换积分的额外吸引力",
+        "How much more the moral bank draws volunteers when its credits can be spent.",
+        "积分可以兑换时，道德银行对志愿服务的吸引力增加多少。",
+    ),
+    "moral.preferential_share": (
+        "Share given preferential credit",
+        "道德信贷覆盖比例",
+        "Share of each community's households, those with the most credits, given "
+        "preferential credit each month.",
+        "每月获得道德信贷优待的住户比例（各社区积分最高者）。",
+    ),
+    "moral.preferential_trust_gain": (
+        "Trust from preferential credit",
+        "道德信贷带来的信任",
+        "How far a household given preferential credit moves toward full trust each month.",
+        "获得道德信贷的住户每月信任度提升的幅度。",
+    ),
+    "moral.preferential_priority_days": (
+        "Priority for preferential credit",
+        "道德信贷优先天数",
+        "Days by which issues of a household with preferential credit move ahead in the grid's "
+        "and the community office's queues.",
+        "获得道德信贷的住户的事项在网格和社区办事队列中提前的天数。",
     ),
     "moral.integrity_stake": (
         "Weight of the standing at stake",

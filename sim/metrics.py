@@ -656,6 +656,20 @@ METRICS: tuple[Metric, ...] = (
         compute=_today("integrity_deductions"),
     ),
     Metric(
+        name="credits_redeemed",
+        label_en="Moral-bank credits redeemed",
+        label_zh="道德银行积分兑换量",
+        unit="credits/day",
+        unit_zh="分/天",
+        relative_threshold=0.05,
+        definition="Moral-bank credits spent on goods and services on the day (monthly, on "
+        "the month's last day; 0 without redemption).",
+        definition_zh="当天用于兑换物品和服务的道德银行积分（每月最后一天兑换；未实行兑换时为0）。",
+        kind="count",
+        better="",
+        compute=_today("credits_redeemed"),
+    ),
+    Metric(
         name="service_requests_per_household_year",
         label_en="Service requests per household a year",
         label_zh="户均年服务诉求",

@@ -155,6 +155,8 @@ def test_safe_name_keeps_ordinary_names():
             "moral.integrity_recovery_days: 10 is out of range (expected an integer from 30",
         ),
         ("[moral]\nintegrity_sanction_cost = -0.1\n", "moral.integrity_sanction_cost: -0.1 is "),
+        ("[moral]\nredemption = 1\n", "moral.redemption: got 1 (expected true or false)"),
+        ("[moral]\nredemption_pull = 3.0\n", "moral.redemption_pull: 3.0 is out of range"),
     ],
 )
 def test_bad_practice_values_name_file_and_key(tmp_path, capsys, extra, expected, no_simulation):

@@ -162,6 +162,12 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "moral.integrity_norm_gain": 0.3,
         "moral.integrity_priority_days": 20.0,
         "behaviour.violation_rate": 3.0,
+        "moral.moral_bank": True,
+        "moral.redemption": True,
+        "moral.redemption_pull": 2.0,
+        "moral.preferential_share": 0.2,
+        "moral.preferential_trust_gain": 0.3,
+        "moral.preferential_priority_days": 20.0,
     },
 }
 
@@ -208,6 +214,7 @@ OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
     "backlog_dispersion (mean, days 51-100)": mean("backlog_dispersion", DAYS // 2),
     "integrity_standing final": final("integrity_standing"),
     "integrity_deductions total": total("integrity_deductions"),
+    "credits_redeemed total": total("credits_redeemed"),
 }
 
 # (setting, mechanism switched off in the reference) pairs the check must detect; the
@@ -232,6 +239,7 @@ MUTANTS = [
     ("defaults", "community_office"),  # 7.6a, at today's staffing
     (TIMELINE, "timeline"),  # 0: levers fixed from day 0
     (PRACTICES_MORAL, "integrity_points"),  # 7.20
+    (PRACTICES_MORAL, "redemption"),  # 7.21
 ]
 
 

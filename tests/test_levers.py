@@ -331,6 +331,15 @@ CASES = [
         "lower",
         replications=REPLICATIONS // 2,
     ),
+    # Redemption (ODD 7.21): a credit that can be spent pulls volunteers out more.
+    Case(
+        "redemption-on-vs-off/more-volunteer-hours-with-a-moral-bank",
+        {MORAL_BANK: True, "moral.redemption": True},
+        {MORAL_BANK: True},
+        "final volunteer hours per volunteer-year",
+        "higher",
+        replications=REPLICATIONS // 2,
+    ),
     Case(
         "coordination-1-vs-0/fewer-escalations",
         {COORDINATION: 1.0},

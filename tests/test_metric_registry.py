@@ -44,6 +44,7 @@ ORDER = (
     "volunteer_hours_per_volunteer_year",
     "integrity_standing",
     "integrity_deductions",
+    "credits_redeemed",
     "service_requests_per_household_year",
     "legal_mediations_per_community_year",
     "legal_lectures_per_community_year",

@@ -15,7 +15,7 @@ import pytest
 
 from sim import GovernanceModel, Parameters
 from sim import state as states
-from sim.practices import integrity
+from sim.practices import integrity, priority
 
 # Recorded on main before the practices existed (commit 15358eb): a 10,000-household run of
 # 60 days at seed 14, the metric frame's columns of that day in sorted order, each as
@@ -145,13 +145,13 @@ def test_a_household_with_full_points_is_served_first() -> None:
     who = pool.household[rows]
     model.households.integrity[who] = 0.0
     model.households.integrity[who[0]] = 1.0
-    key = integrity.queue_key(model, rows)
+    key = priority.queue_key(model, rows)
     assert key[0] == pool.raised[0] - 10.0 and (key[1:] == pool.raised[1:]).all()
     off = GovernanceModel(small(), rng=1)
     for _ in range(5):
         off.step()
     rows = np.arange(off.issues.n)
-    assert np.array_equal(integrity.queue_key(off, rows), off.issues.raised[rows])
+    assert np.array_equal(priority.queue_key(off, rows), off.issues.raised[rows])
 
 
 def test_a_fork_with_integrity_points_continues_bit_for_bit(tmp_path) -> None:
@@ -184,3 +184,89 @@ def test_integrity_points_can_start_mid_run() -> None:
     assert later["integrity_deductions"].iloc[:40].sum() == 0
     assert later["integrity_deductions"].iloc[40:].sum() > 0
     assert later["integrity_standing"].iloc[-1] < 1.0
+
+
+# --- 7.21 redemption and preferential credit
+
+BANK = {"moral.moral_bank": True, "moral.redemption": True}
+
+
+def test_redemption_spends_credits_monthly_and_prefers_the_top_scorers() -> None:
+    model = GovernanceModel(small(**BANK, **{"moral.preferential_share": 0.1}), rng=2)
+    for _ in range(29):
+        model.step()
+    h = model.households
+    assert model.ledger.total("credits_redeemed") == 0 and not h.preferred.any()
+    trust = h.trust.copy()
+    model.step()  # day 29, the month's last day: half of the credits held are spent
+    spent = model.ledger.total("credits_redeemed")
+    assert spent > 0 and spent == pytest.approx(float(h.credits.sum()), rel=1e-4)
+    before = h.credits * 2  # what each held when the month's redemption began (exact)
+    for community in range(model.layout.n_communities):
+        members = np.flatnonzero(model.layout.community == community)
+        chosen = members[h.preferred[members]]
+        assert chosen.size <= round(0.1 * members.size)
+        if chosen.size:
+            assert before[chosen].min() >= np.sort(before[members])[-chosen.size]
+            assert (before[chosen] > 0).all()
+    assert (h.trust[h.preferred] >= trust[h.preferred] - 1e-6).all()
+
+
+def test_redemption_needs_a_moral_bank_and_without_it_changes_nothing() -> None:
+    off = frame(small(), 60)
+    alone = frame(small(**{"moral.redemption": True}), 60)
+    pd.testing.assert_frame_equal(off, alone)
+
+
+def test_preferential_credit_moves_a_household_ahead_in_the_queue() -> None:
+    model = GovernanceModel(small(**BANK, **{"moral.preferential_priority_days": 9.0}), rng=1)
+    for _ in range(5):
+        model.step()
+    pool = model.issues
+    rows = np.arange(pool.n)
+    model.households.preferred[:] = False
+    model.households.preferred[pool.household[0]] = True
+    key = priority.queue_key(model, rows)
+    first = pool.household == pool.household[0]
+    assert (key[first] == pool.raised[first] - 9.0).all()
+    assert (key[~first] == pool.raised[~first]).all()
+
+
+def test_a_fork_with_redemption_continues_bit_for_bit(tmp_path) -> None:
+    params = small(**BANK, **ON, **{"scenario.steps": 70})
+    whole = GovernanceModel(params, rng=4)
+    for _ in range(70):
+        whole.step()
+    first = GovernanceModel(params, rng=4)
+    for _ in range(40):
+        first.step()
+    assert first.households.preferred.any()
+    resumed = states.load(states.save(first, tmp_path / "day40.state"))
+    for _ in range(30):
+        resumed.step()
+    assert np.array_equal(resumed.households.credits, whole.households.credits)
+    assert np.array_equal(resumed.households.preferred, whole.households.preferred)
+    pd.testing.assert_frame_equal(
+        resumed.datacollector.get_model_vars_dataframe(),
+        whole.datacollector.get_model_vars_dataframe(),
+    )
+
+
+def test_redemption_can_end_mid_run() -> None:
+    base = small(**{"moral.moral_bank": True})
+    timed = base.with_values(
+        {
+            "timeline": [
+                {
+                    "key": "moral.redemption",
+                    "kind": "campaign",
+                    "start": 0,
+                    "end": 45,
+                    "value": True,
+                }
+            ]
+        }
+    )
+    result = frame(timed, 100)
+    redeemed = result["credits_redeemed"]
+    assert redeemed.iloc[:45].sum() > 0 and redeemed.iloc[45:].sum() == 0

@@ -672,6 +672,48 @@ class Moral(Section):
         "with full points is taken up as if raised this many days earlier (oldest first, "
         "shifted by standing).",
     )
+    # ODD 7.21: the moral bank's credits spent, and preferential credit for high scorers.
+    redemption: bool = param(
+        False,
+        doc="Moral-bank credits are spent on goods and services, and the households with the "
+        "most credits get preferential credit (道德信贷) and priority (needs moral_bank).",
+        source=JINCHANG + " (试点推广“道德银行”; 好人有好报、有德者有得): the report names the "
+        "bank, not its redemption; redemption and 道德信贷 as issue 14 describes them, an "
+        "assumption",
+    )
+    redemption_rate: float = share(
+        0.5,
+        of="credits held",
+        doc="Share of its credits a household spends each month on goods and services.",
+    )
+    redemption_pull: float = param(
+        0.5,
+        unit="share of the bank's pull",
+        low=0.0,
+        high=2.0,
+        doc="How much more a credit that can be spent pulls volunteers out: the bank's boost "
+        "on turnout is multiplied by (1 + this).",
+    )
+    preferential_share: float = share(
+        0.05,
+        of="households",
+        high=0.5,
+        doc="Share of each community's households, those with the most credits, that get "
+        "preferential credit (道德信贷) each month.",
+    )
+    preferential_trust_gain: float = unit_interval(
+        0.05,
+        doc="Monthly step of trust toward 1 of a household given preferential credit (a "
+        "tangible return from the community).",
+    )
+    preferential_priority_days: float = param(
+        7.0,
+        unit="days",
+        low=0.0,
+        high=90.0,
+        doc="Priority of a household with preferential credit in the grid's and the community "
+        "office's queues: its issues are taken up as if raised this many days earlier.",
+    )
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ Every household starts with full points (standing 1). A sanctioned violation and
 escalation beyond the grassroots cost points; a month of keeping the rules restores some.
 The standing is public (image scoring): it is at stake when a household weighs a violation,
 its loss is published and moves the household's norm, and it gives priority in the grid's
-and the community office's queues. Separate from the moral bank (7.13), which pays for
-volunteering. With ``moral.integrity_points`` off nothing here draws or changes anything.
+and the community office's queues (``priority.py``). Separate from the moral bank (7.13),
+which pays for volunteering. With ``moral.integrity_points`` off nothing here draws or
+changes anything.
 """
 
 from __future__ import annotations
@@ -47,17 +48,6 @@ def stake(world: World, violators: np.ndarray) -> np.ndarray | float:
     if not m.integrity_points:
         return 0.0
     return m.integrity_stake * world.households.integrity[violators]
-
-
-def queue_key(world: World, rows: np.ndarray) -> np.ndarray:
-    """The day by which the grid and the community office order their queues (7.6, 7.6a):
-    the day raised, earlier by ``integrity_priority_days x standing`` when points are on."""
-    raised = world.issues.raised[rows]
-    m = world.params.moral
-    if not m.integrity_points or m.integrity_priority_days == 0:
-        return raised
-    standing = world.households.integrity[world.issues.household[rows]]
-    return raised - m.integrity_priority_days * standing.astype(np.float64)
 
 
 def review(world: World) -> None:

@@ -38,6 +38,7 @@ class Household(mesa.Agent):
         self.security = 1.0
         self.credits = 0.0
         self.integrity = 1.0  # 7.20: integrity points, a share of full points
+        self.preferred = False  # 7.21: given preferential credit (道德信贷) this month
         self.party_member = model.chance(pop.party_member_share)
         # Ageing members no longer serve; members in service elsewhere serve their home
         # community only if they registered there (双报到).
@@ -160,6 +161,8 @@ class Household(mesa.Agent):
     def volunteer_today(self) -> None:
         m, b, moral = self.model, self.model.params.behaviour, self.model.params.moral
         bank = moral.credit_value * b.bank_boost if moral.moral_bank else 0.0
+        if moral.redemption and "redemption" not in m.disable:
+            bank *= 1 + moral.redemption_pull  # 7.21: a credit that can be spent pulls more
         boost = 0.0 if "moral_bank_boost" in m.disable else bank
         mobilised = 1 + m.params.fusion.party_leadership if self.party_active else 1.0
         distrust = b.credibility_volunteering * (1 - self.organisation.credibility)

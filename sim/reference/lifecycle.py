@@ -168,19 +168,26 @@ class IssueLifecycle(Draws):
     ) -> list[Issue]:
         """The oldest ``K`` issues, ``K`` = capacity rounded up or down at random (7.0).
 
-        ``by_standing`` (the grid and the community office, 7.20): with integrity points on,
-        an issue counts as raised ``integrity_priority_days x standing`` days earlier.
+        ``by_standing`` (the grid and the community office): an issue counts as raised
+        ``integrity_priority_days x standing`` days earlier with integrity points (7.20),
+        and ``preferential_priority_days`` earlier for a household with preferential
+        credit (7.21).
         """
         whole = math.floor(capacity)
         k = whole + (1 if self.chance(capacity - whole) else 0)
         if k <= 0:
             return []
         moral = self.params.moral
-        if by_standing and moral.integrity_points and "integrity_points" not in self.disable:
-            days = moral.integrity_priority_days
+        points = moral.integrity_points and "integrity_points" not in self.disable
+        credit = moral.moral_bank and moral.redemption and "redemption" not in self.disable
+        if by_standing and (points or credit):
+            by_points = moral.integrity_priority_days if points else 0.0
+            by_credit = moral.preferential_priority_days if credit else 0.0
 
             def key(issue: Issue) -> tuple[float, int]:
-                return issue.raised - days * issue.household.integrity, issue.serial
+                h = issue.household
+                shift = by_points * h.integrity + (by_credit if h.preferred else 0.0)
+                return issue.raised - shift, issue.serial
 
             return sorted(issues, key=key)[:k]
         return sorted(issues, key=Issue.age)[:k]

@@ -105,6 +105,7 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
         self.volunteer()  # 13. 7.13
         self.boards_and_role_models()  # 14. 7.14
         self.review_integrity()  #        7.20 monthly integrity-points review
+        self.redeem_credits()  #          7.21 monthly redemption, preferential credit
         households.do("observe_neighbours")  # 15. 7.15 (synchronous: observe,
         households.do("diffuse")  #                    then move)
         households.do("update_attitudes")  # 16. 7.16
@@ -283,6 +284,28 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
             if h.integrity < 1.0:
                 h.norm = nudge(h.norm, moral.integrity_norm_gain * (1.0 - h.integrity))
                 h.integrity = min(1.0, h.integrity + month)
+
+    def redeem_credits(self) -> None:
+        """7.21, monthly after the boards: in each community the households with the most
+        credits (ties by index) get preferential credit and gain trust; then every
+        household spends ``redemption_rate`` of its credits."""
+        moral = self.params.moral
+        if not (moral.moral_bank and moral.redemption) or "redemption" in self.disable:
+            return
+        if self.day % BOARD_INTERVAL_DAYS != BOARD_INTERVAL_DAYS - 1:
+            return
+        for members in self.community_members:
+            quota = round(moral.preferential_share * len(members))
+            ranked = sorted(members, key=lambda h: (-h.credits, h.index))
+            chosen = {h for h in ranked[:quota] if h.credits > 0}
+            for h in members:
+                h.preferred = h in chosen
+                if h.preferred:
+                    h.trust = nudge(h.trust, moral.preferential_trust_gain)
+        for h in self.residents:
+            spent = h.credits * moral.redemption_rate
+            self.ledger.add("credits_redeemed", spent)
+            h.credits -= spent
 
     def _build_households(self) -> None:
         pop, layout = self.params.population, self.layout
