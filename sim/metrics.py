@@ -656,6 +656,20 @@ METRICS: tuple[Metric, ...] = (
         compute=_today("integrity_deductions"),
     ),
     Metric(
+        name="moral_reviewers",
+        label_en="Moral-review panellists",
+        label_zh="道德评议会评议人数",
+        unit="residents/day",
+        unit_zh="人/天",
+        relative_threshold=0.05,
+        definition="Residents sitting on moral review panels (道德评议会) on the day (on "
+        "sitting days; 0 without the practice).",
+        definition_zh="当天参加道德评议会评议的居民人数（仅评议日；未实行时为0）。",
+        kind="count",
+        better="",
+        compute=_today("moral_reviewers"),
+    ),
+    Metric(
         name="credits_redeemed",
         label_en="Moral-bank credits redeemed",
         label_zh="道德银行积分兑换量",

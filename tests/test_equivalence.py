@@ -168,6 +168,11 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "moral.preferential_share": 0.2,
         "moral.preferential_trust_gain": 0.3,
         "moral.preferential_priority_days": 20.0,
+        "moral.moral_review": True,
+        "moral.review_interval_days": 14,
+        "moral.review_board_share": 0.1,
+        "moral.review_praise_gain": 0.3,
+        "moral.review_shame_gain": 0.5,
     },
 }
 
@@ -215,6 +220,7 @@ OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
     "integrity_standing final": final("integrity_standing"),
     "integrity_deductions total": total("integrity_deductions"),
     "credits_redeemed total": total("credits_redeemed"),
+    "moral_reviewers total": total("moral_reviewers"),
 }
 
 # (setting, mechanism switched off in the reference) pairs the check must detect; the
@@ -240,6 +246,7 @@ MUTANTS = [
     (TIMELINE, "timeline"),  # 0: levers fixed from day 0
     (PRACTICES_MORAL, "integrity_points"),  # 7.20
     (PRACTICES_MORAL, "redemption"),  # 7.21
+    (PRACTICES_MORAL, "moral_review"),  # 7.22
 ]
 
 

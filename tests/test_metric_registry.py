@@ -44,6 +44,7 @@ ORDER = (
     "volunteer_hours_per_volunteer_year",
     "integrity_standing",
     "integrity_deductions",
+    "moral_reviewers",
     "credits_redeemed",
     "service_requests_per_household_year",
     "legal_mediations_per_community_year",

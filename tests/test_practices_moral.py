@@ -15,7 +15,7 @@ import pytest
 
 from sim import GovernanceModel, Parameters
 from sim import state as states
-from sim.practices import integrity, priority
+from sim.practices import integrity, moral_review, priority
 
 # Recorded on main before the practices existed (commit 15358eb): a 10,000-household run of
 # 60 days at seed 14, the metric frame's columns of that day in sorted order, each as
@@ -270,3 +270,92 @@ def test_redemption_can_end_mid_run() -> None:
     result = frame(timed, 100)
     redeemed = result["credits_redeemed"]
     assert redeemed.iloc[:45].sum() > 0 and redeemed.iloc[45:].sum() == 0
+
+
+# --- 7.22 moral review councils
+
+
+REVIEW = {"moral.moral_review": True, "moral.review_interval_days": 30}
+
+
+def test_moral_review_sits_on_its_interval_and_moves_the_named_households_norms() -> None:
+    model = GovernanceModel(small(**REVIEW, **{"moral.review_board_share": 0.05}), rng=6)
+    for _ in range(29):
+        model.step()
+    assert model.ledger.total("moral_reviewers") == 0
+    h, layout = model.households, model.layout
+    norm = h.norm.copy()
+    model.day = 29
+    participation = h.last_participation.copy()
+    moral_review.review(model)
+    panel = np.flatnonzero(h.last_participation == 29)
+    assert panel.size == model.ledger.total("moral_reviewers") > 0
+    assert (participation[panel] != 29).all()
+    moved = np.flatnonzero(h.norm != norm)
+    assert (h.norm[moved] > norm[moved]).all()  # praise and criticism both pull toward 1
+    for community in range(layout.n_communities):
+        members = np.flatnonzero(layout.community == community)
+        quota = round(0.05 * members.size)
+        ranked = members[np.argsort(-norm[members], kind="stable")]
+        named = set(ranked[:quota]) | set(ranked[-quota:])
+        assert set(moved[layout.community[moved] == community]) <= named
+    assert moved.size >= layout.n_communities * quota  # the top and bottom were named
+
+
+def test_moral_review_is_not_the_violators_list() -> None:
+    model = GovernanceModel(small(**REVIEW), rng=6)
+    model.day = 29
+    model.households.last_sanctioned[:50] = 29  # sanctioned today: not what the review reads
+    before = model.households.norm.copy()
+    moral_review.review(model)
+    again = GovernanceModel(small(**REVIEW), rng=6)
+    again.day = 29
+    moral_review.review(again)
+    assert np.array_equal(model.households.norm, again.households.norm)
+    assert not np.array_equal(before, model.households.norm)
+
+
+def test_crowding_out_is_kept_with_moral_review() -> None:
+    """The review pays no credits, and a moral bank still crowds out part of the norm gain
+    of volunteering (7.13): with crowding out at 1, volunteering builds no norm."""
+    full = small(**REVIEW, **{"moral.moral_bank": True, "moral.crowding_out": 1.0})
+    model = GovernanceModel(full, rng=8)
+    for _ in range(10):  # before the first sitting
+        model.step()
+    credits = model.households.credits.sum()
+    none = GovernanceModel(small(**{"moral.moral_bank": True, "moral.crowding_out": 1.0}), rng=8)
+    for _ in range(10):
+        none.step()
+    assert credits == none.households.credits.sum()
+    assert np.array_equal(model.households.norm, none.households.norm)
+
+
+def test_a_fork_with_moral_review_continues_bit_for_bit(tmp_path) -> None:
+    params = small(**REVIEW, **{"scenario.steps": 70})
+    whole = GovernanceModel(params, rng=9)
+    for _ in range(70):
+        whole.step()
+    first = GovernanceModel(params, rng=9)
+    for _ in range(35):
+        first.step()
+    resumed = states.load(states.save(first, tmp_path / "day35.state"))
+    for _ in range(35):
+        resumed.step()
+    pd.testing.assert_frame_equal(
+        resumed.datacollector.get_model_vars_dataframe(),
+        whole.datacollector.get_model_vars_dataframe(),
+    )
+    assert whole.datacollector.get_model_vars_dataframe()["moral_reviewers"].sum() > 0
+
+
+def test_moral_review_can_start_mid_run() -> None:
+    timed = small(
+        **{
+            "moral.review_interval_days": 30,
+            "timeline": [{"key": "moral.moral_review", "day": 40, "value": True}],
+        }
+    )
+    result, off = frame(timed, 100), frame(small(), 100)
+    pd.testing.assert_frame_equal(result.iloc[:40], off.iloc[:40])
+    reviewers = result["moral_reviewers"]
+    assert reviewers.iloc[:40].sum() == 0 and reviewers.iloc[40:].sum() > 0

@@ -714,6 +714,43 @@ class Moral(Section):
         doc="Priority of a household with preferential credit in the grid's and the community "
         "office's queues: its issues are taken up as if raised this many days earlier.",
     )
+    # ODD 7.22: moral review councils (道德评议会) and their boards.
+    moral_review: bool = param(
+        False,
+        doc="Moral review councils (道德评议会): panels of residents judge conduct on a schedule "
+        "and name households on moral boards (good people, filial piety; against lavish "
+        "weddings and funerals), apart from the list of sanctioned violators.",
+        source=JINCHANG
+        + " (推广设立“道德评议会”“道德红黑榜”等德治平台; “好人榜”“善行义举榜”“孝道红黑榜”; "
+        "坚决遏制大操大办…厚葬薄养等陈规陋习)",
+    )
+    review_interval_days: int = param(
+        90, unit="days", low=7, high=365, doc="Days between sittings of a moral review council."
+    )
+    review_panel_size: int = param(
+        7,
+        unit="households",
+        low=1,
+        high=50,
+        doc="Residents drawn at random to sit on a community's moral review panel (on average).",
+    )
+    review_board_share: float = share(
+        0.02,
+        of="households",
+        high=0.2,
+        doc="Share of each community named on the praise board, and again on the criticism "
+        "board, at each sitting.",
+    )
+    review_praise_gain: float = unit_interval(
+        0.1,
+        doc="Step of the norm toward 1 of a household praised by the review, at a panel of "
+        "full norm (the verdict weighs as much as the panel's own norm).",
+    )
+    review_shame_gain: float = unit_interval(
+        0.1,
+        doc="Step of the norm toward 1 of a household criticised by the review, at a panel "
+        "of full norm.",
+    )
 
 
 @dataclass(frozen=True)

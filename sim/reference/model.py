@@ -106,6 +106,7 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
         self.boards_and_role_models()  # 14. 7.14
         self.review_integrity()  #        7.20 monthly integrity-points review
         self.redeem_credits()  #          7.21 monthly redemption, preferential credit
+        self.review_conduct()  #          7.22 moral review councils on their interval
         households.do("observe_neighbours")  # 15. 7.15 (synchronous: observe,
         households.do("diffuse")  #                    then move)
         households.do("update_attitudes")  # 16. 7.16
@@ -306,6 +307,32 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
             spent = h.credits * moral.redemption_rate
             self.ledger.add("credits_redeemed", spent)
             h.credits -= spent
+
+    def review_conduct(self) -> None:
+        """7.22, every ``review_interval_days``: in each community a panel drawn at random
+        (each household with chance ``review_panel_size / S``) sits; the households of
+        highest and of lowest norm (``review_board_share`` each, ties by index) move toward
+        norm 1 by the praise and the shame gain times the panel's mean norm."""
+        moral = self.params.moral
+        interval = moral.review_interval_days
+        if not moral.moral_review or self.day % interval != interval - 1:
+            return
+        if "moral_review" in self.disable:
+            return
+        for members in self.community_members:
+            chance = min(1.0, moral.review_panel_size / len(members))
+            panel = [h for h in members if self.chance(chance)]
+            for h in panel:
+                h.last_participation = self.day
+            self.ledger.add("moral_reviewers", len(panel))
+            weight = sum(h.norm for h in panel) / len(panel) if panel else 0.0
+            quota = round(moral.review_board_share * len(members))
+            praised = sorted(members, key=lambda h: (-h.norm, h.index))[:quota]
+            criticised = sorted(members, key=lambda h: (h.norm, h.index))[:quota]
+            for h in praised:
+                h.norm = nudge(h.norm, moral.review_praise_gain * weight)
+            for h in criticised:
+                h.norm = nudge(h.norm, moral.review_shame_gain * weight)
 
     def _build_households(self) -> None:
         pop, layout = self.params.population, self.layout
