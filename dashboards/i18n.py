@@ -451,6 +451,48 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
         "and the community office's queues.",
         "获得道德信贷的住户的事项在网格和社区办事队列中提前的天数。",
     ),
+    "moral.moral_review": (
+        "Moral review councils (道德评议会)",
+        "道德评议会",
+        "On a schedule, a panel of residents in each community judges conduct and names "
+        "households on a praise board (good people, filial piety) and a criticism board "
+        "(unfilial conduct, lavish weddings and funerals). Both move the named households "
+        "toward the norm, as strongly as the panel's own norm. Not the list of sanctioned "
+        "violators; it pays no credits.",
+        "各社区定期由居民评议团评议住户言行，评选“好人榜”“孝道红榜”，并对不孝、大操大办等陈规陋习"
+        "上“黑榜”。上榜住户向规范靠拢，力度取决于评议团自身的道德水平。它不同于违规处罚名单，也不发放积分。",
+    ),
+    "moral.review_interval_days": (
+        "Days between moral reviews",
+        "道德评议间隔天数",
+        "How often the moral review councils sit.",
+        "道德评议会多久召开一次。",
+    ),
+    "moral.review_panel_size": (
+        "Residents on a review panel",
+        "评议团人数",
+        "Residents drawn at random in each community to judge at a sitting (on average).",
+        "每次评议各社区随机抽取的评议居民人数（平均）。",
+    ),
+    "moral.review_board_share": (
+        "Share named on each moral board",
+        "道德榜上榜比例",
+        "Share of each community's households named on the praise board, and on the "
+        "criticism board, at each sitting.",
+        "每次评议各社区登上红榜（及黑榜）的住户比例。",
+    ),
+    "moral.review_praise_gain": (
+        "Norm gain from praise",
+        "表彰的规范提升",
+        "How far a praised household moves toward the norm, with a panel of full norm.",
+        "受表彰住户向规范靠拢的幅度（评议团道德水平满分时）。",
+    ),
+    "moral.review_shame_gain": (
+        "Norm gain from criticism",
+        "曝光的规范提升",
+        "How far a criticised household moves toward the norm, with a panel of full norm.",
+        "被曝光住户向规范靠拢的幅度（评议团道德水平满分时）。",
+    ),
     "moral.integrity_stake": (
         "Weight of the standing at stake",
         "信誉损失的分量",

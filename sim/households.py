@@ -18,8 +18,8 @@ FIELDS = (
     "satisfaction",  # 0-1
     "security",  # perceived security, 0-1
     "credits",  # moral-bank credits
-    "preferred",  # given preferential credit (道德信贷) at the last redemption (ODD 7.21)
     "integrity",  # integrity points (诚信积分) as a share of full points, 0-1 (ODD 7.20)
+    "preferred",  # given preferential credit (道德信贷) at the last redemption (ODD 7.21)
     "volunteer",  # registered volunteer (serving party members register too)
     "party_member",
     "party_active",  # a party member who serves the community (active; if in service, 双报到)

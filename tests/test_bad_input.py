@@ -156,6 +156,8 @@ def test_safe_name_keeps_ordinary_names():
         ),
         ("[moral]\nintegrity_sanction_cost = -0.1\n", "moral.integrity_sanction_cost: -0.1 is "),
         ("[moral]\nredemption = 1\n", "moral.redemption: got 1 (expected true or false)"),
+        ("[moral]\nreview_interval_days = 2\n", "moral.review_interval_days: 2 is out of range"),
+        ("[moral]\nreview_panel_size = 2.5\n", "moral.review_panel_size: got 2.5 (expected "),
         ("[moral]\nredemption_pull = 3.0\n", "moral.redemption_pull: 3.0 is out of range"),
     ],
 )

@@ -63,6 +63,7 @@ OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
     "final volunteer hours per volunteer-year": final("volunteer_hours_per_volunteer_year"),
     "final participation rate": final("participation_rate"),
     "final mean trust": final("mean_trust"),
+    "final mean norm": final("mean_norm"),
     "total lost referrals": total("referrals_lost"),
     "mean days to serve (2nd half)": second_half_mean("mean_days_to_serve"),
     "backlog dispersion (2nd half)": second_half_mean("backlog_dispersion"),
@@ -337,6 +338,15 @@ CASES = [
         {MORAL_BANK: True, "moral.redemption": True},
         {MORAL_BANK: True},
         "final volunteer hours per volunteer-year",
+        "higher",
+        replications=REPLICATIONS // 2,
+    ),
+    # Moral review councils (ODD 7.22): praise and criticism boards pull norms up.
+    Case(
+        "moral-review-on-vs-off/higher-mean-norm",
+        {"moral.moral_review": True},
+        {},
+        "final mean norm",
         "higher",
         replications=REPLICATIONS // 2,
     ),
