@@ -30,7 +30,12 @@ community staff in each, need allocation every 10 days, a grid-worker override, 
 leaders, police in every grid, busy helpers, low credibility that matters, an ageing party,
 frequent violations that the grid enforces badly); and a timeline (``TIMELINE``, docs/timeline.md:
 the admin load ramps up, grid workers are hired mid-run, a moral-bank campaign runs and ends,
-social workers are hired, trust is gained faster from day 50).
+social workers are hired, trust is gained faster from day 50); and the moral practices of
+issue 14 (``PRACTICES_MORAL``: integrity points, moral-bank redemption with preferential
+credit, moral review councils every 14 days, each strong enough to show, with frequent
+violations so that sanctions cost points). Measured in that setting: all 30 outcomes
+within tolerance, the largest Welch p among the practices' own outcomes 0.17 (moral-review
+panellists, 49.3 vs 46.3 a run).
 
 Power is itself tested: the reference with one mechanism switched off
 (``ReferenceModel(..., disable={name})``) must be found *not* equivalent to the engine, with
@@ -43,7 +48,10 @@ grid police officer's detection, the helpers, the community office, the grid lea
 need allocation, the effects of credibility, party ageing (every member serving) and
 counting fading as resolution; the community office also at the defaults; in the timeline
 setting, a reference that ignores the timeline (7 outcomes fail, grid-worker utilisation by
-0.29 against a tolerance of 0.04). Measured with 20
+0.29 against a tolerance of 0.04); in the moral-practices setting, a reference without
+integrity points (6 outcomes fail, violations 86 vs 113 a run), without redemption (4 fail,
+volunteer hours 37.4 vs 22.6 a volunteer-year) and without moral review (4 fail, final
+mean norm 0.733 vs 0.611). Measured with 20
 reference runs per mutant, the check also detected the loss of the public-topic trust
 spillover; it does not detect, at 1,000 households over 100 days, the loss of broken windows
 (exposure is rare and slow), of the halving of grid mediation on repeat disputes (few
@@ -53,7 +61,10 @@ the police officer's share of on-the-spot detection is detected.
 
 Cost: about 430 runs, most of them the reference's (1-3 s each at 1,000 households and
 100 days): about 12 minutes on two cores shared with other jobs, measured before the
-timeline setting; that setting and its mutant alone (50 runs) took about 3 minutes.
+timeline setting; that setting and its mutant alone (50 runs) took about 3 minutes, the
+moral-practices setting and its three mutants (70 runs) about 7 minutes on cores shared with
+four other jobs. The pool runs only what the selected tests need, so
+``-k practices-moral`` runs that setting alone.
 """
 
 from __future__ import annotations
