@@ -154,26 +154,6 @@ def test_a_household_with_full_points_is_served_first() -> None:
     assert np.array_equal(priority.queue_key(off, rows), off.issues.raised[rows])
 
 
-def test_a_fork_with_integrity_points_continues_bit_for_bit(tmp_path) -> None:
-    params = small(**ON, **{"scenario.steps": 80})
-    whole = GovernanceModel(params, rng=11)
-    for _ in range(80):
-        whole.step()
-    first = GovernanceModel(params, rng=11)
-    for _ in range(45):
-        first.step()
-    assert (first.households.integrity < 1).any()
-    path = states.save(first, tmp_path / "day45.state")
-    resumed = states.load(path)
-    for _ in range(35):
-        resumed.step()
-    assert np.array_equal(resumed.households.integrity, whole.households.integrity)
-    pd.testing.assert_frame_equal(
-        resumed.datacollector.get_model_vars_dataframe(),
-        whole.datacollector.get_model_vars_dataframe(),
-    )
-
-
 def test_integrity_points_can_start_mid_run() -> None:
     base = small(**{k: v for k, v in ON.items() if k != "moral.integrity_points"})
     timed = base.with_values(
@@ -230,26 +210,6 @@ def test_preferential_credit_moves_a_household_ahead_in_the_queue() -> None:
     first = pool.household == pool.household[0]
     assert (key[first] == pool.raised[first] - 9.0).all()
     assert (key[~first] == pool.raised[~first]).all()
-
-
-def test_a_fork_with_redemption_continues_bit_for_bit(tmp_path) -> None:
-    params = small(**BANK, **ON, **{"scenario.steps": 70})
-    whole = GovernanceModel(params, rng=4)
-    for _ in range(70):
-        whole.step()
-    first = GovernanceModel(params, rng=4)
-    for _ in range(40):
-        first.step()
-    assert first.households.preferred.any()
-    resumed = states.load(states.save(first, tmp_path / "day40.state"))
-    for _ in range(30):
-        resumed.step()
-    assert np.array_equal(resumed.households.credits, whole.households.credits)
-    assert np.array_equal(resumed.households.preferred, whole.households.preferred)
-    pd.testing.assert_frame_equal(
-        resumed.datacollector.get_model_vars_dataframe(),
-        whole.datacollector.get_model_vars_dataframe(),
-    )
 
 
 def test_redemption_can_end_mid_run() -> None:
@@ -330,24 +290,6 @@ def test_crowding_out_is_kept_with_moral_review() -> None:
     assert np.array_equal(model.households.norm, none.households.norm)
 
 
-def test_a_fork_with_moral_review_continues_bit_for_bit(tmp_path) -> None:
-    params = small(**REVIEW, **{"scenario.steps": 70})
-    whole = GovernanceModel(params, rng=9)
-    for _ in range(70):
-        whole.step()
-    first = GovernanceModel(params, rng=9)
-    for _ in range(35):
-        first.step()
-    resumed = states.load(states.save(first, tmp_path / "day35.state"))
-    for _ in range(35):
-        resumed.step()
-    pd.testing.assert_frame_equal(
-        resumed.datacollector.get_model_vars_dataframe(),
-        whole.datacollector.get_model_vars_dataframe(),
-    )
-    assert whole.datacollector.get_model_vars_dataframe()["moral_reviewers"].sum() > 0
-
-
 def test_moral_review_can_start_mid_run() -> None:
     timed = small(
         **{
@@ -359,3 +301,34 @@ def test_moral_review_can_start_mid_run() -> None:
     pd.testing.assert_frame_equal(result.iloc[:40], off.iloc[:40])
     reviewers = result["moral_reviewers"]
     assert reviewers.iloc[:40].sum() == 0 and reviewers.iloc[40:].sum() > 0
+
+
+# --- all three: saved states
+
+
+@pytest.mark.parametrize(
+    ("practice", "values", "held"),
+    [
+        ("integrity", ON, lambda h: (h.integrity < 1).any()),
+        ("redemption", {**BANK, **ON}, lambda h: h.preferred.any()),
+        ("moral_review", {**REVIEW, "moral.review_interval_days": 20}, lambda h: True),
+    ],
+)
+def test_a_fork_with_the_practice_on_continues_bit_for_bit(tmp_path, practice, values, held):
+    params = small(**values, **{"scenario.steps": 70})
+    whole = GovernanceModel(params, rng=11)
+    for _ in range(70):
+        whole.step()
+    first = GovernanceModel(params, rng=11)
+    for _ in range(40):
+        first.step()
+    assert held(first.households), f"{practice} left no state to save by day 40"
+    resumed = states.load(states.save(first, tmp_path / "day40.state"))
+    for _ in range(30):
+        resumed.step()
+    for field in ("integrity", "preferred", "credits", "norm"):
+        assert np.array_equal(getattr(resumed.households, field), getattr(whole.households, field))
+    result = resumed.datacollector.get_model_vars_dataframe()
+    pd.testing.assert_frame_equal(result, whole.datacollector.get_model_vars_dataframe())
+    if practice == "moral_review":
+        assert result["moral_reviewers"].iloc[40:].sum() > 0  # sat after the fork
