@@ -336,9 +336,11 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
     "moral.moral_bank": (
         "Moral bank (道德银行)",
         "道德银行",
-        "Volunteer hours earn points redeemable for goods, services or cheaper credit. More "
-        "volunteering, but paying for it can crowd out the intrinsic motive.",
-        "志愿服务时长可积分，积分可兑换物品、服务或优惠贷款。志愿服务增加，但外在奖励可能挤出内在动机。",
+        "Volunteer hours earn credits. Residents who value credits volunteer more, and "
+        "credits count toward the monthly red board; being paid in credits crowds out part of "
+        "the moral gain of volunteering. Credits are spent only with the redemption switch.",
+        "志愿服务时长计入积分。看重积分的居民更多参加志愿服务，积分也计入每月红榜评选；"
+        "以积分回报会挤出志愿服务的部分道德提升。只有开启“积分兑换”时积分才会被使用。",
     ),
     "moral.credit_value": (
         "Value of a credit",
@@ -370,6 +372,139 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
         "动机挤出效应",
         "Share of the moral benefit of volunteering that is lost when it is paid in credits.",
         "志愿服务以积分回报时损失的道德提升比例。",
+    ),
+    "moral.integrity_points": (
+        "Integrity points (诚信积分)",
+        "诚信积分",
+        "Households hold points for keeping the resident rules. A sanction or an escalation "
+        "costs points, which come back over a year. Neighbours see the standing: a household "
+        "with full points has more to lose by a violation, one that lost points is moved "
+        "toward the norm at the monthly review, and full points bring priority at the grid "
+        "and the community office.",
+        "各户持有遵守村规民约的诚信积分。受到处罚或越级上访会扣分，一年内逐步恢复。积分公开可见："
+        "满分住户违规的代价更大，被扣分的住户在每月评议时向规范靠拢，积分高者在网格和社区办事时优先。",
+    ),
+    "moral.integrity_sanction_cost": (
+        "Points lost per sanction",
+        "每次处罚扣分",
+        "Share of full points a household loses when a violation of its own is sanctioned.",
+        "住户自身违规受到处罚时扣除的积分（占满分比例）。",
+    ),
+    "moral.integrity_escalation_cost": (
+        "Points lost per escalation",
+        "每次越级上访扣分",
+        "Share of full points a household loses when it escalates an issue beyond the "
+        "grassroots, going over the order of complaint the rules set.",
+        "住户越级上访（不按村规民约的程序反映问题）时扣除的积分（占满分比例）。",
+    ),
+    "moral.integrity_recovery_days": (
+        "Days to regain full points",
+        "积分恢复天数",
+        "Days of keeping the rules in which lost points come back in full, in monthly steps.",
+        "遵守规约多少天后扣除的积分全部恢复（按月逐步恢复）。",
+    ),
+    "moral.integrity_norm_gain": (
+        "Norm gain from a published deduction",
+        "扣分公示的规范提升",
+        "How far a household that lost points moves toward the norm at each monthly review, "
+        "in proportion to the points it lost.",
+        "被扣分的住户在每月评议中向规范靠拢的幅度，与扣分多少成正比。",
+    ),
+    "moral.redemption": (
+        "Credit redemption and moral credit (道德信贷)",
+        "积分兑换与道德信贷",
+        "With a moral bank: credits buy goods and services each month, so a credit pulls "
+        "volunteers out more; the households with the most credits get preferential credit, "
+        "which raises their trust and gives them priority at the grid and the community office.",
+        "在道德银行基础上：积分每月可兑换物品和服务，积分对志愿服务的吸引力因而更大；积分最多的住户"
+        "获得道德信贷等优待，信任度提高，在网格和社区办事时优先。",
+    ),
+    "moral.redemption_rate": (
+        "Share of credits spent a month",
+        "每月兑换比例",
+        "Share of its credits a household spends each month on goods and services.",
+        "住户每月用于兑换物品和服务的积分比例。",
+    ),
+    "moral.redemption_pull": (
+        "Extra pull of a spendable credit",
+        "可兑换积分的额外吸引力",
+        "How much more the moral bank draws volunteers when its credits can be spent.",
+        "积分可以兑换时，道德银行对志愿服务的吸引力增加多少。",
+    ),
+    "moral.preferential_share": (
+        "Share given preferential credit",
+        "道德信贷覆盖比例",
+        "Share of each community's households, those with the most credits, given "
+        "preferential credit each month.",
+        "每月获得道德信贷优待的住户比例（各社区积分最高者）。",
+    ),
+    "moral.preferential_trust_gain": (
+        "Trust from preferential credit",
+        "道德信贷带来的信任",
+        "How far a household given preferential credit moves toward full trust each month.",
+        "获得道德信贷的住户每月信任度提升的幅度。",
+    ),
+    "moral.preferential_priority_days": (
+        "Priority for preferential credit",
+        "道德信贷优先天数",
+        "Days by which issues of a household with preferential credit move ahead in the grid's "
+        "and the community office's queues.",
+        "获得道德信贷的住户的事项在网格和社区办事队列中提前的天数。",
+    ),
+    "moral.moral_review": (
+        "Moral review councils (道德评议会)",
+        "道德评议会",
+        "On a schedule, a panel of residents in each community judges conduct and names "
+        "households on a praise board (good people, filial piety) and a criticism board "
+        "(unfilial conduct, lavish weddings and funerals). Both move the named households "
+        "toward the norm, as strongly as the panel's own norm. Not the list of sanctioned "
+        "violators; it pays no credits.",
+        "各社区定期由居民评议团评议住户言行，评选“好人榜”“孝道红榜”，并对不孝、大操大办等陈规陋习"
+        "上“黑榜”。上榜住户向规范靠拢，力度取决于评议团自身的道德水平。它不同于违规处罚名单，也不发放积分。",
+    ),
+    "moral.review_interval_days": (
+        "Days between moral reviews",
+        "道德评议间隔天数",
+        "How often the moral review councils sit.",
+        "道德评议会多久召开一次。",
+    ),
+    "moral.review_panel_size": (
+        "Residents on a review panel",
+        "评议团人数",
+        "Residents drawn at random in each community to judge at a sitting (on average).",
+        "每次评议各社区随机抽取的评议居民人数（平均）。",
+    ),
+    "moral.review_board_share": (
+        "Share named on each moral board",
+        "道德榜上榜比例",
+        "Share of each community's households named on the praise board, and on the "
+        "criticism board, at each sitting.",
+        "每次评议各社区登上红榜（及黑榜）的住户比例。",
+    ),
+    "moral.review_praise_gain": (
+        "Norm gain from praise",
+        "表彰的规范提升",
+        "How far a praised household moves toward the norm, with a panel of full norm.",
+        "受表彰住户向规范靠拢的幅度（评议团道德水平满分时）。",
+    ),
+    "moral.review_shame_gain": (
+        "Norm gain from criticism",
+        "曝光的规范提升",
+        "How far a criticised household moves toward the norm, with a panel of full norm.",
+        "被曝光住户向规范靠拢的幅度（评议团道德水平满分时）。",
+    ),
+    "moral.integrity_stake": (
+        "Weight of the standing at stake",
+        "信誉损失的分量",
+        "How much the standing a household would lose if caught deters it from a violation.",
+        "违规被发现时可能失去的信誉对住户的威慑程度。",
+    ),
+    "moral.integrity_priority_days": (
+        "Priority for full points",
+        "高分优先天数",
+        "Days by which an issue of a household with full points moves ahead in the grid's and "
+        "the community office's queues.",
+        "满分住户的事项在网格和社区办事队列中提前的天数。",
     ),
     # 融合 fusion and party leadership
     "fusion.coordination": (

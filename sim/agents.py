@@ -60,6 +60,8 @@ class Resident(mesa.Agent):
     satisfaction = Column[float]("households")
     security = Column[float]("households")
     credits = Column[float]("households")
+    integrity = Column[float]("households")
+    preferred = Column[bool]("households")
     volunteer = Column[bool]("households")
     party_member = Column[bool]("households")
     party_active = Column[bool]("households")

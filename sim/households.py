@@ -18,6 +18,8 @@ FIELDS = (
     "satisfaction",  # 0-1
     "security",  # perceived security, 0-1
     "credits",  # moral-bank credits
+    "integrity",  # integrity points (诚信积分) as a share of full points, 0-1 (ODD 7.20)
+    "preferred",  # given preferential credit (道德信贷) at the last redemption (ODD 7.21)
     "volunteer",  # registered volunteer (serving party members register too)
     "party_member",
     "party_active",  # a party member who serves the community (active; if in service, 双报到)
@@ -57,6 +59,8 @@ class Households:
         self.satisfaction = (0.5 * self.trust + 0.5).astype(np.float32)
         self.security = np.ones(n, dtype=np.float32)
         self.credits = np.zeros(n, dtype=np.float32)
+        self.integrity = np.ones(n, dtype=np.float32)  # full points; drawn from nothing
+        self.preferred = np.zeros(n, dtype=bool)
         self.party_member = rng.random(n) < pop.party_member_share
         # Ageing members no longer serve; members in service elsewhere serve their home
         # community only if they registered there (双报到).

@@ -29,6 +29,9 @@ COUNTS = (
     "party_visits",
     "legal_lectures",
     "volunteer_hours",
+    "integrity_deductions",  # integrity points deducted (ODD 7.20): sanctions, escalations
+    "moral_reviewers",  # residents sitting on moral review panels (ODD 7.22)
+    "credits_redeemed",  # moral-bank credits spent on goods and services (ODD 7.21)
 )
 BY_COMMUNITY = ("escalated",)  # counts also kept per community
 

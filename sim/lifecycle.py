@@ -12,6 +12,7 @@ import numpy as np
 
 from .issues import PUBLIC, SERVICE, SOCIAL, UNREPORTED
 from .network import neighbours_of
+from .practices import integrity
 from .world import World
 
 
@@ -63,6 +64,7 @@ def escalate(world: World, rows: np.ndarray) -> None:
     who = world.issues.household[rows]
     world.ledger.add("escalated", rows.size)
     world.ledger.add_by_community("escalated", world.layout.community[who])
+    integrity.escalated(world, who)
     world.households.nudge("trust", who, 2 * world.params.behaviour.trust_loss, 0.0)
     _close(world, rows, who)
 
@@ -81,6 +83,7 @@ def enforce(world: World, rows: np.ndarray) -> None:
     h.nudge("deterrence", violator, b.deterrence_learning)
     h.nudge("deterrence", neighbours_of(world.adjacency, violator), b.deterrence_learning / 4)
     h.last_sanctioned[violator] = world.day
+    integrity.sanctioned(world, violator)
     resolve(world, rows, b.routine_trust_weight)
 
 

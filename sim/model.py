@@ -25,6 +25,7 @@ from .ledger import Ledger
 from .mechanisms import attitudes, channels, escalation, moral, raising
 from .metrics import METRICS
 from .params import Parameters
+from .practices import integrity, moral_review, redemption
 from .staff import (
     CommunityStaff,
     Councils,
@@ -127,6 +128,9 @@ class GovernanceModel(mesa.Model):
         escalation.escalate_or_wait(self)  # 7.12 patience runs out: escalate or wait
         moral.volunteer(self)  # 7.13 volunteering and the moral bank
         moral.boards_and_role_models(self)  # 7.14 monthly boards and role models
+        integrity.review(self)  # 7.20 monthly integrity-points review (诚信积分)
+        redemption.redeem(self)  # 7.21 monthly: credits spent, preferential credit (道德信贷)
+        moral_review.review(self)  # 7.22 moral review councils on their interval (道德评议会)
         attitudes.diffuse(self)  # 7.15 norm, trust and engagement diffuse
         attitudes.update(self)  # 7.16 security, satisfaction, engagement, awareness
         self.issues.compact()  # closed issues leave the pool

@@ -146,6 +146,27 @@ def test_safe_name_keeps_ordinary_names():
 # --- rules between parameters, and every compared input, before any run
 
 
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ('[moral]\nintegrity_points = "yes"\n', "moral.integrity_points: got 'yes' (expected "),
+        (
+            "[moral]\nintegrity_recovery_days = 10\n",
+            "moral.integrity_recovery_days: 10 is out of range (expected an integer from 30",
+        ),
+        ("[moral]\nintegrity_sanction_cost = -0.1\n", "moral.integrity_sanction_cost: -0.1 is "),
+        ("[moral]\nredemption = 1\n", "moral.redemption: got 1 (expected true or false)"),
+        ("[moral]\nreview_interval_days = 2\n", "moral.review_interval_days: 2 is out of range"),
+        ("[moral]\nreview_panel_size = 2.5\n", "moral.review_panel_size: got 2.5 (expected "),
+        ("[moral]\nredemption_pull = 3.0\n", "moral.redemption_pull: 3.0 is out of range"),
+    ],
+)
+def test_bad_practice_values_name_file_and_key(tmp_path, capsys, extra, expected, no_simulation):
+    path = scenario_file(tmp_path, extra=extra)
+    status, err = cli(capsys, "run", str(path))
+    assert status == 2 and err.startswith(f"sanzhi: error: {path}: {expected}"), err
+
+
 @pytest.mark.parametrize("command", ["validate", "run"])
 def test_odd_mean_degree(tmp_path, capsys, command, no_simulation):
     path = scenario_file(tmp_path, extra=ODD_DEGREE)

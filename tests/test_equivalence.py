@@ -30,7 +30,12 @@ community staff in each, need allocation every 10 days, a grid-worker override, 
 leaders, police in every grid, busy helpers, low credibility that matters, an ageing party,
 frequent violations that the grid enforces badly); and a timeline (``TIMELINE``, docs/timeline.md:
 the admin load ramps up, grid workers are hired mid-run, a moral-bank campaign runs and ends,
-social workers are hired, trust is gained faster from day 50).
+social workers are hired, trust is gained faster from day 50); and the moral practices of
+issue 14 (``PRACTICES_MORAL``: integrity points, moral-bank redemption with preferential
+credit, moral review councils every 14 days, each strong enough to show, with frequent
+violations so that sanctions cost points). Measured in that setting: all 30 outcomes
+within tolerance, the largest Welch p among the practices' own outcomes 0.17 (moral-review
+panellists, 49.3 vs 46.3 a run).
 
 Power is itself tested: the reference with one mechanism switched off
 (``ReferenceModel(..., disable={name})``) must be found *not* equivalent to the engine, with
@@ -43,7 +48,10 @@ grid police officer's detection, the helpers, the community office, the grid lea
 need allocation, the effects of credibility, party ageing (every member serving) and
 counting fading as resolution; the community office also at the defaults; in the timeline
 setting, a reference that ignores the timeline (7 outcomes fail, grid-worker utilisation by
-0.29 against a tolerance of 0.04). Measured with 20
+0.29 against a tolerance of 0.04); in the moral-practices setting, a reference without
+integrity points (6 outcomes fail, violations 86 vs 113 a run), without redemption (4 fail,
+volunteer hours 37.4 vs 22.6 a volunteer-year) and without moral review (4 fail, final
+mean norm 0.733 vs 0.611). Measured with 20
 reference runs per mutant, the check also detected the loss of the public-topic trust
 spillover; it does not detect, at 1,000 households over 100 days, the loss of broken windows
 (exposure is rare and slow), of the halving of grid mediation on repeat disputes (few
@@ -53,7 +61,10 @@ the police officer's share of on-the-spot detection is detected.
 
 Cost: about 430 runs, most of them the reference's (1-3 s each at 1,000 households and
 100 days): about 12 minutes on two cores shared with other jobs, measured before the
-timeline setting; that setting and its mutant alone (50 runs) took about 3 minutes.
+timeline setting; that setting and its mutant alone (50 runs) took about 3 minutes, the
+moral-practices setting and its three mutants (70 runs) about 7 minutes on cores shared with
+four other jobs. The pool runs only what the selected tests need, so
+``-k practices-moral`` runs that setting alone.
 """
 
 from __future__ import annotations
@@ -152,6 +163,28 @@ SETTINGS: dict[str, dict[str, Any]] = {
             {"key": "behaviour.trust_gain", "day": 50, "value": 0.3},
         ]
     },
+    # The moral practices of issue 14 (ODD 7.20-), strong enough to show: frequent
+    # violations, so that sanctions cost points, the standing is at stake and the queues
+    # give priority by it.
+    "practices-moral": {  # PRACTICES_MORAL
+        "moral.integrity_points": True,
+        "moral.integrity_sanction_cost": 0.4,
+        "moral.integrity_escalation_cost": 0.3,
+        "moral.integrity_norm_gain": 0.3,
+        "moral.integrity_priority_days": 20.0,
+        "behaviour.violation_rate": 3.0,
+        "moral.moral_bank": True,
+        "moral.redemption": True,
+        "moral.redemption_pull": 2.0,
+        "moral.preferential_share": 0.2,
+        "moral.preferential_trust_gain": 0.3,
+        "moral.preferential_priority_days": 20.0,
+        "moral.moral_review": True,
+        "moral.review_interval_days": 14,
+        "moral.review_board_share": 0.1,
+        "moral.review_praise_gain": 0.3,
+        "moral.review_shame_gain": 0.5,
+    },
 }
 
 
@@ -195,6 +228,10 @@ OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
     "community_staff_utilisation mean": mean("community_staff_utilisation"),
     "social_credibility final": final("social_credibility"),
     "backlog_dispersion (mean, days 51-100)": mean("backlog_dispersion", DAYS // 2),
+    "integrity_standing final": final("integrity_standing"),
+    "integrity_deductions total": total("integrity_deductions"),
+    "credits_redeemed total": total("credits_redeemed"),
+    "moral_reviewers total": total("moral_reviewers"),
 }
 
 # (setting, mechanism switched off in the reference) pairs the check must detect; the
@@ -202,6 +239,7 @@ OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
 LOW_COORDINATION = "moral-boards-weekly-councils-low-coordination"
 STRUCTURE = "structure"
 TIMELINE = "timeline"
+PRACTICES_MORAL = "practices-moral"
 MUTANTS = [
     ("defaults", "informal_settlement"),  # 7.3
     ("defaults", "referral_loss"),  # 7.0
@@ -217,6 +255,9 @@ MUTANTS = [
     (STRUCTURE, "fading_as_resolved"),  # 7.11
     ("defaults", "community_office"),  # 7.6a, at today's staffing
     (TIMELINE, "timeline"),  # 0: levers fixed from day 0
+    (PRACTICES_MORAL, "integrity_points"),  # 7.20
+    (PRACTICES_MORAL, "redemption"),  # 7.21
+    (PRACTICES_MORAL, "moral_review"),  # 7.22
 ]
 
 
@@ -291,20 +332,30 @@ class Runs:
             self._done[key] = [f.result() for f in pending]
 
 
+def selected_keys(items: list[pytest.Item]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The runs the selected tests need (``-k practices-moral`` runs one setting's only)."""
+    keys: list[tuple[str, str, tuple[str, ...]]] = []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        setting = params.get("setting")
+        if setting is None or "runs" not in getattr(item, "fixturenames", ()):
+            continue
+        keys.append(("engine", setting, ()))
+        mechanism = params.get("mechanism")
+        keys.append(("reference", setting, (mechanism,) if mechanism else ()))
+    return keys
+
+
 @pytest.fixture(scope="module")
-def runs() -> Iterator[Runs]:
+def runs(request: pytest.FixtureRequest) -> Iterator[Runs]:
     workers = min(MAX_WORKERS, usable_cores())
     if workers <= 1:
         yield Runs(None)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
-        everything = [("engine", s, ()) for s in SETTINGS] + [
-            ("reference", s, ()) for s in SETTINGS
-        ]
-        everything += [("reference", s, (name,)) for s, name in MUTANTS]
         r = Runs(executor)
-        r.submit(everything)  # keep both cores busy from the start
+        r.submit(selected_keys(request.session.items))  # both cores busy from the start
         yield r
 
 
@@ -428,7 +479,7 @@ def test_reference_escalation_factors_are_the_engines() -> None:
         assert factor == engine[channel], channel
 
 
-@pytest.mark.parametrize("setting", ["defaults", STRUCTURE, TIMELINE])
+@pytest.mark.parametrize("setting", ["defaults", STRUCTURE, TIMELINE, PRACTICES_MORAL])
 def test_reference_keeps_issue_counts_consistent(setting: str) -> None:
     """raised = resolved + faded + escalated + open, and every open issue sits in one queue
     (also after staff are spread again by need, and hired mid-run by a timeline)."""

@@ -63,6 +63,7 @@ OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
     "final volunteer hours per volunteer-year": final("volunteer_hours_per_volunteer_year"),
     "final participation rate": final("participation_rate"),
     "final mean trust": final("mean_trust"),
+    "final mean norm": final("mean_norm"),
     "total lost referrals": total("referrals_lost"),
     "mean days to serve (2nd half)": second_half_mean("mean_days_to_serve"),
     "backlog dispersion (2nd half)": second_half_mean("backlog_dispersion"),
@@ -105,6 +106,7 @@ ACTIVE_PARTY = "population.active_party_share"
 DUAL = "population.dual_registration"
 LEADER_TIME = "staffing.grid_leader_time"
 STAFF_RULE = "staffing.community_staff_rule"
+INTEGRITY = "moral.integrity_points"
 # Communities of different sizes: 5 drawn around a mean of 2,000 with about 8% above 5,000
 # households (the most a lognormal with that mean allows is 8.8%; Kunshan's 41 of 221 urban
 # communities is more).
@@ -319,6 +321,34 @@ CASES = [
         "backlog dispersion (2nd half)",
         "lower",
         context=UNEVEN,
+    ),
+    # Integrity points (ODD 7.20): the standing at stake deters violations. The effect is
+    # large (about a quarter fewer), so five paired runs suffice.
+    Case(
+        "integrity-points-on-vs-off/fewer-violations",
+        {INTEGRITY: True},
+        {INTEGRITY: False},
+        "total violations",
+        "lower",
+        replications=REPLICATIONS // 2,
+    ),
+    # Redemption (ODD 7.21): a credit that can be spent pulls volunteers out more.
+    Case(
+        "redemption-on-vs-off/more-volunteer-hours-with-a-moral-bank",
+        {MORAL_BANK: True, "moral.redemption": True},
+        {MORAL_BANK: True},
+        "final volunteer hours per volunteer-year",
+        "higher",
+        replications=REPLICATIONS // 2,
+    ),
+    # Moral review councils (ODD 7.22): praise and criticism boards pull norms up.
+    Case(
+        "moral-review-on-vs-off/higher-mean-norm",
+        {"moral.moral_review": True},
+        {},
+        "final mean norm",
+        "higher",
+        replications=REPLICATIONS // 2,
     ),
     Case(
         "coordination-1-vs-0/fewer-escalations",

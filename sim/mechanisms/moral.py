@@ -20,7 +20,9 @@ def volunteer(model: World) -> None:
     (crowding out)."""
     h, b, m = model.households, model.params.behaviour, model.params.moral
     lead = model.params.fusion.party_leadership
-    bank = m.credit_value * b.bank_boost if m.moral_bank else 0.0
+    # A credit that can be spent (ODD 7.21) pulls more; the factor is exactly 1 without it.
+    spendable = 1 + (m.redemption_pull if m.redemption else 0.0)
+    bank = m.credit_value * b.bank_boost * spendable if m.moral_bank else 0.0
     base = b.volunteer_sessions_per_year / 365.0
     p_max = base * (1 + bank) * (1 + lead)
     pool = model.active_volunteers

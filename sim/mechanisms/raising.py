@@ -7,6 +7,7 @@ import numpy as np
 from .. import lifecycle
 from ..issues import DISPUTE, NEW, PUBLIC, SERVICE, VIOLATION
 from ..network import random_neighbour
+from ..practices import integrity
 from ..queues import rank_within
 from ..world import World
 
@@ -41,8 +42,11 @@ def violations(model: World) -> tuple[np.ndarray, np.ndarray]:
     violator = random_neighbour(model.adjacency, victim, model.rng)
     has = violator >= 0
     victim, violator = victim[has], violator[has]
+    # With integrity points on, the standing a household would lose if caught is at stake.
+    at_stake = integrity.stake(model, violator)
     deterred = np.exp(
-        -h.deterrence[violator] * (b.deterrence_weight + b.sanction_weight * law.sanction)
+        -h.deterrence[violator]
+        * (b.deterrence_weight + b.sanction_weight * law.sanction + at_stake)
     )
     hazard = (
         (1 - h.norm[violator]) * (1 - b.aware_compliance * h.legal_awareness[violator]) * deterred

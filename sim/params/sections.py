@@ -644,6 +644,136 @@ class Moral(Section):
         source="assumption (the mechanism is motivation crowding, [frey2001]; the level is "
         "not from any source)",
     )
+    # ODD 7.20: integrity points (诚信积分) for keeping the resident rules.
+    integrity_points: bool = param(
+        False,
+        doc="Households hold integrity points for keeping the resident rules (诚信积分): "
+        "sanctions and escalations cost points; neighbours see a household's standing.",
+        source=KUNSHAN + " (通过制定村民“诚信积分”制度,督促村民尊重和遵守《村规民约》)",
+    )
+    integrity_sanction_cost: float = share(
+        0.25,
+        of="full points",
+        doc="Points a household loses when a violation of its own is sanctioned.",
+    )
+    integrity_escalation_cost: float = share(
+        0.1,
+        of="full points",
+        doc="Points a household loses when it escalates an issue beyond the grassroots "
+        "(越级上访 breaks the rules' order of complaint).",
+    )
+    integrity_recovery_days: int = param(
+        365,
+        unit="days",
+        low=30,
+        high=3650,
+        doc="Days of keeping the rules in which lost points are restored in full (restored "
+        "in monthly steps at the points review).",
+    )
+    integrity_stake: float = param(
+        2.0,
+        unit="weight",
+        low=0.0,
+        high=10.0,
+        doc="Weight of the standing at stake in the violation hazard: a household with full "
+        "points has the most to lose if caught (the hazard is multiplied by "
+        "exp(-deterrence x stake x standing)).",
+        source="literature: Nowak & Sigmund 1998 (image scoring); level an assumption",
+    )
+    integrity_norm_gain: float = unit_interval(
+        0.1,
+        doc="Monthly step of the norm toward 1 of a household that lost points, times the "
+        "share it lost (the deduction is published: reintegrative shaming).",
+        source="literature: Braithwaite 1989 (reintegrative shaming); level an assumption",
+    )
+    integrity_priority_days: float = param(
+        7.0,
+        unit="days",
+        low=0.0,
+        high=90.0,
+        doc="Priority in the grid's and the community office's queues: an issue of a household "
+        "with full points is taken up as if raised this many days earlier (oldest first, "
+        "shifted by standing).",
+    )
+    # ODD 7.21: the moral bank's credits spent, and preferential credit for high scorers.
+    redemption: bool = param(
+        False,
+        doc="Moral-bank credits are spent on goods and services, and the households with the "
+        "most credits get preferential credit (道德信贷) and priority (needs moral_bank).",
+        source=JINCHANG + " (试点推广“道德银行”; 好人有好报、有德者有得): the report names the "
+        "bank, not its redemption; redemption and 道德信贷 as issue 14 describes them, an "
+        "assumption",
+    )
+    redemption_rate: float = share(
+        0.5,
+        of="credits held",
+        doc="Share of its credits a household spends each month on goods and services.",
+    )
+    redemption_pull: float = param(
+        0.5,
+        unit="share of the bank's pull",
+        low=0.0,
+        high=2.0,
+        doc="How much more a credit that can be spent pulls volunteers out: the bank's boost "
+        "on turnout is multiplied by (1 + this).",
+    )
+    preferential_share: float = share(
+        0.05,
+        of="households",
+        high=0.5,
+        doc="Share of each community's households, those with the most credits, that get "
+        "preferential credit (道德信贷) each month.",
+    )
+    preferential_trust_gain: float = unit_interval(
+        0.05,
+        doc="Monthly step of trust toward 1 of a household given preferential credit (a "
+        "tangible return from the community).",
+    )
+    preferential_priority_days: float = param(
+        7.0,
+        unit="days",
+        low=0.0,
+        high=90.0,
+        doc="Priority of a household with preferential credit in the grid's and the community "
+        "office's queues: its issues are taken up as if raised this many days earlier.",
+    )
+    # ODD 7.22: moral review councils (道德评议会) and their boards.
+    moral_review: bool = param(
+        False,
+        doc="Moral review councils (道德评议会): panels of residents judge conduct on a schedule "
+        "and name households on moral boards (good people, filial piety; against lavish "
+        "weddings and funerals), apart from the list of sanctioned violators.",
+        source=JINCHANG
+        + " (推广设立“道德评议会”“道德红黑榜”等德治平台; “好人榜”“善行义举榜”“孝道红黑榜”; "
+        "坚决遏制大操大办…厚葬薄养等陈规陋习)",
+    )
+    review_interval_days: int = param(
+        90, unit="days", low=7, high=365, doc="Days between sittings of a moral review council."
+    )
+    review_panel_size: int = param(
+        7,
+        unit="households",
+        low=1,
+        high=50,
+        doc="Residents drawn at random to sit on a community's moral review panel (on average).",
+    )
+    review_board_share: float = share(
+        0.02,
+        of="households",
+        high=0.2,
+        doc="Share of each community named on the praise board, and again on the criticism "
+        "board, at each sitting.",
+    )
+    review_praise_gain: float = unit_interval(
+        0.1,
+        doc="Step of the norm toward 1 of a household praised by the review, at a panel of "
+        "full norm (the verdict weighs as much as the panel's own norm).",
+    )
+    review_shame_gain: float = unit_interval(
+        0.1,
+        doc="Step of the norm toward 1 of a household criticised by the review, at a panel "
+        "of full norm.",
+    )
 
 
 @dataclass(frozen=True)

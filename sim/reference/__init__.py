@@ -41,7 +41,10 @@ The package, one concept a file:
   need;
 - ``lifecycle.py``: ODD 7.0, the operations every agent moves issues with;
 - ``draws.py``: every draw from ``self.rng``;
-- ``model.py``: :class:`ReferenceModel`, construction and the day;
+- ``model.py``: :class:`ReferenceModel`, construction and the day, with the moral practices'
+  steps (integrity review 7.20, redemption 7.21, moral review 7.22); their effects on
+  violations, queues, turnout and points sit where the engine has them (``households.py``,
+  ``lifecycle.py``);
 - ``views.py``: the model as the metric registry reads it.
 """
 

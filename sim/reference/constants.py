@@ -53,5 +53,8 @@ MUTATIONS = frozenset(
         "party_ageing",  # 5.3: every party member serves (no ageing, no 双报到)
         "fading_as_resolved",  # 7.11: faded issues counted as resolved (the old count)
         "timeline",  # 0: the scenario's timeline is ignored (levers fixed from day 0)
+        "integrity_points",  # 7.20: points are never lost, so nothing is at stake or shifted
+        "moral_review",  # 7.22: the moral review councils never sit
+        "redemption",  # 7.21: credits are never spent, pull no more, give no preference
     }
 )

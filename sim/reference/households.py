@@ -37,6 +37,8 @@ class Household(mesa.Agent):
         self.satisfaction = 0.5 * self.trust + 0.5
         self.security = 1.0
         self.credits = 0.0
+        self.integrity = 1.0  # 7.20: integrity points, a share of full points
+        self.preferred = False  # 7.21: given preferential credit (道德信贷) this month
         self.party_member = model.chance(pop.party_member_share)
         # Ageing members no longer serve; members in service elsewhere serve their home
         # community only if they registered there (双报到).
@@ -93,8 +95,12 @@ class Household(mesa.Agent):
     def violation_hazard(self) -> float:
         """Chance this household violates against a neighbour drawn as victim (Becker)."""
         b, law = self.model.params.behaviour, self.model.params.rule_of_law
+        moral = self.model.params.moral
+        at_stake = 0.0  # 7.20: the standing a household would lose if caught
+        if moral.integrity_points and "integrity_points" not in self.model.disable:
+            at_stake = moral.integrity_stake * self.integrity
         deterred = math.exp(
-            -self.deterrence * (b.deterrence_weight + b.sanction_weight * law.sanction)
+            -self.deterrence * (b.deterrence_weight + b.sanction_weight * law.sanction + at_stake)
         )
         return (1 - self.norm) * (1 - b.aware_compliance * self.legal_awareness) * deterred
 
@@ -155,6 +161,8 @@ class Household(mesa.Agent):
     def volunteer_today(self) -> None:
         m, b, moral = self.model, self.model.params.behaviour, self.model.params.moral
         bank = moral.credit_value * b.bank_boost if moral.moral_bank else 0.0
+        if moral.redemption and "redemption" not in m.disable:
+            bank *= 1 + moral.redemption_pull  # 7.21: a credit that can be spent pulls more
         boost = 0.0 if "moral_bank_boost" in m.disable else bank
         mobilised = 1 + m.params.fusion.party_leadership if self.party_active else 1.0
         distrust = b.credibility_volunteering * (1 - self.organisation.credibility)

@@ -64,6 +64,7 @@ class IssueLifecycle(Draws):
         self.ledger.add_by_community("escalated", np.array([issue.household.community]))
         raiser = issue.household
         raiser.trust = nudge(raiser.trust, 2 * self.params.behaviour.trust_loss, 0.0)
+        self.lose_points(raiser, self.params.moral.integrity_escalation_cost)  # 7.20
         self.close(issue)
 
     def enforce(self, issue: Issue) -> None:
@@ -75,7 +76,14 @@ class IssueLifecycle(Draws):
         for h in violator.neighbours:
             h.deterrence = nudge(h.deterrence, learning / 4)
         violator.last_sanctioned = self.day
+        self.lose_points(violator, self.params.moral.integrity_sanction_cost)  # 7.20
         self.resolve(issue, self.params.behaviour.routine_trust_weight)
+
+    def lose_points(self, household: Household, cost: float) -> None:
+        """7.20: a sanction or an escalation costs integrity points, never below 0."""
+        if self.params.moral.integrity_points and "integrity_points" not in self.disable:
+            household.integrity = max(0.0, household.integrity - cost)
+            self.ledger.add("integrity_deductions", 1)
 
     def refer(self, issue: Issue, channel: Channel) -> None:
         """Pass an issue on: lost with ``referral_loss x gap``, else delayed."""
@@ -155,8 +163,31 @@ class IssueLifecycle(Draws):
     def ready(self, queue: Iterable[Issue]) -> list[Issue]:
         return [issue for issue in queue if issue.ready <= self.day]
 
-    def take_oldest(self, issues: list[Issue], capacity: float) -> list[Issue]:
-        """The oldest ``K`` issues, ``K`` = capacity rounded up or down at random (7.0)."""
+    def take_oldest(
+        self, issues: list[Issue], capacity: float, by_standing: bool = False
+    ) -> list[Issue]:
+        """The oldest ``K`` issues, ``K`` = capacity rounded up or down at random (7.0).
+
+        ``by_standing`` (the grid and the community office): an issue counts as raised
+        ``integrity_priority_days x standing`` days earlier with integrity points (7.20),
+        and ``preferential_priority_days`` earlier for a household with preferential
+        credit (7.21).
+        """
         whole = math.floor(capacity)
         k = whole + (1 if self.chance(capacity - whole) else 0)
-        return sorted(issues, key=Issue.age)[:k] if k > 0 else []
+        if k <= 0:
+            return []
+        moral = self.params.moral
+        points = moral.integrity_points and "integrity_points" not in self.disable
+        credit = moral.moral_bank and moral.redemption and "redemption" not in self.disable
+        if by_standing and (points or credit):
+            by_points = moral.integrity_priority_days if points else 0.0
+            by_credit = moral.preferential_priority_days if credit else 0.0
+
+            def key(issue: Issue) -> tuple[float, int]:
+                h = issue.household
+                shift = by_points * h.integrity + (by_credit if h.preferred else 0.0)
+                return issue.raised - shift, issue.serial
+
+            return sorted(issues, key=key)[:k]
+        return sorted(issues, key=Issue.age)[:k]

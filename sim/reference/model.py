@@ -104,6 +104,9 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
         households.do("escalate_or_wait")  # 12. 7.12
         self.volunteer()  # 13. 7.13
         self.boards_and_role_models()  # 14. 7.14
+        self.review_integrity()  #        7.20 monthly integrity-points review
+        self.redeem_credits()  #          7.21 monthly redemption, preferential credit
+        self.review_conduct()  #          7.22 moral review councils on their interval
         households.do("observe_neighbours")  # 15. 7.15 (synchronous: observe,
         households.do("diffuse")  #                    then move)
         households.do("update_attitudes")  # 16. 7.16
@@ -270,6 +273,66 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
         if moral.role_models > 0:
             households.do("look_at_role_models")
             households.do("follow_role_models")
+
+    def review_integrity(self) -> None:
+        """7.20, monthly: a household that lost points moves its norm toward 1 by
+        ``integrity_norm_gain`` times what it lost; then a month's points come back."""
+        moral = self.params.moral
+        if not moral.integrity_points or self.day % BOARD_INTERVAL_DAYS != BOARD_INTERVAL_DAYS - 1:
+            return
+        month = BOARD_INTERVAL_DAYS / moral.integrity_recovery_days
+        for h in self.residents:
+            if h.integrity < 1.0:
+                h.norm = nudge(h.norm, moral.integrity_norm_gain * (1.0 - h.integrity))
+                h.integrity = min(1.0, h.integrity + month)
+
+    def redeem_credits(self) -> None:
+        """7.21, monthly after the boards: in each community the households with the most
+        credits (ties by index) get preferential credit and gain trust; then every
+        household spends ``redemption_rate`` of its credits."""
+        moral = self.params.moral
+        if not (moral.moral_bank and moral.redemption) or "redemption" in self.disable:
+            return
+        if self.day % BOARD_INTERVAL_DAYS != BOARD_INTERVAL_DAYS - 1:
+            return
+        for members in self.community_members:
+            quota = round(moral.preferential_share * len(members))
+            ranked = sorted(members, key=lambda h: (-h.credits, h.index))
+            chosen = {h for h in ranked[:quota] if h.credits > 0}
+            for h in members:
+                h.preferred = h in chosen
+                if h.preferred:
+                    h.trust = nudge(h.trust, moral.preferential_trust_gain)
+        for h in self.residents:
+            spent = h.credits * moral.redemption_rate
+            self.ledger.add("credits_redeemed", spent)
+            h.credits -= spent
+
+    def review_conduct(self) -> None:
+        """7.22, every ``review_interval_days``: in each community a panel drawn at random
+        (each household with chance ``review_panel_size / S``) sits; the households of
+        highest and of lowest norm (``review_board_share`` each, ties by index) move toward
+        norm 1 by the praise and the shame gain times the panel's mean norm."""
+        moral = self.params.moral
+        interval = moral.review_interval_days
+        if not moral.moral_review or self.day % interval != interval - 1:
+            return
+        if "moral_review" in self.disable:
+            return
+        for members in self.community_members:
+            chance = min(1.0, moral.review_panel_size / len(members))
+            panel = [h for h in members if self.chance(chance)]
+            for h in panel:
+                h.last_participation = self.day
+            self.ledger.add("moral_reviewers", len(panel))
+            weight = sum(h.norm for h in panel) / len(panel) if panel else 0.0
+            quota = round(moral.review_board_share * len(members))
+            praised = sorted(members, key=lambda h: (-h.norm, h.index))[:quota]
+            criticised = sorted(members, key=lambda h: (h.norm, h.index))[:quota]
+            for h in praised:
+                h.norm = nudge(h.norm, moral.review_praise_gain * weight)
+            for h in criticised:
+                h.norm = nudge(h.norm, moral.review_shame_gain * weight)
 
     def _build_households(self) -> None:
         pop, layout = self.params.population, self.layout

@@ -75,7 +75,7 @@ class GridTeam(mesa.Agent):
         m = self.model
         capacity = self.capacity()
         on_desk = len(self.queue)  # ready or waiting for a retry
-        worked = m.take_oldest(m.ready(self.queue), capacity)
+        worked = m.take_oldest(m.ready(self.queue), capacity, by_standing=True)  # 7.20
         self.update_workload(on_desk, len(worked), capacity)
         for issue in worked:
             self.work(issue)
@@ -157,7 +157,7 @@ class CommunityOffice(mesa.Agent):
         if "community_office" in m.disable:
             return
         capacity = self.capacity()
-        worked = m.take_oldest(m.ready(self.queue), capacity)
+        worked = m.take_oldest(m.ready(self.queue), capacity, by_standing=True)  # 7.20
         admin = self.admin_load()
         self.utilisation = admin + (1 - admin) * min(1.0, len(worked) / max(capacity, 1e-9))
         self.cases += len(worked)

@@ -57,6 +57,7 @@ class HouseholdArrays(_Agents):
     deterrence = _Gathered[float]()
     satisfaction = _Gathered[float]()
     security = _Gathered[float]()
+    integrity = _Gathered[float]()
     last_participation = _Gathered[int]()
 
     def __init__(self, residents: list[Household]) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 from .. import lifecycle
 from ..issues import AGENDA, COMMUNITY, DISPUTE, GRID, LEGAL, PUBLIC, SERVICE, VIOLATION
 from ..layout import Assignment
+from ..practices import priority
 from ..queues import take_oldest
 from ..staffing import community_plan
 from ..world import World
@@ -100,7 +101,7 @@ class CommunityStaff:
         rows = pool.in_channel(COMMUNITY, model.day)
         team = self.team_of(pool.household[rows])
         capacity = self.capacity()
-        worked = rows[take_oldest(team, pool.raised[rows], capacity, rng)]
+        worked = rows[take_oldest(team, priority.queue_key(model, rows), capacity, rng)]
         handled = np.bincount(self.team_of(pool.household[worked]), minlength=capacity.size)
         self.cases += handled
         case_time = (1 - self.admin_load) * np.minimum(1.0, handled / np.maximum(capacity, 1e-9))

@@ -9,6 +9,7 @@ import numpy as np
 from .. import lifecycle
 from ..issues import AGENDA, DISPUTE, GRID, LEGAL, PUBLIC, SERVICE, UNREPORTED, VIOLATION
 from ..layout import Assignment
+from ..practices import priority
 from ..queues import take_oldest
 from ..staffing import grid_plan, per_grid
 from ..world import World
@@ -151,7 +152,7 @@ class GridTeams:
         rows = pool.in_channel(GRID, day)
         team = self.team_of(pool.household[rows])
         capacity = self.capacity()
-        worked = rows[take_oldest(team, pool.raised[rows], capacity, rng)]
+        worked = rows[take_oldest(team, priority.queue_key(model, rows), capacity, rng)]
         # Pressure counts every case on the desk, including those waiting for a retry.
         desk = self.team_of(pool.household[pool.in_channel(GRID)])
         queued = np.bincount(desk, minlength=len(capacity))
