@@ -678,13 +678,15 @@ class Moral(Section):
         doc="Weight of the standing at stake in the violation hazard: a household with full "
         "points has the most to lose if caught (the hazard is multiplied by "
         "exp(-deterrence x stake x standing)).",
-        source="literature: Nowak & Sigmund 1998 (image scoring); level an assumption",
+        source="assumption (the mechanism is image scoring, [nowak1998]; the level is "
+        "not from any source)",
     )
     integrity_norm_gain: float = unit_interval(
         0.1,
         doc="Monthly step of the norm toward 1 of a household that lost points, times the "
         "share it lost (the deduction is published: reintegrative shaming).",
-        source="literature: Braithwaite 1989 (reintegrative shaming); level an assumption",
+        source="assumption (the mechanism is reintegrative shaming, [braithwaite1989]; the "
+        "level is not from any source)",
     )
     integrity_priority_days: float = param(
         7.0,
