@@ -121,6 +121,13 @@ def _parse(sweep: Any, source: str, params: Parameters) -> Design:
     if not isinstance(sweep, dict):
         raise InputError(source, "sweep", "must be a table")
     for key in sweep:
+        if key == "practices":  # the fusion wing's table (analysis.fusion.practices)
+            raise InputError(
+                source,
+                "sweep.practices",
+                "is read by `sanzhi fusion` only, which runs the practices' subsets; "
+                "another command would ignore it",
+            )
         if key not in SWEEP_KEYS:
             raise InputError(source, f"sweep.{key}", "unknown key" + did_you_mean(key, SWEEP_KEYS))
     method = sweep.get("design", "grid")
