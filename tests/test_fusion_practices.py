@@ -416,3 +416,26 @@ def test_the_shipped_practices_scenario_names_the_seven_switches():
         "moral.moral_review",
         "moral.redemption",
     }
+
+
+def test_the_relative_dividend_is_worded_beside_the_absolute_one():
+    from test_fusion import result_with
+
+    from experiments.analysis.fusion.text import dividend_sentence, summary
+
+    metric = "escalations_per_1000_households_year"
+    result = result_with((-4.0, -6.0, -2.0), -10.0, -6.0)
+    rows = [
+        {"metric": metric, "fusion.coordination": level, "estimate": -4 / 6, "se": 0.1,
+         "df": 20.0, "ci_low": -0.87, "ci_high": -0.46, "defined": level == 0.9}
+        for level in (0.1, 0.9)
+    ]  # fmt: skip
+    result.relative = pd.DataFrame(rows)
+    text = dividend_sentence(result, metric, 0.9)
+    assert "Relative dividend: −67% of the size of the sum of separate effects" in text
+    assert "(95% CI −87% to −46%)" in text
+    assert "Relative dividend" not in dividend_sentence(result, metric, 0.1)  # not defined
+    zh = dividend_sentence(result, metric, 0.9, "zh")
+    assert "相对融合红利：为单独效果之和大小的−67%" in zh
+    table = summary(result, [metric])
+    assert "| relative dividend | — | −67% [−87%, −46%] |" in table

@@ -217,7 +217,10 @@ def _by_cell(cells: pd.DataFrame, factors: Sequence[str], level: object) -> dict
 
 def _estimate(cells: dict[tuple, tuple], weights: dict[tuple, float], conf: float) -> dict:
     """A linear contrast of cell means with its Welch-Satterthwaite t interval."""
-    estimate = sum(w * cells[c][0] for c, w in weights.items())
+    terms = [w * cells[c][0] for c, w in weights.items()]
+    estimate = sum(terms)
+    if abs(estimate) <= 1e-12 * max(map(abs, terms), default=0.0):
+        estimate = 0.0  # equal means cancelled: rounding residue, not an effect
     parts = np.array([w * w * cells[c][1] ** 2 / cells[c][2] for c, w in weights.items()])
     dofs = np.array([cells[c][2] - 1 for c in weights])
     var = float(parts.sum())
