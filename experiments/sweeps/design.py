@@ -291,12 +291,7 @@ def _level_factor(name: str, table: Any, specs: dict, params: Parameters, source
         if not isinstance(values, dict) or not values:
             raise InputError(source, at, 'expected a table of "section.key" = value')
         for key in values:
-            if key not in specs:
-                raise InputError(
-                    source, f"{at}.{key}", "unknown parameter" + did_you_mean(key, specs)
-                )
-            if key.startswith("scenario."):
-                raise InputError(source, f"{at}.{key}", "scenario settings cannot be swept")
+            check_key(key, specs, source, f"{at}.{key}")
         if first is None:
             first = list(values)
         elif set(values) != set(first):
@@ -310,6 +305,15 @@ def _level_factor(name: str, table: Any, specs: dict, params: Parameters, source
             raise InputError(source, f"{at}.{err.key}", explain(err)) from None
         levels[level] = {key: resolved[key] for key in first}
     return Factor(name, values=tuple(levels), levels=levels)
+
+
+def check_key(key: str, specs: Any, source: str, where: str, verb: str = "swept") -> None:
+    """InputError unless ``key`` is a parameter (with a did-you-mean) other than the
+    scenario's own settings."""
+    if key not in specs:
+        raise InputError(source, where, "unknown parameter" + did_you_mean(key, specs))
+    if key.startswith("scenario."):
+        raise InputError(source, where, f"scenario settings cannot be {verb}")
 
 
 def _resolved(params: Parameters, keys: Any) -> dict[str, Any]:

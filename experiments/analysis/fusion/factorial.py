@@ -107,12 +107,8 @@ def effects(
 
     One row per (level, effect): ``effect, kind, estimate, se, df, ci_low, ci_high``.
     """
-    cells = cell_stats(data, response, factors, by=by, on=on, off=off)
-    levels = sorted(cells[by].unique()) if by else [None]
     rows = []
-    for level in levels:
-        sub = cells[cells[by] == level] if by else cells
-        stats_ = _by_cell(sub, factors, level)
+    for level, stats_ in _levels(data, response, factors, by, on, off):
         for name, (kind, weights) in contrasts(factors).items():
             row = {by: level} if by else {}
             row |= {"effect": name, "kind": kind, **_estimate(stats_, weights, conf)}
@@ -158,14 +154,29 @@ def relative_dividends(
 ) -> pd.DataFrame:
     """The relative dividend D / |separate sum| with its delta-method CI, per level of
     ``by``: ``estimate, se, df, ci_low, ci_high, defined`` (one row per level)."""
+    rows = []
+    for level, stats_ in _levels(data, response, factors, by, on, off):
+        row = {by: level} if by else {}
+        rows.append(row | relative(stats_, factors, conf))
+    return pd.DataFrame(rows)
+
+
+def _levels(
+    data: pd.DataFrame,
+    response: str,
+    factors: Sequence[str],
+    by: str | None,
+    on: object,
+    off: object,
+) -> list[tuple[object, dict[tuple, tuple]]]:
+    """(level of ``by``, the eight cells' (mean, sd, n)) for each level; one (None, cells)
+    without ``by``."""
     cells = cell_stats(data, response, factors, by=by, on=on, off=off)
     levels = sorted(cells[by].unique()) if by else [None]
-    rows = []
-    for level in levels:
-        sub = cells[cells[by] == level] if by else cells
-        row = {by: level} if by else {}
-        rows.append(row | relative(_by_cell(sub, factors, level), factors, conf))
-    return pd.DataFrame(rows)
+    return [
+        (level, _by_cell(cells[cells[by] == level] if by else cells, factors, level))
+        for level in levels
+    ]
 
 
 def relative(cells: dict[tuple, tuple], factors: Sequence[str] = MODES, conf: float = 0.95) -> dict:

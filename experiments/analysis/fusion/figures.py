@@ -108,23 +108,8 @@ def effects(
     shown = [*MODES, *[e for e in table["effect"].unique() if " x " in e], DIVIDEND]
     fig, axes = panels(len(metrics), 3.4, 4.4)
     for ax, metric in zip(axes, metrics, strict=True):
-        sub = table[table["metric"] == metric].set_index([COORDINATION, "effect"])
         y = np.arange(len(shown))[::-1]
-        for i, level in enumerate(levels):
-            rows = sub.loc[level].loc[shown]
-            est = rows["estimate"].to_numpy(float)
-            err = [est - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - est]
-            off = (i - (len(levels) - 1) / 2) * 0.8 / len(levels)
-            ax.barh(
-                y + off,
-                est,
-                height=0.8 / len(levels),
-                xerr=err,
-                capsize=2,
-                color=f"C{i}",
-                alpha=0.8,
-                label=level_label(level, levels, lang),
-            )
+        for i, level, est, off in _bars(ax, table, metric, shown, levels, lang):
             share = _relative_at(relative, metric, level)
             if share is not None:
                 ax.annotate(
@@ -156,23 +141,8 @@ def practices(
     shown = [e for e in table["effect"].drop_duplicates() if not e.startswith("gap: ")]
     fig, axes = panels(len(metrics), 3.6, 2.0 + 0.25 * len(shown))
     for ax, metric in zip(axes, metrics, strict=True):
-        sub = table[table["metric"] == metric].set_index([COORDINATION, "effect"])
         y = np.arange(len(shown))[::-1]
-        for i, level in enumerate(levels):
-            rows = sub.loc[level].loc[shown]
-            est = rows["estimate"].to_numpy(float)
-            err = [est - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - est]
-            off = (i - (len(levels) - 1) / 2) * 0.8 / len(levels)
-            ax.barh(
-                y + off,
-                est,
-                height=0.8 / len(levels),
-                xerr=err,
-                capsize=2,
-                color=f"C{i}",
-                alpha=0.8,
-                label=level_label(level, levels, lang),
-            )
+        _bars(ax, table, metric, shown, levels, lang)
         ax.axvline(0, color="black", lw=0.6)
         ax.set_yticks(
             y, [effect_label(e, lang, practice_keys=practice_keys or {}) for e in shown], fontsize=7
@@ -180,6 +150,33 @@ def practices(
         _title(ax, metric, lang)
     fig.suptitle(say(WORDS, "contribution", lang), fontsize=9)
     return _legend_below(fig, axes[0])
+
+
+def _bars(
+    ax, table: pd.DataFrame, metric: str, shown: list[str], levels: Sequence[float], lang: str
+) -> list[tuple[int, float, np.ndarray, float]]:
+    """Horizontal bars with 95% CI whiskers of the ``shown`` effects of ``metric`` (top to
+    bottom), one colour a coordination level; (i, level, estimates, offset) of each."""
+    sub = table[table["metric"] == metric].set_index([COORDINATION, "effect"])
+    y = np.arange(len(shown))[::-1]
+    drawn = []
+    for i, level in enumerate(levels):
+        rows = sub.loc[level].loc[shown]
+        est = rows["estimate"].to_numpy(float)
+        err = [est - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - est]
+        off = (i - (len(levels) - 1) / 2) * 0.8 / len(levels)
+        ax.barh(
+            y + off,
+            est,
+            height=0.8 / len(levels),
+            xerr=err,
+            capsize=2,
+            color=f"C{i}",
+            alpha=0.8,
+            label=level_label(level, levels, lang),
+        )
+        drawn.append((i, level, est, off))
+    return drawn
 
 
 def _relative_at(relative: pd.DataFrame | None, metric: str, level: float) -> float | None:

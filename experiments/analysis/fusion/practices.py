@@ -26,7 +26,7 @@ from typing import Any
 from experiments.analysis.fusion.attribution import EXACT_UP_TO, estimator_for, members, subsets
 from experiments.errors import InputError
 from experiments.scenario import Scenario, explain
-from experiments.sweeps.design import NAME
+from experiments.sweeps.design import NAME, check_key
 from sim.params import ParameterError, Parameters, did_you_mean
 
 TABLE = "practices"  # [sweep.practices]; also the level factor's name and result column
@@ -107,12 +107,7 @@ def parse_practices(
         if not keys:
             raise InputError(source, at, 'empty: expected "section.key" = value when on')
         for key in keys:
-            if key not in specs:
-                raise InputError(
-                    source, f"{at}.{key}", "unknown parameter" + did_you_mean(key, specs)
-                )
-            if key.startswith("scenario."):
-                raise InputError(source, f"{at}.{key}", "scenario settings cannot be switched")
+            check_key(key, specs, source, f"{at}.{key}", "switched")
             if key in owner:
                 raise InputError(
                     source, f"{at}.{key}", f"already switched by practice {owner[key]!r}"

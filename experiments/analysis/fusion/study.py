@@ -28,7 +28,7 @@ from experiments.analysis.fusion.factorial import (
 )
 from experiments.analysis.fusion.practices import TABLE, Practices, expanded
 from experiments.analysis.fusion.text import summary
-from experiments.claims import HOLM, Estimate, contrast_bounds, judge, mean_interval
+from experiments.claims import HOLM, Claim, Estimate, contrast_bounds, judge, mean_interval
 from experiments.columns import SUMMARY_WINDOW, window_column
 from experiments.errors import InputError
 from experiments.plotting import figure_language, save_figure
@@ -185,19 +185,24 @@ def _judged(table: pd.DataFrame, runs: pd.DataFrame, adjustment: str) -> pd.Data
         thresholds.append(REGISTRY[r["metric"]].practical_threshold(reference))
     claims = judge(estimates, thresholds, adjustment=adjustment)
     for i, claim in zip(chosen, claims, strict=True):
-        rows[i] |= {
-            "low": claim.low,
-            "high": claim.high,
-            "level_used": claim.level,
-            "p": claim.p,
-            "p_adjusted": claim.p_adjusted,
-            "adjustment": claim.adjustment,
-            "comparisons": claim.family,
-            "threshold": claim.threshold,
-            "clear": claim.clear,
-            "status": claim.status(REGISTRY[rows[i]["metric"]].better),
-        }
+        rows[i] |= _verdict(claim, REGISTRY[rows[i]["metric"]].better)
     return pd.DataFrame(rows)
+
+
+def _verdict(claim: Claim, better: str) -> dict:
+    """The columns a claim adds to its row."""
+    return {
+        "low": claim.low,
+        "high": claim.high,
+        "level_used": claim.level,
+        "p": claim.p,
+        "p_adjusted": claim.p_adjusted,
+        "adjustment": claim.adjustment,
+        "comparisons": claim.family,
+        "threshold": claim.threshold,
+        "clear": claim.clear,
+        "status": claim.status(better),
+    }
 
 
 def _within_range(table: pd.DataFrame, bounds: tuple[float, float]) -> pd.DataFrame:
@@ -251,20 +256,7 @@ def judge_dividends(result: FusionResult, *, adjustment: str = HOLM) -> pd.DataF
             thresholds.append(m.practical_threshold(_all_off(result, metric, d["from"])))
     claims = judge(estimates, thresholds, adjustment=adjustment)
     for row, claim in zip(rows, claims, strict=True):
-        better = REGISTRY[row["metric"]].better
-        row |= {
-            "estimate": claim.estimate,
-            "low": claim.low,
-            "high": claim.high,
-            "level_used": claim.level,
-            "p": claim.p,
-            "p_adjusted": claim.p_adjusted,
-            "adjustment": claim.adjustment,
-            "comparisons": claim.family,
-            "threshold": claim.threshold,
-            "clear": claim.clear,
-            "status": claim.status(better),
-        }
+        row |= {"estimate": claim.estimate} | _verdict(claim, REGISTRY[row["metric"]].better)
     return pd.DataFrame(rows)
 
 
