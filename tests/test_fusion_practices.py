@@ -439,3 +439,18 @@ def test_the_relative_dividend_is_worded_beside_the_absolute_one():
     assert "相对融合红利：为单独效果之和大小的−67%" in zh
     table = summary(result, [metric])
     assert "| relative dividend | — | −67% [−87%, −46%] |" in table
+
+
+def test_the_effects_chart_writes_the_relative_dividend_at_its_bar():
+    from test_fusion import synthetic
+
+    from experiments.analysis.fusion import figures
+
+    data = synthetic(np.random.default_rng(1), sd=0.2).rename(columns={"y": "v"})
+    table = effects(data, "v", by="fusion.coordination").assign(metric="mean_trust")
+    rel = relative_dividends(data, "v", by="fusion.coordination").assign(metric="mean_trust")
+    assert rel["defined"].all()  # planted separate sum -8, dividend -2: -25%
+    assert rel["estimate"].to_numpy() == pytest.approx([-0.25, -0.25], abs=0.05)
+    fig = figures.effects(table, ["mean_trust"], [0.1, 0.9], "en", rel)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert len(texts) == 2 and all(t.startswith("−2") and t.endswith("%") for t in texts), texts
