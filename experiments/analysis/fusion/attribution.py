@@ -110,7 +110,7 @@ def weights(names: Sequence[str], estimator: str) -> dict[str, tuple[str, dict[s
         loo_sum: dict[str, float] = {}
         for p in full:
             without = label([n for n in full if n != p], names)
-            loo = {every: 1.0, without: -1.0} if without != every else {}
+            loo = {every: 1.0, without: -1.0}
             add = {label((p,), names): 1.0, none: -1.0}
             gap = dict(loo)
             for s, x in add.items():
