@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_cli import sanzhi, write
+from test_fusion_practices import PENDING, SHIPPED, practice_switches_missing
 
 from experiments import load_scenario, run, summarise
+from experiments.analysis.fusion.practices import expanded
 from experiments.calibration.search import Surrogate, accepted, misfit, next_box, significant
 from experiments.calibration.study import calibrate, fitted_toml
 from experiments.calibration.targets import Target, load_targets
@@ -287,9 +289,21 @@ def test_every_scenario_folder_file_is_covered():
             load_targets(path)
 
 
-@pytest.mark.parametrize("path", RUNNABLE, ids=[str(p.relative_to(ROOT)) for p in RUNNABLE])
+CASES = [
+    pytest.param(
+        p,
+        id=str(p.relative_to(ROOT)),
+        marks=[pytest.mark.skip(reason=PENDING)]
+        if p == SHIPPED and practice_switches_missing()
+        else [],
+    )
+    for p in RUNNABLE
+]
+
+
+@pytest.mark.parametrize("path", CASES)
 def test_every_shipped_scenario_validates_and_runs_a_short_simulation(path):
-    scenario = load_scenario(path)  # as shipped: validates
+    scenario, _ = expanded(load_scenario(path))  # as shipped: validates (with its practices)
     assert scenario.params.scenario.name
     text = path.read_text(encoding="utf-8")
     assert text.startswith("#"), "each scenario file starts with comments naming its sources"

@@ -19,7 +19,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "governance (off/on, as [sweep.levels.<mode>] define them) crossed with the "
         "coordination levels of [sweep.parameters] (e.g. scenarios/sweeps/levers.toml), then "
         "estimate main effects, interactions and the fusion dividend (all three together "
-        "minus the sum of their separate effects) with 95% CIs.",
+        "minus the sum of their separate effects) with 95% CIs, and the relative dividend. "
+        "With [sweep.practices] (e.g. scenarios/sweeps/fusion_practices.toml) every subset "
+        "of practices the decomposition needs runs the same design, and the dividend is "
+        "split among the practices (exact Shapley values, or leave-one-out and add-one "
+        "contributions), with 95% CIs.",
     )
     p.add_argument("scenario", help="scenario file with the three off/on levers x coordination")
     options.add_metric_option(p)

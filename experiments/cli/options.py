@@ -11,6 +11,7 @@ from pathlib import Path
 
 from experiments.analysis.common import ANALYSIS_METRICS
 from experiments.analysis.frontier.costs import parse_costs
+from experiments.analysis.fusion import practices as fusion_practices
 from experiments.executors import EXECUTORS, default_workers
 from experiments.scenario import COMMAND_LINE, Scenario, load_scenario, parse_assignments
 from experiments.sweeps.design import Design, design_of
@@ -135,6 +136,7 @@ def check_tables(scenario: Scenario) -> Design | None:
     """Ask each table's owner to check it: the sweep machinery its ``[sweep]`` (the design is
     returned), the frontier its ``[frontier]`` costs."""
     parse_costs(scenario.frontier, scenario.source("frontier"))
+    scenario, _ = fusion_practices.expanded(scenario)
     return design_of(scenario) if scenario.sweep is not None else None
 
 

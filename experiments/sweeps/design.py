@@ -121,6 +121,13 @@ def _parse(sweep: Any, source: str, params: Parameters) -> Design:
     if not isinstance(sweep, dict):
         raise InputError(source, "sweep", "must be a table")
     for key in sweep:
+        if key == "practices":  # the fusion wing's table (analysis.fusion.practices)
+            raise InputError(
+                source,
+                "sweep.practices",
+                "is read by `sanzhi fusion` only, which runs the practices' subsets; "
+                "another command would ignore it",
+            )
         if key not in SWEEP_KEYS:
             raise InputError(source, f"sweep.{key}", "unknown key" + did_you_mean(key, SWEEP_KEYS))
     method = sweep.get("design", "grid")
@@ -284,12 +291,7 @@ def _level_factor(name: str, table: Any, specs: dict, params: Parameters, source
         if not isinstance(values, dict) or not values:
             raise InputError(source, at, 'expected a table of "section.key" = value')
         for key in values:
-            if key not in specs:
-                raise InputError(
-                    source, f"{at}.{key}", "unknown parameter" + did_you_mean(key, specs)
-                )
-            if key.startswith("scenario."):
-                raise InputError(source, f"{at}.{key}", "scenario settings cannot be swept")
+            check_key(key, specs, source, f"{at}.{key}")
         if first is None:
             first = list(values)
         elif set(values) != set(first):
@@ -303,6 +305,15 @@ def _level_factor(name: str, table: Any, specs: dict, params: Parameters, source
             raise InputError(source, f"{at}.{err.key}", explain(err)) from None
         levels[level] = {key: resolved[key] for key in first}
     return Factor(name, values=tuple(levels), levels=levels)
+
+
+def check_key(key: str, specs: Any, source: str, where: str, verb: str = "swept") -> None:
+    """InputError unless ``key`` is a parameter (with a did-you-mean) other than the
+    scenario's own settings."""
+    if key not in specs:
+        raise InputError(source, where, "unknown parameter" + did_you_mean(key, specs))
+    if key.startswith("scenario."):
+        raise InputError(source, where, f"scenario settings cannot be {verb}")
 
 
 def _resolved(params: Parameters, keys: Any) -> dict[str, Any]:

@@ -17,6 +17,14 @@ df = SE^4 / sum_c (w_c^2 s_c^2 / n_c)^2 / (n_c - 1). Cells are x = (a, b, c) in 
                          = mean_111 - mean_100 - mean_010 - mean_001 + 2 mean_000
 
 The dividend is what the three together do beyond the sum of what each does alone.
+
+The **relative dividend** is the dividend as a share of the size of the separate sum,
+R = D / |separate sum| (+0.25: the three together go a quarter of the separate effects'
+size further in the dividend's direction than the sum). Its interval is the delta
+method's: R is linearised as the contrast (w_D - R sign(S) w_S) / |S| of the same cells,
+whose SE and Welch-Satterthwaite df give the t interval. It is given only when the separate
+sum is well away from zero (its 95% interval excludes zero with a half-width below half its
+size, the rule ``compare`` uses for relative changes); otherwise R is NaN with a reason.
 """
 
 from __future__ import annotations
@@ -99,12 +107,8 @@ def effects(
 
     One row per (level, effect): ``effect, kind, estimate, se, df, ci_low, ci_high``.
     """
-    cells = cell_stats(data, response, factors, by=by, on=on, off=off)
-    levels = sorted(cells[by].unique()) if by else [None]
     rows = []
-    for level in levels:
-        sub = cells[cells[by] == level] if by else cells
-        stats_ = _by_cell(sub, factors, level)
+    for level, stats_ in _levels(data, response, factors, by, on, off):
         for name, (kind, weights) in contrasts(factors).items():
             row = {by: level} if by else {}
             row |= {"effect": name, "kind": kind, **_estimate(stats_, weights, conf)}
@@ -138,6 +142,66 @@ def dividend_differences(
     return pd.DataFrame(rows, columns=["from", "to", "estimate", "se", "df", "ci_low", "ci_high"])
 
 
+def relative_dividends(
+    data: pd.DataFrame,
+    response: str,
+    factors: Sequence[str] = MODES,
+    *,
+    by: str | None = None,
+    on: object = "on",
+    off: object = "off",
+    conf: float = 0.95,
+) -> pd.DataFrame:
+    """The relative dividend D / |separate sum| with its delta-method CI, per level of
+    ``by``: ``estimate, se, df, ci_low, ci_high, defined`` (one row per level)."""
+    rows = []
+    for level, stats_ in _levels(data, response, factors, by, on, off):
+        row = {by: level} if by else {}
+        rows.append(row | relative(stats_, factors, conf))
+    return pd.DataFrame(rows)
+
+
+def _levels(
+    data: pd.DataFrame,
+    response: str,
+    factors: Sequence[str],
+    by: str | None,
+    on: object,
+    off: object,
+) -> list[tuple[object, dict[tuple, tuple]]]:
+    """(level of ``by``, the eight cells' (mean, sd, n)) for each level; one (None, cells)
+    without ``by``."""
+    cells = cell_stats(data, response, factors, by=by, on=on, off=off)
+    levels = sorted(cells[by].unique()) if by else [None]
+    return [
+        (level, _by_cell(cells[cells[by] == level] if by else cells, factors, level))
+        for level in levels
+    ]
+
+
+def relative(cells: dict[tuple, tuple], factors: Sequence[str] = MODES, conf: float = 0.95) -> dict:
+    """The relative dividend of one set of eight cells (see the module docstring)."""
+    table = contrasts(factors)
+    w_d, w_s = table[DIVIDEND][1], table["separate_sum"][1]
+    d, s = _estimate(cells, w_d, conf), _estimate(cells, w_s, conf)
+    half = s["ci_high"] - s["estimate"]
+    if not (s["estimate"] != 0 and half < abs(s["estimate"]) / 2):
+        nan = float("nan")
+        out = {"estimate": nan, "se": nan, "df": nan, "ci_low": nan, "ci_high": nan}
+        return out | {"defined": False}
+    size, sign = abs(s["estimate"]), float(np.sign(s["estimate"]))
+    r = d["estimate"] / size
+    keys = set(w_d) | set(w_s)
+    linear = {c: (w_d.get(c, 0.0) - r * sign * w_s.get(c, 0.0)) / size for c in keys}
+    out = _estimate(cells, linear, conf)
+    half = out["ci_high"] - out["estimate"]
+    return {"estimate": r, "se": out["se"], "df": out["df"]} | {
+        "ci_low": r - half,
+        "ci_high": r + half,
+        "defined": True,
+    }
+
+
 def _code(values: pd.Series, name: str, on: object, off: object) -> pd.Series:
     if values.isin([on, off]).all():
         return (values == on).astype(int)
@@ -164,7 +228,10 @@ def _by_cell(cells: pd.DataFrame, factors: Sequence[str], level: object) -> dict
 
 def _estimate(cells: dict[tuple, tuple], weights: dict[tuple, float], conf: float) -> dict:
     """A linear contrast of cell means with its Welch-Satterthwaite t interval."""
-    estimate = sum(w * cells[c][0] for c, w in weights.items())
+    terms = [w * cells[c][0] for c, w in weights.items()]
+    estimate = sum(terms)
+    if abs(estimate) <= 1e-12 * max(map(abs, terms), default=0.0):
+        estimate = 0.0  # equal means cancelled: rounding residue, not an effect
     parts = np.array([w * w * cells[c][1] ** 2 / cells[c][2] for c, w in weights.items()])
     dofs = np.array([cells[c][2] - 1 for c in weights])
     var = float(parts.sum())

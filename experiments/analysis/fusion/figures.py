@@ -1,5 +1,6 @@
-"""Figures of the fusion analysis: the interaction plot of the eight mode combinations and
-the effects chart. Each returns a Figure."""
+"""Figures of the fusion analysis: the interaction plot of the eight mode combinations, the
+effects chart (the relative dividend written beside the dividend's bar) and the practices'
+contributions to the dividend. Each returns a Figure."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments.analysis.fusion.factorial import COORDINATION, DIVIDEND, MODES
-from experiments.analysis.fusion.text import MODE_LABELS, level_label
+from experiments.analysis.fusion.text import MODE_LABELS, effect_label, level_label
 from experiments.columns import SUMMARY_WINDOW
 from experiments.plotting import panels
 from experiments.wording import Words, say
@@ -36,6 +37,10 @@ WORDS: Words = {
     ),
     "dividend": ("fusion dividend", "融合红利"),
     "three": ("three-way", "三阶交互"),
+    "contribution": (
+        "contribution to the fusion dividend (95% CI)",
+        "对融合红利的贡献（95%置信区间）",
+    ),
 }
 
 
@@ -92,34 +97,95 @@ def interaction(
 
 
 def effects(
-    table: pd.DataFrame, metrics: Sequence[str], levels: Sequence[float], lang: str = "en"
+    table: pd.DataFrame,
+    metrics: Sequence[str],
+    levels: Sequence[float],
+    lang: str = "en",
+    relative: pd.DataFrame | None = None,
 ) -> Figure:
-    """Main effects, interactions and the fusion dividend with 95% CIs, per coordination level."""
+    """Main effects, interactions and the fusion dividend with 95% CIs, per coordination
+    level; the relative dividend (``relative``, where defined) written at its bar."""
     shown = [*MODES, *[e for e in table["effect"].unique() if " x " in e], DIVIDEND]
     fig, axes = panels(len(metrics), 3.4, 4.4)
     for ax, metric in zip(axes, metrics, strict=True):
-        sub = table[table["metric"] == metric].set_index([COORDINATION, "effect"])
         y = np.arange(len(shown))[::-1]
-        for i, level in enumerate(levels):
-            rows = sub.loc[level].loc[shown]
-            est = rows["estimate"].to_numpy(float)
-            err = [est - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - est]
-            off = (i - (len(levels) - 1) / 2) * 0.8 / len(levels)
-            ax.barh(
-                y + off,
-                est,
-                height=0.8 / len(levels),
-                xerr=err,
-                capsize=2,
-                color=f"C{i}",
-                alpha=0.8,
-                label=level_label(level, levels, lang),
-            )
+        for i, level, est, off in _bars(ax, table, metric, shown, levels, lang):
+            share = _relative_at(relative, metric, level)
+            if share is not None:
+                ax.annotate(
+                    f"{share:+.0%}".replace("-", "−"),
+                    (est[-1], y[-1] + off),
+                    xytext=(3 if est[-1] >= 0 else -3, 0),
+                    textcoords="offset points",
+                    ha="left" if est[-1] >= 0 else "right",
+                    va="center",
+                    fontsize=6,
+                    color=f"C{i}",
+                )
         ax.axvline(0, color="black", lw=0.6)
         ax.set_yticks(y, [_effect_label(e, lang) for e in shown], fontsize=7)
         _title(ax, metric, lang)
     fig.suptitle(f"{say(WORDS, 'effect', lang)}; {say(WORDS, 'modes', lang)}", fontsize=9)
     return _legend_below(fig, axes[0])
+
+
+def practices(
+    table: pd.DataFrame,
+    metrics: Sequence[str],
+    levels: Sequence[float],
+    lang: str = "en",
+    practice_keys: dict[str, list[str]] | None = None,
+) -> Figure:
+    """Each practice's contribution to the fusion dividend (Shapley values, or leave-one-out
+    and add-one contributions) and their total, with 95% CIs, per coordination level."""
+    shown = [e for e in table["effect"].drop_duplicates() if not e.startswith("gap: ")]
+    fig, axes = panels(len(metrics), 3.6, 2.0 + 0.25 * len(shown))
+    for ax, metric in zip(axes, metrics, strict=True):
+        y = np.arange(len(shown))[::-1]
+        _bars(ax, table, metric, shown, levels, lang)
+        ax.axvline(0, color="black", lw=0.6)
+        ax.set_yticks(
+            y, [effect_label(e, lang, practice_keys=practice_keys or {}) for e in shown], fontsize=7
+        )
+        _title(ax, metric, lang)
+    fig.suptitle(say(WORDS, "contribution", lang), fontsize=9)
+    return _legend_below(fig, axes[0])
+
+
+def _bars(
+    ax, table: pd.DataFrame, metric: str, shown: list[str], levels: Sequence[float], lang: str
+) -> list[tuple[int, float, np.ndarray, float]]:
+    """Horizontal bars with 95% CI whiskers of the ``shown`` effects of ``metric`` (top to
+    bottom), one colour a coordination level; (i, level, estimates, offset) of each."""
+    sub = table[table["metric"] == metric].set_index([COORDINATION, "effect"])
+    y = np.arange(len(shown))[::-1]
+    drawn = []
+    for i, level in enumerate(levels):
+        rows = sub.loc[level].loc[shown]
+        est = rows["estimate"].to_numpy(float)
+        err = [est - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - est]
+        off = (i - (len(levels) - 1) / 2) * 0.8 / len(levels)
+        ax.barh(
+            y + off,
+            est,
+            height=0.8 / len(levels),
+            xerr=err,
+            capsize=2,
+            color=f"C{i}",
+            alpha=0.8,
+            label=level_label(level, levels, lang),
+        )
+        drawn.append((i, level, est, off))
+    return drawn
+
+
+def _relative_at(relative: pd.DataFrame | None, metric: str, level: float) -> float | None:
+    if relative is None or relative.empty:
+        return None
+    row = relative[(relative["metric"] == metric) & (relative[COORDINATION] == level)]
+    if row.empty or not bool(row["defined"].iloc[0]):
+        return None
+    return float(row["estimate"].iloc[0])
 
 
 def _combo(cell: tuple[int, int, int], lang: str) -> str:
