@@ -380,6 +380,7 @@ def LeverChoice(session: Session, lever: Lever, value: str):
 def LeverMode(session: Session):
     """How a moved lever applies: from today (the run goes on) or as if always so."""
     lang = session.lang.value
+    _ = session.levers_version.value  # set_mode moves it
     mode = session.sim.mode
     with solara.ToggleButtonsSingle(
         value=mode, on_value=session.set_mode, dense=True, classes=["sanzhi-lever-mode"]
