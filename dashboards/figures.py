@@ -690,6 +690,7 @@ class SeriesPlot(LivePlot):
                 va="top",
                 fontsize=6.5 * self.scale,
                 color=MARK_COLOUR,
+                bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 0.6},
             )
 
     def update(self, quantities, current, previous, prev_id, marks, layout, lang) -> None:

@@ -153,7 +153,7 @@ def Marks(session: Session, marks: list):
                     disabled=not rewindable,
                     outlined=True,
                     small=True,
-                    classes=["sanzhi-mark"],
+                    classes=["sanzhi-mark", "text-none"],  # a label, not a shout
                     attributes={"data-day": str(day)},
                 )
 
