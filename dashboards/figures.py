@@ -677,9 +677,7 @@ class SeriesPlot(LivePlot):
     def _marks(self, ax: Axes, marks: Marks, lang: str) -> None:
         for day, values in marks:
             ax.axvline(day, color=MARK_COLOUR, linestyle=":", linewidth=1.2 * self.scale)
-            label = change_label(dict(values), lang)
-            if len(label) > MARK_LABEL_CHARS:
-                label = label[: MARK_LABEL_CHARS - 1] + "…"
+            label = change_label(dict(values), lang, MARK_LABEL_CHARS)
             ax.text(
                 day,
                 0.97,

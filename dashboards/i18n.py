@@ -702,10 +702,16 @@ def lever_value(value: Any, lang: str) -> str:
     return number(float(value))
 
 
-def change_label(values: Mapping[str, Any], lang: str) -> str:
-    """A mark's label: each lever changed and its new value ("Admin load → 0.8")."""
+def change_label(values: Mapping[str, Any], lang: str, limit: int | None = None) -> str:
+    """A mark's label: each lever changed and its new value ("Admin load → 0.8"); within
+    ``limit`` characters, the lever names are cut, never the values."""
     sep = "；" if lang == "zh" else "; "
-    return sep.join(f"{lever_label(k, lang)} → {lever_value(v, lang)}" for k, v in values.items())
+    parts = [(lever_label(k, lang), lever_value(v, lang)) for k, v in values.items()]
+    if limit is not None and parts:
+        fixed = sum(len(value) + 3 for _, value in parts) + len(sep) * (len(parts) - 1)
+        room = max(4, (limit - fixed) // len(parts))
+        parts = [(n if len(n) <= room else n[: room - 1] + "…", v) for n, v in parts]
+    return sep.join(f"{name} → {value}" for name, value in parts)
 
 
 def preset_label(name: str, values: Mapping[str, Any], lang: str) -> str:

@@ -638,6 +638,39 @@ def test_chinese_labels_render_with_a_chinese_font():
     assert [k for k in before if before[k] != after[k]] == []  # fonts were per figure
 
 
+def test_the_trends_mark_each_change_with_a_labelled_line():
+    import io
+
+    import PIL.Image
+
+    from dashboards.figures import MARK_COLOUR, SeriesPlot, marks_of
+
+    sim = Simulation()
+    sim.step(100)
+    sim.set_values({"staffing.admin_load": 0.8})
+    sim.step(50)
+    current = {q.key: q.series(sim.model) for q in TRENDS}
+    assert MARK_COLOUR == "#b2182b"  # a red: nothing else in the trends is
+
+    def marked_pixels(marks) -> int:
+        png = SeriesPlot().render(TRENDS, current, None, 0, marks, lang="en")
+        rgb = np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+        return int(((r > g + 50) & (r > b + 50)).sum())  # reddish, anti-aliased or not
+
+    marks = marks_of(sim.shown_marks())
+    assert marks == ((100, (("staffing.admin_load", 0.8),)),)
+    assert marked_pixels(()) == 0
+    assert marked_pixels(marks) > 500  # a dotted line and its label in each panel
+    # a long label is cut in the lever names, never in the values
+    long = {"fusion.coordination": 0.0, "fusion.party_visit_cases_per_week": 12.5}
+    label = i18n.change_label(long, "en", 34)
+    assert len(label) <= 34 and label.endswith("→ 12.5") and "→ 0;" in label
+    assert i18n.change_label({"moral.moral_bank": True}, "zh") == (
+        f"{i18n.lever_label('moral.moral_bank', 'zh')} → 开"
+    )
+
+
 # --- What the cards and panels show.
 
 
