@@ -394,10 +394,11 @@ class Session:
                     kept[key] = value
             marks.append(Mark(mark.day, kept))
         try:
-            self.sim.replay(marks, link.day)
+            if any(mark.values for mark in marks):
+                self.sim.replay(marks, link.day)
         except ParameterError as err:
             refused.append(Refused(err.key, "link_bad_value", readable(err)))
-            self.sim.run_to(link.day)
+        self.sim.run_to(link.day)
         self.sim.set_mode(link.mode)
         self.sim.previous = None
         self.compare.presets.update(a=link.a, b=link.b)

@@ -344,6 +344,8 @@ class Simulation:
         asked for and a lever could not follow it.
         """
         mode = mode or self.mode
+        if not values:
+            return "applied"  # nothing moved: no mark
         with self.lock:
             fixed = any(why_fixed(key) for key in values)
             if mode == "always" or fixed or self.model.day == 0:

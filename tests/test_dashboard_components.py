@@ -376,6 +376,33 @@ def test_a_link_restores_the_demonstration(session):
         assert part in query
 
 
+def test_a_link_keeps_the_levers_moved_mid_run_and_their_days(session):
+    import numpy as np
+
+    session.step(20)
+    session.set_levers({"staffing.admin_load": 0.7})
+    session.step(15)
+    session.set_levers({"moral.moral_bank": True})
+    session.step(5)
+    query = session.query()
+    assert "staffing.admin_load:20=0.7" in query and "moral.moral_bank:35=true" in query
+    other = Session()
+    try:
+        other.restore(query)
+        assert other.message.value == Notice()
+        assert other.sim.day == 40 and [m.day for m in other.sim.marks] == [20, 35]
+        for name, values in session.sim.series().items():
+            np.testing.assert_array_equal(other.sim.series()[name], values)  # the same run
+        other.sim.rewind(20)  # and its marks can be rewound to
+        assert other.sim.day == 20
+        # a mark a lever cannot make mid-run is refused, the rest applied
+        other.restore("day=30&population.households:10=5000&fusion.coordination:12=0.2")
+        assert other.message.value.reason == "link_bad_value"
+        assert [m.day for m in other.sim.marks] == [12] and other.sim.day == 30
+    finally:
+        other.close()
+
+
 def test_a_link_may_not_open_the_city_or_a_file_outside(session):
     session.restore("scenario=city_1m.toml")
     assert session.message.value.reason == "scenario_too_large_for_link"
