@@ -183,7 +183,7 @@ class Session:
         """How a moved lever applies from now on: ``"today"`` or ``"always"``."""
         if mode:
             self.sim.set_mode(mode)
-            self.levers_version.value += 1
+        self.levers_version.value += 1  # a click on the chosen button leaves it chosen
 
     def rewind(self, day: int) -> bool:
         """Back to the marked ``day``, paused there (a state no longer kept is refused)."""
