@@ -7,7 +7,8 @@ model-parameter sidebar and the play loop, and builds a new model from its slide
 dashboard needs things it cannot do cleanly: a language switch that relabels every control
 and chart (SolaraViz's labels are fixed at construction), a compare tab that steps two
 models side by side, a scenario picker that loads files into the sliders, levers that
-replay the same seed to the current day (so the previous run can be drawn dashed), a play
+apply from the current day to the running model (marked on the charts, with saved states
+to rewind to) or replay the same seed as if always so (the previous run dashed), a play
 loop that waits for the browser (``dashboards.player``), presenter mode with a guided tour,
 and blitted matplotlib views that keep a frame under 200 ms. The model is still an
 ordinary Mesa model stepped through ``model.step()`` and read through its ``DataCollector``.

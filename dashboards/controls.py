@@ -16,7 +16,7 @@ import solara
 
 from experiments.wording import number
 
-from .i18n import choice_label, lever_help, lever_label, t
+from .i18n import choice_label, lever_help, lever_label, lever_value, t
 from .library import catalogue
 from .session import Session
 from .state import GROUPS, LEVERS, Lever
@@ -295,9 +295,7 @@ def Message(session: Session):
 
 def lever_text(value: Any, kind: type) -> str:
     """A lever's value beside its slider (``experiments.wording``'s number format)."""
-    if kind is int:
-        return f"{int(value):,}"
-    return number(float(value))
+    return lever_value(kind(value), "en")
 
 
 @solara.component
@@ -379,6 +377,25 @@ def LeverChoice(session: Session, lever: Lever, value: str):
 
 
 @solara.component
+def LeverMode(session: Session):
+    """How a moved lever applies: from today (the run goes on) or as if always so."""
+    lang = session.lang.value
+    _ = session.levers_version.value  # set_mode moves it
+    mode = session.sim.mode
+    with solara.ToggleButtonsSingle(
+        value=mode, on_value=session.set_mode, dense=True, classes=["sanzhi-lever-mode"]
+    ):
+        solara.Button(
+            t("mode_today", lang), value="today", text=True, classes=["sanzhi-mode-today"]
+        )
+        solara.Button(
+            t("mode_always", lang), value="always", text=True, classes=["sanzhi-mode-always"]
+        )
+    note = "replay_note" if mode == "today" else "replay_note_always"
+    solara.Text(t(note, lang), style={"font-size": "0.8em", "color": "#555"})
+
+
+@solara.component
 def LeverPanel(session: Session):
     lang = session.lang.value
     _ = session.levers_version.value
@@ -405,7 +422,7 @@ def LeverPanel(session: Session):
             )
         )
     solara.Text(t("levers", lang), style={"font-weight": "600"})
-    solara.Text(t("replay_note", lang), style={"font-size": "0.8em", "color": "#555"})
+    LeverMode(session)
     rv.ExpansionPanels(
         children=panels,
         multiple=True,

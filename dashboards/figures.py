@@ -15,7 +15,7 @@ import hashlib
 import io
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib
@@ -38,7 +38,7 @@ from sim.layout import Layout
 from sim.metrics import REGISTRY
 
 from .cards import Quantity
-from .i18n import quantity_label, t
+from .i18n import change_label, quantity_label, t
 from .state import DashboardModel, grid_values
 
 COLOURS = {"a": "#d95f02", "b": "#1b9e77", "current": "#1f5fa8", "previous": "#9a9a9a"}
@@ -90,6 +90,25 @@ def figure_png(fig: Figure, dpi: float = 90) -> bytes:
     return buf.getvalue()
 
 
+def compose(rows: Sequence[Sequence[bytes]]) -> bytes:
+    """PNG images laid out as on the page: each row side by side, rows one under another,
+    on white (the slide export)."""
+    images = [[PIL.Image.open(io.BytesIO(png)).convert("RGB") for png in row] for row in rows]
+    width = max(sum(im.width for im in row) for row in images)
+    height = sum(max(im.height for im in row) for row in images)
+    sheet = PIL.Image.new("RGB", (width, height), "white")
+    y = 0
+    for row in images:
+        x = (width - sum(im.width for im in row)) // 2
+        for im in row:
+            sheet.paste(im, (x, y))
+            x += im.width
+        y += max(im.height for im in row)
+    buf = io.BytesIO()
+    sheet.save(buf, format="png")
+    return buf.getvalue()
+
+
 def _colourbar(
     fig: Figure, cax: Axes, norm: Normalize, cmap: Colormap, label: str, scale: float
 ) -> None:
@@ -119,10 +138,12 @@ class LivePlot(ABC):
         self.dynamic: list = []
         self.full_redraws = 0
         self.scale = 1.0
+        self.lang = "en"
 
     def render(self, *args: Any, layout: str = "classic", lang: str) -> bytes:
         """The view as PNG; ``args`` (then the layout and language) go to the subclass."""
         rc, shown = figure_style(lang)  # shown: English if Chinese has no font
+        self.lang = lang
         args = (*args, layout, shown)
         key = (layout, self.static_key(*args))
         if key != self.key:
@@ -150,6 +171,21 @@ class LivePlot(ABC):
         for artist in self.dynamic:
             self.fig.draw_artist(artist)
         return self._png()
+
+    def export(self, dpi: float = 2 * DPI["classic"]) -> bytes:
+        """The figure as last rendered, as a PNG at ``dpi``: for slides."""
+        rc, _ = figure_style(self.lang)
+        buf = io.BytesIO()
+        with matplotlib.rc_context(rc):
+            for artist in self.dynamic:  # savefig leaves animated artists out
+                artist.set_animated(False)
+            try:
+                self.fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+            finally:
+                for artist in self.dynamic:
+                    artist.set_animated(True)
+        self.key = None  # savefig resized the canvas: the next frame redraws in full
+        return buf.getvalue()
 
     def _png(self) -> bytes:
         width, height = self.canvas.get_width_height()
@@ -564,9 +600,19 @@ class _Limits:
         return wanted
 
 
+Marks = tuple[tuple[int, tuple[tuple[str, Any], ...]], ...]  # (record day, changed values)
+MARK_COLOUR = "#b2182b"
+MARK_LABEL_CHARS = 34  # a panel's height at the smallest font; longer labels are cut
+
+
+def marks_of(shown: Sequence[tuple[int, Mapping[str, Any], Any]]) -> Marks:
+    """The marks as the series plot takes them (hashable: they are part of its static key)."""
+    return tuple((int(day), tuple(values.items())) for day, values, *_ in shown)
+
+
 class SeriesPlot(LivePlot):
-    """Small multiples of the live run's quantities; the previous run (after a lever change)
-    dashed."""
+    """Small multiples of the live run's quantities; the previous run (after a replay or a
+    rewind) dashed; each lever change a dotted vertical line labelled with the change."""
 
     kind = "series"
 
@@ -580,6 +626,7 @@ class SeriesPlot(LivePlot):
         current: dict[str, np.ndarray],
         previous: dict[str, np.ndarray] | None,
         prev_id: int,
+        marks: Marks,
         layout: str,
         lang: str,
     ) -> object:
@@ -593,11 +640,11 @@ class SeriesPlot(LivePlot):
             for q in quantities
         )
         self._prev = prev
-        return (lang, _xmax(days), limits, prev_id, tuple(q.key for q in quantities))
+        return (lang, _xmax(days), limits, prev_id, marks, tuple(q.key for q in quantities))
 
-    def build(self, quantities, current, previous, prev_id, layout, lang) -> None:
-        _, xmax, limits, _, _ = self.static_key(
-            quantities, current, previous, prev_id, layout, lang
+    def build(self, quantities, current, previous, prev_id, marks, layout, lang) -> None:
+        _, xmax, limits, *_ = self.static_key(
+            quantities, current, previous, prev_id, marks, layout, lang
         )
         axes = _panels(self.fig, "series", layout)
         self.lines = []
@@ -620,13 +667,31 @@ class SeriesPlot(LivePlot):
             self.lines.append((q.key, line))
             _style_panel(ax, quantity_label(q, lang), xmax, lim, self.scale)
             ax.set_xlabel(t("days_axis", lang), fontsize=8 * self.scale, labelpad=1)
+            self._marks(ax, marks, lang)
         for ax in axes[len(quantities) :]:
             ax.axis("off")
         if self._prev:
             axes[0].legend(fontsize=7 * self.scale, loc="upper left", frameon=False)
         self.dynamic = [line for _, line in self.lines]
 
-    def update(self, quantities, current, previous, prev_id, layout, lang) -> None:
+    def _marks(self, ax: Axes, marks: Marks, lang: str) -> None:
+        for day, values in marks:
+            ax.axvline(day, color=MARK_COLOUR, linestyle=":", linewidth=1.2 * self.scale)
+            label = change_label(dict(values), lang, MARK_LABEL_CHARS)
+            ax.text(
+                day,
+                0.97,
+                label,
+                transform=ax.get_xaxis_transform(),
+                rotation=90,
+                ha="right",
+                va="top",
+                fontsize=6.5 * self.scale,
+                color=MARK_COLOUR,
+                bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 0.6},
+            )
+
+    def update(self, quantities, current, previous, prev_id, marks, layout, lang) -> None:
         for key, line in self.lines:
             y = self._smoothed[key]
             line.set_data(np.arange(y.size), y)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from experiments.wording import value_label
+from experiments.wording import number, value_label
 from sim.metrics import REGISTRY
 
 if TYPE_CHECKING:
@@ -57,13 +57,44 @@ UI: dict[str, tuple[str, str]] = {
     "grids": ("grids", "个网格"),
     "communities": ("communities", "个社区"),
     "replay_note": (
-        "Levers apply from day 0: changing one re-runs the same seed up to today; the previous "
-        "run stays on the charts as a dashed line.",
-        "参数从第0天起生效：调整参数后用同一随机种子重新运行到当前天数，上一次运行以虚线保留在图中。",
+        "From today: a moved lever applies from the current day and the run goes on; the "
+        "charts mark the day with a dotted line and the change, and Rewind goes back to a "
+        "marked day. Households and the other levers that cannot change mid-run are "
+        "replayed from day 0.",
+        "从今天起：调整的参数从当前这一天起生效，运行继续；图中以虚线竖线标出这一天和改动，"
+        "可“回到”任一标记的那一天。户数等不能中途改变的参数从第0天起重新运行。",
+    ),
+    "replay_note_always": (
+        "As if it had always been so: a moved lever applies from day 0; the same seed is "
+        "re-run up to today and the previous run stays on the charts as a dashed line.",
+        "假如一直如此：调整的参数从第0天起生效，用同一随机种子重新运行到当前天数，"
+        "上一次运行以虚线保留在图中。",
+    ),
+    "mode_today": ("From today", "从今天起"),
+    "mode_always": ("As if always so", "假如一直如此"),
+    "marks": ("Changes (click to rewind)", "改动（点击回到那一天）"),
+    "mark_chip": ("Day {day}: {change}", "第{day}天：{change}"),
+    "mark_dropped": (
+        "only the latest changes keep their saved day: this one can no longer be rewound to",
+        "只有最近的改动保存了当天的状态：这一处已无法回到",
+    ),
+    "rewind_help": (
+        "Back to day {day}, right after this change; the run from there on stays dashed",
+        "回到第{day}天、这次改动刚生效时；此后的运行以虚线保留",
+    ),
+    "export_png": ("Figures as PNG", "导出图表 PNG"),
+    "export_help": (
+        "The figures on screen as one PNG, for slides",
+        "将屏幕上的图表导出为一张 PNG 图片，用于幻灯片",
     ),
     # messages
     "lever_error": ("Invalid value", "取值无效"),
     "play_error": ("Play stopped", "播放已停止"),
+    "lever_fixed_head": ("Replayed from day 0", "已从第0天重新运行"),
+    "lever_fixed": (
+        "cannot change mid-run, so it applies as if it had always been so",
+        "不能在运行中途改变，因此按“假如一直如此”处理",
+    ),
     "refused": ("Refused", "已拒绝"),
     "scenario_loaded": ("Loaded", "已载入"),
     "scenario_outside": (
@@ -795,6 +826,29 @@ def lever_label(key: str, lang: str) -> str:
 def lever_help(key: str, lang: str) -> str:
     _, _, en, zh = LEVER_TEXT[key]
     return zh if lang == "zh" else en
+
+
+def lever_value(value: Any, lang: str) -> str:
+    """A lever's value in words: a number in the shared format, on/off, a choice."""
+    if isinstance(value, bool):
+        return t("on" if value else "off", lang)
+    if isinstance(value, str):
+        return choice_label(value, lang)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return number(float(value))
+
+
+def change_label(values: Mapping[str, Any], lang: str, limit: int | None = None) -> str:
+    """A mark's label: each lever changed and its new value ("Admin load → 0.8"); within
+    ``limit`` characters, the lever names are cut, never the values."""
+    sep = "；" if lang == "zh" else "; "
+    parts = [(lever_label(k, lang), lever_value(v, lang)) for k, v in values.items()]
+    if limit is not None and parts:
+        fixed = sum(len(value) + 3 for _, value in parts) + len(sep) * (len(parts) - 1)
+        room = max(4, (limit - fixed) // len(parts))
+        parts = [(n if len(n) <= room else n[: room - 1] + "…", v) for n, v in parts]
+    return sep.join(f"{name} → {value}" for name, value in parts)
 
 
 def preset_label(name: str, values: Mapping[str, Any], lang: str) -> str:

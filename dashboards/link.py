@@ -2,7 +2,9 @@
 sent to a colleague opens the same demonstration.
 
 ``?lang=zh&scenario=baseline.toml&staffing.admin_load=0.6&day=365&tab=compare&b=moral_bank``:
-lever keys are the parameters' dotted names. What a link may ask is bounded: levers within
+lever keys are the parameters' dotted names; a lever moved mid-run is its key and the day
+it applies from, ``staffing.admin_load:120=0.8``, and ``mode=always`` is the second lever
+mode (``state.MODES``). What a link may ask is bounded: levers within
 their sliders' ranges, no day beyond :data:`MAX_DAY`, no scenario above the live-class
 limit (``library.load_scenario_params(from_link=True)``).
 """
@@ -16,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from .library import PRESETS, Refused
-from .state import LEVERS_BY_KEY
+from .state import LEVERS_BY_KEY, MODES, Mark
 
 MAX_DAY = 3650  # ten years: what a class needs, and a bound on the replay a link can ask for
 TABS = ("live", "compare", "guide")
@@ -31,6 +33,8 @@ class Link:
     scenario: str | None = None
     seed: int | None = None  # None: the scenario's (or the model's default) seed
     levers: Mapping[str, Any] = field(default_factory=dict)  # away from the scenario's
+    marks: tuple[Mark, ...] = ()  # levers moved mid-run, by day
+    mode: str = "today"
     day: int = 0
     a: str = "silos"
     b: str = "fusion"
@@ -48,6 +52,10 @@ def encode(link: Link) -> str:
             pairs.append((name, str(value)))
     for key, value in sorted(link.levers.items()):
         pairs.append((key, _text(value)))
+    for mark in link.marks:
+        pairs += [(f"{key}:{mark.day}", _text(value)) for key, value in mark.values.items()]
+    if link.mode != default.mode:
+        pairs.append(("mode", link.mode))
     for name, key in (("day", "day"), ("a", "a"), ("b", "b"), ("compare_day", "cday")):
         value = getattr(link, name)
         if value != getattr(default, name):
@@ -100,6 +108,7 @@ def decode(search: str | None) -> tuple[Link, list[Refused]]:
     choice("tab", TABS)
     choice("a", PRESETS)
     choice("b", PRESETS)
+    choice("mode", MODES)
     whole("day", "day", MAX_DAY)
     whole("compare_day", "cday", MAX_DAY)
     whole("tour", "tour", 99)
@@ -110,12 +119,19 @@ def decode(search: str | None) -> tuple[Link, list[Refused]]:
             values["seed"] = int(seed)
         except ValueError:
             refused.append(Refused(f"seed={seed}", "link_bad_number", "0–2⁶³"))
-    for key, text in query.items():
+    marks: dict[int, dict[str, Any]] = {}
+    for name, text in query.items():
+        key, at, day = name.partition(":")
         if key not in LEVERS_BY_KEY:
             refused.append(Refused(key, "link_unknown"))
-            continue
-        levers[key] = _value(text)
-    return Link(**values, levers=levers), refused
+        elif not at:
+            levers[key] = _value(text)
+        elif day.isdigit() and 0 < int(day) <= MAX_DAY:
+            marks.setdefault(int(day), {})[key] = _value(text)
+        else:
+            refused.append(Refused(f"{name}={text}", "link_bad_number", f"1–{MAX_DAY:,}"))
+    ordered = tuple(Mark(day, marks[day]) for day in sorted(marks))
+    return Link(**values, levers=levers, marks=ordered), refused
 
 
 def _value(text: str) -> Any:

@@ -21,13 +21,14 @@ import solara
 
 from experiments.errors import InputError
 from sim.params import ParameterError
+from sim.timeline import why_fixed
 
 from .cards import TRENDS
-from .figures import ComparePlot, GridMapPlot, NetworkPlot, SeriesPlot
+from .figures import ComparePlot, GridMapPlot, NetworkPlot, SeriesPlot, compose, marks_of
 from .library import Refused, default_params, readable
 from .link import TABS, Link, decode, encode
 from .player import Player
-from .state import Comparison, Simulation, lever
+from .state import Comparison, Mark, Simulation, lever
 
 PHONE_WIDTH = 760  # CSS pixels; style.css switches to the phone layout at the same width
 WIDE_WIDTH = 1700  # a projector or a large screen: map, network and trends in one row
@@ -169,8 +170,31 @@ class Session:
         self.player.stop()  # first: no day is stepped after this
         self.playing.value = False
 
-    def set_levers(self, values: dict[str, Any]) -> bool:
-        return self.apply(lambda: self.sim.set_values(values))
+    def set_levers(self, values: dict[str, Any], mode: str | None = None) -> bool:
+        """Move levers, from today or as if always so (the session's mode unless ``mode``
+        says); a lever that cannot change mid-run says it was replayed from day 0."""
+        how: list[str] = []
+        ok = self.apply(lambda: how.append(self.sim.set_values(values, mode)))
+        if ok and how == ["fixed"]:
+            self.notify("warning", "lever_fixed_head", ", ".join(values), "lever_fixed")
+        return ok
+
+    def set_mode(self, mode: str | None) -> None:
+        """How a moved lever applies from now on: ``"today"`` or ``"always"``."""
+        if mode:
+            self.sim.set_mode(mode)
+        self.levers_version.value += 1  # a click on the chosen button leaves it chosen
+
+    def rewind(self, day: int) -> bool:
+        """Back to the marked ``day``, paused there (a state no longer kept is refused)."""
+        self.pause()
+
+        def back() -> None:
+            if day not in self.sim.saved:
+                raise Refused(f"{day}", "mark_dropped")
+            self.sim.rewind(day)
+
+        return self.apply(back)
 
     def set_seed(self, seed: Any) -> bool:
         return self.apply(lambda: self.sim.set_seed(seed))
@@ -236,6 +260,35 @@ class Session:
         if width > 0 and width != self.width.value:
             self.width.value = width
 
+    def series_args(self) -> tuple:
+        """What the trends figure draws: the quantities, today's run, the previous run (its
+        id) and the marks. Call under ``sim.lock``."""
+        sim = self.sim
+        current = {q.key: q.series(sim.model) for q in TRENDS}
+        marks = marks_of(sim.shown_marks())
+        return TRENDS, current, self.previous_trends(), id(sim.previous), marks
+
+    def figures_png(self) -> bytes:
+        """The figures on screen (the map, the network unless in presenter mode, the trends)
+        as one PNG at twice the screen's resolution, in the page's language: for slides."""
+        lang, layout = self.lang.value, self.figure_layout()
+        grid_map, series = GridMapPlot(), SeriesPlot()
+        top = [grid_map]
+        with self.sim.lock:
+            model = self.sim.model
+            grid_map.render(model, self.map_metric.value, layout=layout, lang=lang)
+            if self.view.value != "presenter":
+                network = NetworkPlot()
+                network.layouts = self.network.layouts  # the spring layouts already made
+                grid = min(self.network_grid.value, model.layout.n_grids - 1)
+                network.render(model, grid, self.network_colour.value, layout=layout, lang=lang)
+                top.append(network)
+            series.render(*self.series_args(), layout=layout, lang=lang)
+        return compose([[plot.export() for plot in top], [series.export()]])
+
+    def export_name(self) -> str:
+        return f"sanzhi-day-{self.sim.day}-{self.lang.value}.png"
+
     def previous_trends(self) -> dict[str, Any] | None:
         """The trend panels' values of the run before the last lever change."""
         previous = self.sim.previous
@@ -293,6 +346,8 @@ class Session:
             scenario=sim.scenario,
             seed=None if sim.seed == sim.base.scenario.seed else sim.seed,
             levers=sim.changes(),
+            marks=tuple(sim.marks),
+            mode=sim.mode,
             day=sim.day,
             a=cmp.presets["a"],
             b=cmp.presets["b"],
@@ -321,17 +376,30 @@ class Session:
             refused.append(Refused(f"seed={link.seed}", "link_bad_number", readable(err)))
         values = {}
         for key, value in link.levers.items():
-            spec = lever(key)
-            low, high = spec.low, spec.high
-            if low is not None and not (isinstance(value, int | float) and low <= value <= high):
-                refused.append(Refused(f"{key}={value}", "link_out_of_range", f"{low:g}–{high:g}"))
-                continue
-            values[key] = value
+            if why := self._unlinkable(key, value, mid_run=False):
+                refused.append(Refused(f"{key}={value}", *why))
+            else:
+                values[key] = value
         try:
             self.sim.set_values(values)
         except ParameterError as err:
             refused.append(Refused(err.key, "link_bad_value", readable(err)))
+        marks = []
+        for mark in link.marks:
+            kept = {}
+            for key, value in mark.values.items():
+                if why := self._unlinkable(key, value):
+                    refused.append(Refused(f"{key}:{mark.day}={value}", *why))
+                else:
+                    kept[key] = value
+            marks.append(Mark(mark.day, kept))
+        try:
+            if any(mark.values for mark in marks):
+                self.sim.replay(marks, link.day)
+        except ParameterError as err:
+            refused.append(Refused(err.key, "link_bad_value", readable(err)))
         self.sim.run_to(link.day)
+        self.sim.set_mode(link.mode)
         self.sim.previous = None
         self.compare.presets.update(a=link.a, b=link.b)
         self.compare.follow(self.sim.params, self.sim.seed)
@@ -347,6 +415,18 @@ class Session:
             self.refused(refused[0])
         elif link.scenario:
             self.notify("success", "scenario_loaded", link.scenario)
+
+    @staticmethod
+    def _unlinkable(key: str, value: Any, mid_run: bool = True) -> tuple[str, str] | None:
+        """Why a link may not set lever ``key`` to ``value`` (a reason key and detail), if
+        it may not: beyond its slider's range, or, mid-run, a lever that cannot change."""
+        spec = lever(key)
+        low, high = spec.low, spec.high
+        if low is not None and not (isinstance(value, int | float) and low <= value <= high):
+            return "link_out_of_range", f"{low:g}–{high:g}"
+        if mid_run and why_fixed(key):
+            return "link_bad_value", why_fixed(key)
+        return None
 
     def close(self) -> None:
         """The page is gone: stop playing, free the models."""

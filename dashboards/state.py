@@ -1,16 +1,22 @@
 """The dashboard's session state, free of Solara so it can be tested on its own: the levers
 (sidebar controls over parameters), the live run and the two runs of the Compare tab.
 
-Levers define the run from day 0: changing one rebuilds the model with the same seed and
-replays it to the current day, keeping the previous trajectory so the charts can show it as
-a dashed line. A model the session lets go of is retired (:func:`retire`): Mesa keeps every
-model it has seen in a class-level table, so without that each change would leak one.
+A moved lever applies from the current day and the run goes on (``model.apply``): the
+change is a :class:`Mark` on the charts, and the state right after it is kept in memory (a
+:mod:`sim.state` snapshot, at most :data:`MAX_SAVED` of them), so the class can rewind to
+it and continue, bit for bit, as the run did. The second mode, "as if it had always been
+so", rebuilds the model with the same seed and the new value from day 0 and replays it to
+the current day, keeping the previous trajectory so the charts can show it dashed; levers
+that cannot change mid-run (``sim.timeline.why_fixed``: the households, say) always do so.
+A model the session lets go of is retired (:func:`retire`): Mesa keeps every model it has
+seen in a class-level table, so without that each change would leak one.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import mesa
@@ -19,6 +25,8 @@ import numpy as np
 from sim import GovernanceModel, Parameters, tagged
 from sim.issues import Channel
 from sim.params import ParameterError, Spec
+from sim.state import dumps, loads
+from sim.timeline import check_change, why_fixed
 
 from .library import (
     DEFAULT_VALUES,
@@ -260,34 +268,60 @@ class Trajectory:
 
 # --- One session's live run.
 
+MODES = ("today", "always")  # a moved lever applies from today, or as if always so
+MAX_SAVED = 12  # rewindable marks a session keeps: the oldest state goes first
+MAX_SAVED_BYTES = 24 * 2**20  # and never more than this in all (a large town's states)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Levers changed mid-run: the model's day they apply from, and their new values."""
+
+    day: int
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def without(self, keys: Iterable[str]) -> Mark:
+        drop = set(keys)
+        return Mark(self.day, {k: v for k, v in self.values.items() if k not in drop})
+
 
 class Simulation:
     """The live model of one browser session, its levers, seed and history. Thread-safe.
 
     ``base`` is what the levers start from (the default town or the scenario loaded last);
-    ``params`` is ``base`` with the sidebar's changes, which is what the model runs with.
+    ``initial`` is ``base`` with the levers set from day 0, and ``marks`` the changes made
+    mid-run since: ``params``, what the model runs with today, is ``initial`` with the marks.
+    ``saved`` holds the state right after the change of each recent mark (by day).
     """
 
     def __init__(self, params: Parameters | None = None, seed: int = DEFAULT_SEED) -> None:
         self.lock = threading.RLock()
         self.base = params or default_params()
-        self.params = self.base
+        self.initial = self.base
         self.seed = int(seed)
-        self.previous: Trajectory | None = None  # the run before the last lever change
+        self.mode = "today"
+        self.marks: list[Mark] = []
+        self.saved: dict[int, bytes] = {}
+        self.previous: Trajectory | None = None  # the run before the last replay or rewind
         self.scenario: str | None = None
         self._large = False
-        self.model = DashboardModel(self.params, rng=self.seed)
+        self.model = DashboardModel(self.initial, rng=self.seed)
 
     @property
     def day(self) -> int:
         return self.model.day
 
+    @property
+    def params(self) -> Parameters:
+        return self.model.params
+
     def value(self, key: str) -> Any:
         return self.params.flat()[key]
 
     def changes(self) -> dict[str, Any]:
-        """The levers set away from ``base`` (dotted keys), as a link records them."""
-        base, now = self.base.flat(), self.params.flat()
+        """The levers set away from ``base`` from day 0 (dotted keys), as a link records
+        them; the marks are the rest."""
+        base, now = self.base.flat(), self.initial.flat()
         return {key: now[key] for key in LEVERS_BY_KEY if now[key] != base[key]}
 
     def step(self, days: int = 1, running: threading.Event | None = None) -> int:
@@ -307,22 +341,47 @@ class Simulation:
             self.step(max(0, day - self.model.day))
 
     def reset(self) -> None:
-        """Back to day 0 with the same levers and seed; the dashed previous run goes too."""
+        """Back to day 0 with the levers as they are today and the same seed; the marks and
+        the dashed previous run go."""
         with self.lock:
-            self._replace(DashboardModel(self.params, rng=self.seed))
-            self.previous = None
+            self.initial = self.initial.with_values(self._marked())
+            self._replace(DashboardModel(self.initial, rng=self.seed))
+            self.marks, self.saved, self.previous = [], {}, None
 
-    def set_values(self, values: dict[str, Any]) -> None:
-        """Change levers (validated; raises ``ParameterError``) and replay to today."""
+    def set_mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode {mode!r}: one of {MODES}")
+        self.mode = mode
+
+    def set_values(self, values: Mapping[str, Any], mode: str | None = None) -> str:
+        """Change levers (validated; raises ``ParameterError``, changing nothing).
+
+        In ``"today"`` mode (the session's, unless ``mode`` says otherwise) they apply from
+        today and the run goes on: ``"applied"``. In ``"always"`` mode, on day 0, or for a
+        lever that cannot change mid-run, the run is replayed from day 0 with them, the
+        marks of those levers dropped: ``"replayed"``, or ``"fixed"`` if today's mode was
+        asked for and a lever could not follow it.
+        """
+        mode = mode or self.mode
+        if not values:
+            return "applied"  # nothing moved: no mark
         with self.lock:
-            self._replay(self.params.with_values(values), self.seed)
+            fixed = any(why_fixed(key) for key in values)
+            if mode == "always" or fixed or self.model.day == 0:
+                initial = self.initial.with_values(values)
+                self._replay(initial, self.seed, [m.without(values) for m in self.marks])
+                return "fixed" if fixed and mode == "today" and self.model.day > 0 else "replayed"
+            checked = {key: check_change(key, value) for key, value in values.items()}
+            self.model.apply(checked)
+            self._mark(Mark(self.model.day, checked))
+            return "applied"
 
     def set_seed(self, seed: Any) -> None:
-        """Replay with another seed (a whole number in the seed's range, or
+        """Replay with another seed, marks kept (a whole number in the seed's range, or
         ``ParameterError``)."""
         value = check_seed(seed)
         with self.lock:
-            self._replay(self.params, value)
+            self._replay(self.initial, value, self.marks)
 
     def set_params(self, params: Parameters, scenario: str | None = None) -> None:
         """Start the levers from ``params`` (the default town, say) and replay to today."""
@@ -351,25 +410,78 @@ class Simulation:
             self.base = params
             self._replay(params, params.scenario.seed)
 
-    def _replay(self, params: Parameters, seed: int) -> None:
-        large = params.population.households > settings().max_households
+    def replay(self, marks: Iterable[Mark], day: int) -> None:
+        """Run from day 0 to ``day`` with ``marks`` applied on their days (a link's run).
+        The changes are checked (``ParameterError``); a mark after ``day`` is not reached."""
+        marks = [Mark(m.day, {k: check_change(k, v) for k, v in m.values.items()}) for m in marks]
+        with self.lock:
+            self._replay(self.initial, self.seed, [m for m in marks if m.day <= day], day)
+
+    def rewind(self, day: int) -> None:
+        """Back to the state right after the change marked on ``day``; the run left behind
+        stays on the charts, dashed, and the marks after ``day`` go. ``KeyError`` if that
+        state is not kept."""
+        with self.lock:
+            model = loads(self.saved[day])
+            self.previous = Trajectory.of(self.model)
+            self.marks = [m for m in self.marks if m.day <= day]
+            self.saved = {d: data for d, data in self.saved.items() if d <= day}
+            self._replace(model)
+
+    def shown_marks(self) -> list[tuple[int, Mapping[str, Any], bool]]:
+        """The marks as the charts draw them: (record day, values, whether one can rewind
+        to it)."""
+        with self.lock:
+            warmup = self.model.warmup
+            return [(m.day - warmup, m.values, m.day in self.saved) for m in self.marks]
+
+    def _marked(self) -> dict[str, Any]:
+        """Every value the marks set, the last one of each key."""
+        return {k: v for mark in self.marks for k, v in mark.values.items()}
+
+    def _mark(self, mark: Mark) -> None:
+        if self.marks and self.marks[-1].day == mark.day:  # two changes on one day: one mark
+            mark = Mark(mark.day, {**self.marks[-1].values, **mark.values})
+            self.marks.pop()
+        self.marks.append(mark)
+        self.saved[mark.day] = dumps(self.model)
+        self.saved = _bounded(self.saved)
+
+    def _replay(
+        self,
+        initial: Parameters,
+        seed: int,
+        marks: Iterable[Mark] = (),
+        day: int | None = None,
+    ) -> None:
+        """Day 0 of ``initial`` and ``seed`` run to ``day`` (today by default), each mark
+        applied on its day and its state kept, as the live run made them."""
+        large = initial.population.households > settings().max_households
         if large and not self._large and not LARGE_SLOT.acquire(blocking=False):
-            raise ScenarioRefused(f"{params.population.households:,}", "scenario_large_busy")
-        day = self.model.day
+            raise ScenarioRefused(f"{initial.population.households:,}", "scenario_large_busy")
+        today = self.model.day
+        day = today if day is None else day
+        marks = [m for m in marks if m.values]
+        on = {m.day: m.values for m in marks}
+        saved: dict[int, bytes] = {}
         try:
-            model = DashboardModel(params, rng=seed)
-            for _ in range(day):
-                model.step()
+            model = DashboardModel(initial, rng=seed)
+            for d in range(day + 1):
+                if d in on:
+                    model.apply(on[d])
+                    saved[d] = dumps(model)
+                if d < day:
+                    model.step()
         except BaseException:
             if large and not self._large:
                 LARGE_SLOT.release()
             raise
-        if day > 0:
+        if today > 0:
             self.previous = Trajectory.of(self.model)
         if self._large and not large:
             LARGE_SLOT.release()
         self._large = large
-        self.params, self.seed = params, seed
+        self.initial, self.seed, self.marks, self.saved = initial, seed, marks, _bounded(saved)
         self._replace(model)
 
     def _replace(self, model: DashboardModel) -> None:
@@ -377,9 +489,10 @@ class Simulation:
         retire(old)
 
     def close(self) -> None:
-        """Free the model (the session is gone)."""
+        """Free the model and the saved states (the session is gone)."""
         with self.lock:
             retire(self.model)
+            self.saved = {}
             if self._large:
                 LARGE_SLOT.release()
                 self._large = False
@@ -394,6 +507,18 @@ class Simulation:
         with self.lock:
             values = self.model.datacollector.model_vars[name]
             return float(values[-1]) if values else float("nan")
+
+
+def _bounded(saved: dict[int, bytes]) -> dict[int, bytes]:
+    """The latest states within :data:`MAX_SAVED` and :data:`MAX_SAVED_BYTES`."""
+    kept: dict[int, bytes] = {}
+    total = 0
+    for day in sorted(saved, reverse=True):
+        total += len(saved[day])
+        if len(kept) >= MAX_SAVED or (kept and total > MAX_SAVED_BYTES):
+            break
+        kept[day] = saved[day]
+    return dict(sorted(kept.items()))
 
 
 # --- The Compare tab's two runs.
@@ -480,12 +605,15 @@ __all__ = [
     "DEFAULT_VALUES",
     "GROUPS",
     "LEVERS",
+    "MAX_SAVED",
+    "MODES",
     "PRESETS",
     "SCENARIOS",
     "SPECS",
     "Comparison",
     "DashboardModel",
     "Lever",
+    "Mark",
     "Simulation",
     "Trajectory",
     "check_seed",

@@ -16,9 +16,9 @@ import solara
 from sim import Parameters
 
 from .bridge import FrameAck
-from .cards import LIVE_CARDS, TRENDS
+from .cards import LIVE_CARDS
 from .controls import PhoneBar
-from .i18n import lever_help, lever_label, quantity_help, quantity_label, t
+from .i18n import change_label, lever_help, lever_label, quantity_help, quantity_label, t
 from .session import Session
 from .state import GRID_METRICS, GROUPS, LEVERS
 
@@ -107,18 +107,55 @@ def SeriesView(session: Session, frame: int):
     lang = session.lang.value
     sim = session.sim
     with solara.Div(classes=["sanzhi-view", "sanzhi-view-series"]):
-        solara.HTML(tag="h3", unsafe_innerHTML=t("timeseries", lang))
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.HTML(tag="h3", unsafe_innerHTML=t("timeseries", lang))
+            solara.Div(classes=["sanzhi-spacer"])
+            with solara.Tooltip(t("export_help", lang)):
+                solara.FileDownload(
+                    session.figures_png,  # drawn when clicked
+                    filename=session.export_name(),
+                    label=t("export_png", lang),
+                    icon_name="mdi-image-outline",
+                    mime_type="image/png",
+                    children=[
+                        solara.Button(
+                            t("export_png", lang),
+                            icon_name="mdi-image-outline",
+                            outlined=True,
+                            small=True,
+                            classes=["sanzhi-export"],
+                        )
+                    ],
+                )
         with sim.lock:
-            current = {q.key: q.series(sim.model) for q in TRENDS}
-            png = session.series.render(
-                TRENDS,
-                current,
-                session.previous_trends(),
-                id(sim.previous),
-                layout=session.figure_layout(),
-                lang=lang,
-            )
+            args = session.series_args()
+            png = session.series.render(*args, layout=session.figure_layout(), lang=lang)
         _image(png, "sanzhi-series")
+        Marks(session, sim.shown_marks())
+
+
+@solara.component
+def Marks(session: Session, marks: list):
+    """The lever changes of the run, as buttons that rewind to their day."""
+    lang = session.lang.value
+    if not marks:
+        return
+    with solara.Row(gap="4px", style={"flex-wrap": "wrap", "align-items": "center"}):
+        solara.Text(t("marks", lang), classes=["sanzhi-help"])
+        for day, values, rewindable in marks:
+            text = t("mark_chip", lang).format(day=day, change=change_label(values, lang))
+            tip = t("rewind_help" if rewindable else "mark_dropped", lang).format(day=day)
+            with solara.Tooltip(tip):
+                solara.Button(
+                    text,
+                    icon_name="mdi-rewind",
+                    on_click=lambda d=day: session.rewind(d + session.sim.model.warmup),
+                    disabled=not rewindable,
+                    outlined=True,
+                    small=True,
+                    classes=["sanzhi-mark", "text-none"],  # a label, not a shout
+                    attributes={"data-day": str(day)},
+                )
 
 
 @solara.component

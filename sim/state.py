@@ -25,7 +25,7 @@ from .model import GovernanceModel
 from .params import Parameters
 from .timeline import why_fixed
 
-FORMAT = 1
+FORMAT = 2  # 2: the model's class is saved beside its parameters
 MAGIC = b"SANZHI-STATE\n"
 # Mesa's machinery and what is rebuilt from the rest: not saved.
 REBUILT = frozenset(
@@ -77,11 +77,27 @@ def structure(params: Parameters) -> dict[str, Any]:
 
 def save(model: GovernanceModel, path: str | Path) -> Path:
     """Write ``model``'s full state to ``path`` (written whole, then renamed)."""
-    if model.on_escalate:
+    data = dumps(model)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return path
+
+
+def dumps(model: GovernanceModel) -> bytes:
+    """``model``'s full state as the bytes of a state file (an in-memory snapshot).
+
+    ``on_escalate`` listeners are not saved: those that are the model's own methods are
+    made again by its class's constructor when it is loaded; any other is refused.
+    """
+    if any(getattr(f, "__self__", None) is not model for f in model.on_escalate):
         raise StateError("a model with on_escalate listeners cannot be saved")
     parts = {k: v for k, v in vars(model).items() if k not in REBUILT}
     body = io.BytesIO()
-    pickle.dump(model.params, body, protocol=5)  # first: the model is built from them
+    # first: the model is built from them (and of its own class, a subclass say)
+    pickle.dump((model.params, type(model)), body, protocol=5)
     _Pickler(body, model).dump(
         {
             "parts": parts,
@@ -97,15 +113,11 @@ def save(model: GovernanceModel, path: str | Path) -> Path:
         "record_day": model.record_day,
         "households": model.households.n,
     }
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
-        fh.write(MAGIC)
-        pickle.dump(header, fh, protocol=5)
-        fh.write(zlib.compress(body.getvalue(), 1))
-    tmp.replace(path)
-    return path
+    out = io.BytesIO()
+    out.write(MAGIC)
+    pickle.dump(header, out, protocol=5)
+    out.write(zlib.compress(body.getvalue(), 1))
+    return out.getvalue()
 
 
 def header(path: str | Path) -> dict[str, Any]:
@@ -125,10 +137,23 @@ def load(
     With ``seed``, the continuation draws from that seed's stream, otherwise from the
     saved generator's.
     """
-    with Path(path).open("rb") as fh:
-        head = _header(fh, path)
-        body = io.BytesIO(zlib.decompress(fh.read()))
-    model = GovernanceModel(pickle.load(body), rng=0)
+    return loads(Path(path).read_bytes(), params, seed=seed, source=path)
+
+
+def loads(
+    data: bytes,
+    params: Parameters | None = None,
+    *,
+    seed: int | None = None,
+    source: Any = "state",
+) -> GovernanceModel:
+    """The model of a state's bytes (:func:`dumps`), of the class it was saved from; as
+    :func:`load` (``source`` names it in errors)."""
+    fh = io.BytesIO(data)
+    head = _header(fh, source)
+    body = io.BytesIO(zlib.decompress(fh.read()))
+    saved_params, cls = _params_and_class(pickle.load(body))
+    model = cls(saved_params, rng=0)
     saved = _Unpickler(body, model).load()
     for name, value in saved["parts"].items():
         setattr(model, name, value)
@@ -140,8 +165,15 @@ def load(
         model.rng = np.random.default_rng(seed)
         model.random.seed(seed)
     if params is not None:
-        _fork(model, params, path, head)
+        _fork(model, params, source, head)
     return model
+
+
+def _params_and_class(first: Any) -> tuple[Parameters, type[GovernanceModel]]:
+    params, cls = first
+    if not (isinstance(cls, type) and issubclass(cls, GovernanceModel)):
+        raise StateError(f"not a model class: {cls!r}")
+    return params, cls
 
 
 def check(path: str | Path, params: Parameters) -> dict[str, Any]:
@@ -152,7 +184,7 @@ def check(path: str | Path, params: Parameters) -> dict[str, Any]:
         raise StateError(f"{path}: file not found")
     with path.open("rb") as fh:
         head = _header(fh, path)
-        saved: Parameters = pickle.load(io.BytesIO(zlib.decompress(fh.read())))
+        saved, _ = _params_and_class(pickle.load(io.BytesIO(zlib.decompress(fh.read()))))
     _check_fork(saved, params, path, head["record_day"])
     if head["record_day"] > params.scenario.steps:
         raise StateError(
@@ -230,4 +262,15 @@ class _Unpickler(pickle.Unpickler):
         return self._model
 
 
-__all__ = ["FORMAT", "StateError", "check", "header", "load", "model_version", "save", "structure"]
+__all__ = [
+    "FORMAT",
+    "StateError",
+    "check",
+    "dumps",
+    "header",
+    "load",
+    "loads",
+    "model_version",
+    "save",
+    "structure",
+]

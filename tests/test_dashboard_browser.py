@@ -110,8 +110,11 @@ def test_play_keeps_up_with_the_browser_and_pause_stops_within_a_frame(page, hog
 
 
 def test_moving_a_lever_slider_changes_the_metrics_and_default_levers_move_it_back(page):
+    """The second lever mode, as if it had always been so: the same seed replayed."""
     p = page.page
     page.act(".sanzhi-year")
+    p.locator(".sanzhi-mode-always").click()
+    p.get_by_text("As if it had always been so:", exact=False).wait_for()
     before = p.locator(".sanzhi-kpis").inner_text()
     day = page.day()
     page.slide("fusion-coordination", 0.02)
@@ -124,6 +127,79 @@ def test_moving_a_lever_slider_changes_the_metrics_and_default_levers_move_it_ba
     page.act(".sanzhi-default-levers")
     assert p.locator(".value-fusion-coordination").inner_text().strip() == "0.5"
     assert p.locator(".sanzhi-kpis").inner_text() == before  # the model is back, too
+    p.locator(".sanzhi-mode-today").click()
+    p.get_by_text("From today:", exact=False).wait_for()
+
+
+# Every day the counter shows from now on, in the page (the counter is re-rendered, so
+# the observer watches the whole page).
+WATCH_DAYS = """() => {
+    window.__days = [];
+    let last = null;
+    new MutationObserver(() => {
+        const d = document.querySelector('.sanzhi-day')?.innerText.trim();
+        if (d && d !== last) { window.__days.push(Number(d)); last = d; }
+    }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_a_lever_moved_mid_run_applies_from_today_is_marked_and_the_day_goes_on(page):
+    """The default lever mode: while the run plays, a moved lever applies from the day it
+    was moved; the charts mark that day, the day counter keeps counting from it (no replay
+    from day 0); a marked day can be rewound to; the figures download as a PNG."""
+    import io
+    from pathlib import Path
+
+    import PIL.Image
+
+    p = page.page
+    page.act(".sanzhi-side >> text=Reset")
+    assert page.day() == 0
+    p.get_by_text("From today:", exact=False).wait_for()
+    p.locator(".sanzhi-speed button", has_text="10").first.click()
+    page.click(".sanzhi-play")
+    p.wait_for_function(
+        "() => Number(document.querySelector('.sanzhi-day')?.innerText) >= 15", timeout=LONG
+    )
+    p.evaluate(WATCH_DAYS)
+    page.slide("fusion-coordination", 0.02)  # while playing
+    mark = p.locator(".sanzhi-mark").first
+    mark.wait_for()
+    marked = int(mark.get_attribute("data-day"))
+    assert marked >= 15
+    assert mark.inner_text().strip().startswith(f"Day {marked}:")
+    p.wait_for_function(
+        "d => Number(document.querySelector('.sanzhi-day')?.innerText) >= d",
+        arg=marked + 10,
+        timeout=LONG,
+    )  # the counter goes on past the change
+    page.click(".sanzhi-pause")
+    p.locator(".sanzhi-play").first.wait_for()
+    finished(page)
+    days = p.evaluate("() => window.__days")
+    assert days and days[0] >= 15 and days == sorted(days), days  # never back to day 0
+    assert p.locator(".value-fusion-coordination").inner_text().strip() == "0"
+    stopped = page.day()
+    assert stopped >= marked + 10
+    p.locator(".sanzhi-series").screenshot(path=str(ARTEFACTS / "series-lever-marked.png"))
+    # The figures as one PNG, named by the day and the language.
+    with p.expect_download(timeout=LONG) as download:
+        page.click(".sanzhi-export")
+    assert download.value.suggested_filename == f"sanzhi-day-{stopped}-en.png"
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    image = PIL.Image.open(io.BytesIO(data))
+    assert image.width > 1500 and image.height > 1000  # the figures, at slide resolution
+    image.save(ARTEFACTS / "dashboard-export.png")
+    # Rewind to the marked day: the run is there again, the mark stays.
+    page.act(".sanzhi-mark")
+    assert page.day() == marked
+    assert p.locator(".sanzhi-mark").count() == 1
+    page.act(".sanzhi-step")
+    assert page.day() == marked + 1
+    page.act(".sanzhi-default-levers")
+    assert p.locator(".value-fusion-coordination").inner_text().strip() == "0.5"
+    assert p.locator(".sanzhi-mark").count() == 0
 
 
 def test_a_reload_keeps_the_demonstration(page):

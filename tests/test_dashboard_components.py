@@ -15,6 +15,7 @@ import solara
 import solara.widgets
 
 from dashboards.app import Dashboard, Page
+from dashboards.i18n import lever_label
 from dashboards.library import default_params
 from dashboards.session import Notice, Session
 from dashboards.tour import STEPS
@@ -149,14 +150,73 @@ def test_language_switch_relabels_everything(app):
     assert tabs == ["实时", "对比", "参数说明"]
 
 
-def test_slider_change_event_sets_the_lever_and_replays(app, session):
+def test_slider_change_event_sets_the_lever_from_today_and_marks_it(app, session):
     for _ in range(10):
         by_class(app, v.Btn, "sanzhi-step")[0].click()
+    series = all_of(app, widgets.Image)[2].value
     slider = by_class(app, v.Slider, "lever-fusion-coordination")[0]
     slider.fire_event("change", 0.0)
     assert session.sim.params.fusion.coordination == 0.0
-    assert session.sim.day == 10 and session.sim.previous is not None
+    assert session.sim.day == 10 and session.sim.previous is None  # no replay
     assert by_class(app, v.Slider, "lever-fusion-coordination")[0].v_model == 0.0
+    assert all_of(app, widgets.Image)[2].value != series  # the mark is drawn
+    (mark,) = by_class(app, v.Btn, "sanzhi-mark")
+    label = lever_label("fusion.coordination", "en")
+    assert mark.children[-1] == f"Day 10: {label} → 0"
+    by_class(app, v.Btn, "sanzhi-step")[0].click()
+    assert text_of(app, "sanzhi-day") == "11"  # the day goes on
+    mark.click()  # rewind to the marked day
+    assert text_of(app, "sanzhi-day") == "10" and session.sim.previous is not None
+    by_class(app, v.BtnToggle, "sanzhi-lang")[0].v_model = 0  # 中文
+    assert by_class(app, v.Btn, "sanzhi-mark")[0].children[-1].startswith("第10天：")
+
+
+def test_the_second_mode_replays_as_if_always_so(app, session):
+    session.step(10)
+    assert "From today" in texts(app) and "As if always so" in texts(app)
+    by_class(app, v.BtnToggle, "sanzhi-lever-mode")[0].v_model = 1  # "As if always so"
+    assert session.sim.mode == "always"
+    assert "re-run up to today" in texts(app)
+    by_class(app, v.Slider, "lever-fusion-coordination")[0].fire_event("change", 0.0)
+    assert session.sim.day == 10 and session.sim.previous is not None and session.sim.marks == []
+    assert not by_class(app, v.Btn, "sanzhi-mark")
+    assert "mode=always" in session.query()
+
+
+def test_a_lever_that_cannot_change_mid_run_says_it_was_replayed(app, session):
+    session.step(5)
+    assert session.set_levers({"population.mean_trust": 0.7})
+    assert session.message.value.head == "lever_fixed_head"
+    assert "cannot change mid-run" in texts(app)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_figures_export_as_one_png_in_the_page_language(session, lang):
+    import io
+    import warnings
+
+    import PIL.Image
+
+    from dashboards.figures import DPI, SIZES
+    from experiments.plotting import cjk_font
+
+    if lang == "zh" and cjk_font() is None:
+        pytest.skip("no CJK font installed (Debian: fonts-noto-cjk)")
+    session.lang.value = lang
+    session.step(30)
+    session.set_levers({"staffing.admin_load": 0.8})
+    session.step(10)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Glyph .* missing")  # Chinese as boxes
+        png = session.figures_png()
+    image = PIL.Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    # the map and the network above the trends, at twice the screen's resolution
+    dpi, size = 2 * DPI["classic"], {k: v["classic"] for k, v in SIZES.items()}
+    width = max(size["map"][0] + size["network"][0], size["series"][0])
+    height = max(size["map"][1], size["network"][1]) + size["series"][1]
+    assert image.size == (round(width * dpi), round(height * dpi))
+    assert session.export_name() == f"sanzhi-day-40-{lang}.png"
 
 
 def test_default_levers_reset_the_sliders_too(app, session):
@@ -314,6 +374,33 @@ def test_a_link_restores_the_demonstration(session):
     query = session.query()
     for part in ("lang=zh", "staffing.admin_load=0.6", "day=12", "tab=compare", "cday=5"):
         assert part in query
+
+
+def test_a_link_keeps_the_levers_moved_mid_run_and_their_days(session):
+    import numpy as np
+
+    session.step(20)
+    session.set_levers({"staffing.admin_load": 0.7})
+    session.step(15)
+    session.set_levers({"moral.moral_bank": True})
+    session.step(5)
+    query = session.query()
+    assert "staffing.admin_load:20=0.7" in query and "moral.moral_bank:35=true" in query
+    other = Session()
+    try:
+        other.restore(query)
+        assert other.message.value == Notice()
+        assert other.sim.day == 40 and [m.day for m in other.sim.marks] == [20, 35]
+        for name, values in session.sim.series().items():
+            np.testing.assert_array_equal(other.sim.series()[name], values)  # the same run
+        other.sim.rewind(20)  # and its marks can be rewound to
+        assert other.sim.day == 20
+        # a mark a lever cannot make mid-run is refused, the rest applied
+        other.restore("day=30&population.households:10=5000&fusion.coordination:12=0.2")
+        assert other.message.value.reason == "link_bad_value"
+        assert [m.day for m in other.sim.marks] == [12] and other.sim.day == 30
+    finally:
+        other.close()
 
 
 def test_a_link_may_not_open_the_city_or_a_file_outside(session):

@@ -36,6 +36,7 @@ from dashboards.state import (
     Comparison,
     DashboardModel,
     Lever,
+    Mark,
     Simulation,
     grid_values,
 )
@@ -148,14 +149,15 @@ def test_loading_a_scenario_sets_levers_and_seed():
     assert sim.scenario == "baseline.toml"
 
 
-# --- Levers replay the same seed to today.
+# --- Levers apply from today, or replay the same seed to today as if always so.
 
 
-def test_lever_change_replays_to_the_same_day_and_keeps_the_previous_run():
+def test_as_if_always_replays_to_the_same_day_and_keeps_the_previous_run():
     sim = Simulation()
     sim.step(40)
     before = sim.series()
-    sim.set_values({"fusion.coordination": 0.0, "fusion.party_leadership": 0.0})
+    how = sim.set_values({"fusion.coordination": 0.0, "fusion.party_leadership": 0.0}, "always")
+    assert how == "replayed" and sim.marks == []
     assert sim.day == 40
     assert sim.params.fusion.coordination == 0.0
     np.testing.assert_array_equal(sim.previous.data["mean_trust"], before["mean_trust"])
@@ -168,13 +170,134 @@ def test_lever_change_replays_to_the_same_day_and_keeps_the_previous_run():
     )
 
 
+def _same_series(a: dict, b: dict) -> bool:
+    """Every series of ``a`` is in ``b``, equal day by day."""
+    return a.keys() <= b.keys() and all(np.array_equal(a[k], b[k], equal_nan=True) for k in a)
+
+
+def _run(model, days: int):
+    for _ in range(days):
+        model.step()
+    return model
+
+
+def test_a_lever_moved_today_applies_from_today_and_the_run_goes_on():
+    sim = Simulation()
+    sim.step(40)
+    before, model = sim.series(), sim.model
+    assert sim.set_values({"staffing.admin_load": 0.8}) == "applied"
+    assert sim.model is model and sim.day == 40  # no replay: the same model goes on
+    assert sim.params.staffing.admin_load == 0.8 and sim.initial.staffing.admin_load != 0.8
+    assert [(m.day, dict(m.values)) for m in sim.marks] == [(40, {"staffing.admin_load": 0.8})]
+    assert sim.shown_marks() == [(40, {"staffing.admin_load": 0.8}, True)]
+    assert sim.previous is None  # nothing was replayed
+    sim.step(60)
+    after = sim.series()
+    assert _same_series({k: v[:40] for k, v in after.items()}, before)  # the past is kept
+    # the run is the one a model with the change scheduled on day 40 makes (as a link
+    # rebuilds it), and differs from the run without it
+    scheduled = DashboardModel(sim.initial, rng=sim.seed)
+    scheduled.schedule(40, {"staffing.admin_load": 0.8})
+    _run(scheduled, 100)
+    assert _same_series(after, {k: np.asarray(v, float) for k, v in _vars(scheduled).items()})
+    untouched = _run(DashboardModel(sim.initial, rng=sim.seed), 100)
+    assert not _same_series(after, _vars(untouched))
+
+
+def _vars(model) -> dict:
+    return {k: np.asarray(v, dtype=float) for k, v in model.datacollector.model_vars.items()}
+
+
+def test_rewinding_to_a_marked_day_continues_bit_for_bit_as_the_run_did():
+    sim = Simulation()
+    sim.step(30)
+    sim.set_values({"moral.moral_bank": True})
+    sim.step(25)
+    sim.set_values({"staffing.admin_load": 0.7})
+    sim.set_values({"fusion.coordination": 0.2})  # the same day: one mark
+    sim.step(45)
+    assert [m.day for m in sim.marks] == [30, 55]
+    assert dict(sim.marks[1].values) == {"staffing.admin_load": 0.7, "fusion.coordination": 0.2}
+    original, arrays = sim.series(), sim.model.households.trust.copy()
+    left = sim.model
+    sim.rewind(30)
+    assert sim.day == 30 and sim.model is not left
+    assert [m.day for m in sim.marks] == [30] and set(sim.saved) == {30}  # later marks go
+    assert sim.params.moral.moral_bank and sim.params.staffing.admin_load != 0.7
+    np.testing.assert_array_equal(sim.previous.data["mean_trust"], original["mean_trust"])
+    # the same changes again from the rewound day: the same days as before, bit for bit
+    sim.step(25)
+    sim.set_values({"staffing.admin_load": 0.7, "fusion.coordination": 0.2})
+    sim.step(45)
+    assert _same_series(sim.series(), original)
+    np.testing.assert_array_equal(sim.model.households.trust, arrays)
+    # and from the later mark's state too
+    sim.rewind(55)
+    sim.step(45)
+    assert _same_series(sim.series(), original)
+    with pytest.raises(KeyError):
+        sim.rewind(40)  # no mark there
+
+
+def test_the_saved_states_are_bounded():
+    from dashboards.state import MAX_SAVED
+
+    sim = Simulation()
+    for i in range(MAX_SAVED + 3):
+        sim.step(2)
+        sim.set_values({"fusion.coordination": round(0.05 * (i % 10), 2)})
+    assert len(sim.marks) == MAX_SAVED + 3  # every change stays marked on the charts
+    assert sorted(sim.saved) == [m.day for m in sim.marks[-MAX_SAVED:]]  # the latest states
+    assert [rewindable for *_, rewindable in sim.shown_marks()] == [False] * 3 + [True] * MAX_SAVED
+    assert sum(map(len, sim.saved.values())) < 5 * 2**20  # a page's states stay small
+    sim.close()
+    assert sim.saved == {}
+
+
+def test_a_lever_that_cannot_change_mid_run_replays_from_day_0():
+    sim = Simulation()
+    sim.step(20)
+    sim.set_values({"moral.moral_bank": True})
+    sim.step(10)
+    assert sim.set_values({"population.mean_trust": 0.7}) == "fixed"
+    assert sim.day == 30 and sim.initial.population.mean_trust == 0.7
+    assert [m.day for m in sim.marks] == [20] and 20 in sim.saved  # the marks are replayed
+    assert sim.previous is not None
+    fresh = DashboardModel(sim.initial, rng=sim.seed)
+    fresh.schedule(20, {"moral.moral_bank": True})
+    _run(fresh, 30)
+    assert _same_series(sim.series(), {k: np.asarray(v, float) for k, v in _vars(fresh).items()})
+    # as if always so: the lever's marks give way to its value from day 0
+    assert sim.set_values({"moral.moral_bank": False}, mode="always") == "replayed"
+    assert sim.marks == [] and sim.day == 30
+    # on day 0 a lever simply starts the run
+    sim.reset()
+    assert sim.set_values({"fusion.coordination": 0.3}) == "replayed" and sim.marks == []
+
+
+def test_a_new_seed_replays_the_marks_and_reset_keeps_todays_levers():
+    sim = Simulation()
+    sim.step(15)
+    sim.set_values({"staffing.admin_load": 0.6})
+    sim.step(5)
+    sim.set_seed(9)
+    assert sim.seed == 9 and sim.day == 20 and [m.day for m in sim.marks] == [15]
+    assert sim.params.staffing.admin_load == 0.6
+    sim.reset()
+    assert sim.day == 0 and sim.marks == [] and sim.saved == {}
+    assert sim.params.staffing.admin_load == 0.6  # the levers as they were today
+    with pytest.raises(ValueError):
+        sim.set_mode("sometimes")
+
+
 def test_bad_lever_value_is_rejected_and_nothing_changes():
     sim = Simulation()
     sim.step(3)
-    with pytest.raises(ValueError):
-        sim.set_values({"fusion.coordination": 2.0})
-    assert sim.params.fusion.coordination == 0.5
-    assert sim.day == 3
+    for mode in ("today", "always"):
+        with pytest.raises(ValueError):
+            sim.set_values({"fusion.coordination": 2.0}, mode)
+        assert sim.params.fusion.coordination == 0.5
+        assert sim.day == 3 and sim.marks == []
 
 
 def test_reset_and_seed():
@@ -502,7 +625,8 @@ def test_chinese_labels_render_with_a_chinese_font():
                 plots[0].render(sim.model, "trust", layout=layout, lang="zh")
                 plots[1].render(sim.model, 0, "norm", layout=layout, lang="zh")
                 current = {q.key: q.series(sim.model) for q in TRENDS}
-                plots[2].render(TRENDS, current, None, 0, layout=layout, lang="zh")
+                marks = ((1, (("staffing.admin_load", 0.8), ("moral.moral_bank", True))),)
+                plots[2].render(TRENDS, current, None, 0, marks, layout=layout, lang="zh")
                 both = {
                     q.key: {"a": q.series(sim.model), "b": q.series(sim.model)} for q in COMPARE
                 }
@@ -512,6 +636,39 @@ def test_chinese_labels_render_with_a_chinese_font():
             assert shown == "zh"
     after = matplotlib.rcParams.copy()
     assert [k for k in before if before[k] != after[k]] == []  # fonts were per figure
+
+
+def test_the_trends_mark_each_change_with_a_labelled_line():
+    import io
+
+    import PIL.Image
+
+    from dashboards.figures import MARK_COLOUR, SeriesPlot, marks_of
+
+    sim = Simulation()
+    sim.step(100)
+    sim.set_values({"staffing.admin_load": 0.8})
+    sim.step(50)
+    current = {q.key: q.series(sim.model) for q in TRENDS}
+    assert MARK_COLOUR == "#b2182b"  # a red: nothing else in the trends is
+
+    def marked_pixels(marks) -> int:
+        png = SeriesPlot().render(TRENDS, current, None, 0, marks, lang="en")
+        rgb = np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+        return int(((r > g + 50) & (r > b + 50)).sum())  # reddish, anti-aliased or not
+
+    marks = marks_of(sim.shown_marks())
+    assert marks == ((100, (("staffing.admin_load", 0.8),)),)
+    assert marked_pixels(()) == 0
+    assert marked_pixels(marks) > 500  # a dotted line and its label in each panel
+    # a long label is cut in the lever names, never in the values
+    long = {"fusion.coordination": 0.0, "fusion.party_visit_cases_per_week": 12.5}
+    label = i18n.change_label(long, "en", 34)
+    assert len(label) <= 34 and label.endswith("→ 12.5") and "→ 0;" in label
+    assert i18n.change_label({"moral.moral_bank": True}, "zh") == (
+        f"{i18n.lever_label('moral.moral_bank', 'zh')} → 开"
+    )
 
 
 # --- What the cards and panels show.
@@ -568,6 +725,8 @@ def test_a_link_round_trips():
         scenario="baseline.toml",
         seed=7,
         levers={"staffing.admin_load": 0.8, "moral.moral_bank": True},
+        marks=(Mark(40, {"fusion.coordination": 0.2}), Mark(90, {"moral.red_black_list": True})),
+        mode="always",
         day=365,
         a="current",
         b="moral_bank",
@@ -576,6 +735,7 @@ def test_a_link_round_trips():
     )
     query = encode(link)
     assert "staffing.admin_load=0.8" in query and "moral.moral_bank=true" in query
+    assert "fusion.coordination:40=0.2" in query and "mode=always" in query
     assert decode(query) == (link, [])
     assert encode(Link()) == ""
 
@@ -583,12 +743,21 @@ def test_a_link_round_trips():
 def test_a_link_that_asks_too_much_is_refused_in_parts():
     link, refused = decode(
         f"day={MAX_DAY + 1}&lang=fr&fusion.no_such=1&staffing.admin_load=0.4&tab=admin&seed=x"
+        "&fusion.coordination:soon=0.3&moral.moral_bank:12=true"
     )
+    assert link.marks == (Mark(12, {"moral.moral_bank": True}),)
     assert link.day == 0 and link.lang == "en" and link.tab == "live"
     assert link.levers == {"staffing.admin_load": 0.4}  # the rest is still applied
     reasons = sorted(r.reason for r in refused)
     assert reasons == sorted(
-        ["link_bad_number", "link_bad_value", "link_unknown", "link_bad_value", "link_bad_number"]
+        [
+            "link_bad_number",
+            "link_bad_value",
+            "link_unknown",
+            "link_bad_value",
+            "link_bad_number",
+            "link_bad_number",
+        ]
     )
     for reason in reasons:
         assert i18n.t(reason, "zh") != i18n.t(reason, "en")

@@ -87,6 +87,8 @@ WORDS = {
         "staffing": "Staffing",
         "admin": "Admin load on grid workers",
         "default": "Default levers",
+        "always": "As if always so",
+        "today": "From today",
         "compare": "Compare",
         "silos": "Silos: coordination 0.1, party leadership 0.2",
         "fusion": "Fusion: coordination 0.9, party leadership 0.8",
@@ -104,6 +106,8 @@ WORDS = {
         "staffing": "人员配置",
         "admin": "网格员行政负担",
         "default": "恢复默认参数",
+        "always": "假如一直如此",
+        "today": "从今天起",
         "compare": "对比",
         "silos": "各自为政：协同 0.1，党建引领 0.2",
         "fusion": "三治融合：协同 0.9，党建引领 0.8",
@@ -171,12 +175,14 @@ def test_walk_the_script(dashboard, browser, lang):
         page.act(_button(page, w["year"], ".sanzhi-side").click)
         assert page.day() == 365
         check(page, "year")
-        # Admin load: the map to Backlog, Staffing open, admin load dragged to 0.8.
+        # Admin load: the map to Backlog, as if always so, Staffing open, admin load to 0.8.
         old = p.locator(".sanzhi-gridmap img").get_attribute("src")
         _button(page, w["backlog"], ".sanzhi-map-metric").click()
         p.wait_for_function(
             "old => document.querySelector('.sanzhi-gridmap img').src !== old", arg=old
         )
+        _button(page, w["always"], ".sanzhi-lever-mode").click()
+        p.locator(".sanzhi-mode-always.v-btn--active").wait_for()
         p.locator(".sanzhi-group-staffing").click()
         p.locator(".lever-staffing-admin_load").wait_for()
         assert w["admin"] in p.locator(".sanzhi-side").inner_text()
@@ -186,6 +192,8 @@ def test_walk_the_script(dashboard, browser, lang):
         check(page, "admin")
         page.act(_button(page, w["default"], ".sanzhi-side").click)
         assert p.locator(".value-staffing-admin_load").inner_text().strip() == "0.3"
+        _button(page, w["today"], ".sanzhi-lever-mode").click()
+        p.locator(".sanzhi-mode-today.v-btn--active").wait_for()
         # Compare: silos against fusion, +1 year.
         p.locator(".sanzhi-tab-compare").click()
         p.locator(".sanzhi-compare .sanzhi-frame-ack").wait_for(state="attached")
