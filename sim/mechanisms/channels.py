@@ -55,9 +55,13 @@ def settle_informally(model: World) -> None:
     rules = model.params.self_governance.resident_rules
     rows = np.flatnonzero((pool.channel == NEW) & INFORMAL[pool.kind])
     a, c = pool.household[rows], pool.counterpart[rows]
+    if model.rules.on:  # ODD 7.19: each community's rules, felt through legal awareness
+        rules = model.rules.effect(a, c)
     p_try = b.informal_propensity * 0.5 * (h.norm[a] + h.norm[c]) * (0.5 + rules)
     tried = rng.random(rows.size) < np.minimum(p_try, 1.0)
     rows, a, c = rows[tried], a[tried], c[tried]
+    if model.rules.on:
+        rules = rules[tried]
     weaker = np.minimum(h.norm[a], h.norm[c])
     p_ok = (
         b.informal_success

@@ -24,13 +24,19 @@ class Councils:
     def available(self) -> bool:
         return self.interval > 0
 
+    def meeting_today(self) -> np.ndarray:
+        """Communities whose council meets today (staggered so the load spreads over the
+        interval)."""
+        if not self.available:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero((np.arange(self.n) + self.model.day) % self.interval == 0)
+
     def step(self) -> None:
         """ODD 7.10: councils meeting today: attendance, then the oldest agenda topics."""
         if not self.available:
             return
         model = self.model
-        # Councils meet on staggered days so the load spreads over the interval.
-        meeting = np.flatnonzero((np.arange(self.n) + model.day) % self.interval == 0)
+        meeting = self.meeting_today()
         if meeting.size == 0:
             return
         h, layout, rng = model.households, model.layout, model.rng
@@ -48,13 +54,17 @@ class Councils:
 
         quality = np.zeros(self.n)
         quality[meeting] = share / (share + b.half_success_attendance)
+        if model.params.rule_of_law.advisor_attendance > 0:  # ODD 7.18: an advisor attends
+            gain = model.params.rule_of_law.advisor_success_gain
+            quality[meeting] *= 1 + gain * model.advisors.at_council(meeting)
+        model.rules.revise(meeting, quality[meeting])  # ODD 7.19: as attendance allows
         pool = model.issues
         rows = pool.in_channel(AGENDA, model.day)
         community = layout.community[pool.household[rows]]
         capacity = np.zeros(self.n)
         capacity[meeting] = model.params.self_governance.topics_per_deliberation
         worked = rows[take_oldest(community, pool.raised[rows], capacity, rng)]
-        p = b.council_success * quality[layout.community[pool.household[worked]]]
+        p = np.minimum(1.0, b.council_success * quality[layout.community[pool.household[worked]]])
         ok = rng.random(worked.size) < p
         model.ledger.add("topics_resolved", int(ok.sum()))
         lifecycle.resolve(model, worked[ok], b.leadership_trust_weight)
