@@ -152,6 +152,23 @@ SETTINGS: dict[str, dict[str, Any]] = {
             {"key": "behaviour.trust_gain", "day": 50, "value": 0.3},
         ]
     },
+    # The practices of rule of law inside self-governance (ODD 7.17-7.19), strong enough to
+    # show at 1,000 households: common disputes that advisors often fail to mediate, every
+    # party choosing the public jury, weekly councils revising the rules, an advisor at
+    # every sitting (worth twice the success) with the time it takes.
+    "practices-law": {  # PRACTICES_LAW
+        "self_governance.public_jury": True,
+        "self_governance.jury_acceptance": 1.0,
+        "self_governance.rules_revision": True,
+        "self_governance.deliberation_interval_days": 7,
+        "rule_of_law.advisor_attendance": 1.0,
+        "rule_of_law.advisor_success_gain": 1.0,
+        "rule_of_law.advisor_sitting_cases": 0.5,
+        "rule_of_law.mediation_success": 0.3,
+        "staffing.legal_cases_per_week": 10.0,
+        "behaviour.dispute_rate": 1.0,
+        "behaviour.legal_weight": 3.0,
+    },
 }
 
 
@@ -195,6 +212,10 @@ OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
     "community_staff_utilisation mean": mean("community_staff_utilisation"),
     "social_credibility final": final("social_credibility"),
     "backlog_dispersion (mean, days 51-100)": mean("backlog_dispersion", DAYS // 2),
+    "jury_hearings total": total("jury_hearings"),
+    "jury_settlements total": total("jury_settlements"),
+    "advisor_sittings total": total("advisor_sittings"),
+    "rules_strength final": final("rules_strength"),
 }
 
 # (setting, mechanism switched off in the reference) pairs the check must detect; the
@@ -202,6 +223,7 @@ OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
 LOW_COORDINATION = "moral-boards-weekly-councils-low-coordination"
 STRUCTURE = "structure"
 TIMELINE = "timeline"
+PRACTICES_LAW = "practices-law"
 MUTANTS = [
     ("defaults", "informal_settlement"),  # 7.3
     ("defaults", "referral_loss"),  # 7.0
@@ -217,6 +239,9 @@ MUTANTS = [
     (STRUCTURE, "fading_as_resolved"),  # 7.11
     ("defaults", "community_office"),  # 7.6a, at today's staffing
     (TIMELINE, "timeline"),  # 0: levers fixed from day 0
+    (PRACTICES_LAW, "public_jury"),  # 7.17
+    (PRACTICES_LAW, "advisor_gain"),  # 7.18
+    (PRACTICES_LAW, "rules_revision"),  # 7.19
 ]
 
 

@@ -53,5 +53,8 @@ MUTATIONS = frozenset(
         "party_ageing",  # 5.3: every party member serves (no ageing, no 双报到)
         "fading_as_resolved",  # 7.11: faded issues counted as resolved (the old count)
         "timeline",  # 0: the scenario's timeline is ignored (levers fixed from day 0)
+        "public_jury",  # 7.17: juries never sit and no party chooses one
+        "advisor_gain",  # 7.18: an advisor at a sitting takes time but adds nothing
+        "rules_revision",  # 7.19: councils never revise the resident rules
     }
 )

@@ -75,7 +75,10 @@ class Household(mesa.Agent):
         today: list[Issue] = []
         if m.chance(b.dispute_rate / YEAR) and self.neighbours:
             other = m.choice(self.neighbours)
-            if m.chance(1 - b.dispute_prevention * 0.5 * (self.norm + other.norm)):
+            p = 1 - b.dispute_prevention * 0.5 * (self.norm + other.norm)
+            if m.rules_on():  # 7.19: rules that carry law prevent some disputes
+                p *= 1 - m.params.self_governance.rules_prevention * m.rules_felt(self, other)
+            if m.chance(p):
                 today.append(m.new_issue(self, other, Kind.DISPUTE))
         if m.chance(b.violation_rate / YEAR) and self.neighbours:
             violator = m.choice(self.neighbours)

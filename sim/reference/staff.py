@@ -193,6 +193,7 @@ class LegalTeam(mesa.Agent):
         self.staff = staff
         self.communities = communities
         self.cases = 0
+        self.owed = 0.0  # time owed to council and jury sittings, in cases (7.18)
         self.queue: dict[Issue, None] = {}  # LEGAL issues
 
     def step(self) -> None:
@@ -221,6 +222,10 @@ class LegalTeam(mesa.Agent):
     def work_queue(self) -> None:
         m = self.model
         capacity = self.staff * m.params.staffing.legal_cases_per_week / 7.0
+        if self.owed > 0:  # 7.18: sittings attended take the advisors' time first
+            paid = min(self.owed, capacity)
+            self.owed -= paid
+            capacity -= paid
         worked = m.take_oldest(m.ready(self.queue), capacity)
         self.cases += len(worked)
         for issue in worked:
@@ -238,6 +243,7 @@ class LegalTeam(mesa.Agent):
                 m.resolve(issue, b.routine_trust_weight)
             else:  # a failed mediation goes to court: slow, but legitimate
                 m.move(issue, Channel.COURT, m.day + law.court_days)
+                m.choose_jury(issue)  # 7.17: or first to a public jury
             raiser.legal_awareness = nudge(raiser.legal_awareness, b.lecture_gain / 2)
         elif issue.kind is Kind.VIOLATION:
             if u < b.enforcement_success:
@@ -321,12 +327,18 @@ class Council(mesa.Agent):
         self.index = index
         self.households = households
         self.meetings = 0
+        self.advisor_present = False  # set by the model's 7.18 each day it meets
         self.agenda: dict[Issue, None] = {}  # AGENDA issues
 
+    def meets_today(self) -> bool:
+        m = self.model
+        return (self.index + m.day) % m.params.self_governance.deliberation_interval_days == 0
+
     def step(self) -> None:
-        """7.10: on its meeting day, residents attend, then the oldest topics are taken up."""
+        """7.10: on its meeting day, residents attend, then the oldest topics are taken up;
+        the rules are revised (7.19)."""
         m, b = self.model, self.model.params.behaviour
-        if (self.index + m.day) % m.params.self_governance.deliberation_interval_days:
+        if not self.meets_today():
             return
         attendees = [h for h in self.households if m.chance(b.council_attendance * h.engagement)]
         for h in attendees:
@@ -335,11 +347,14 @@ class Council(mesa.Agent):
             h.trust = nudge(h.trust, b.trust_gain / 2)
         share = len(attendees) / len(self.households)
         quality = share / (share + b.half_success_attendance)
+        if self.advisor_present and "advisor_gain" not in m.disable:  # 7.18
+            quality *= 1 + m.params.rule_of_law.advisor_success_gain
+        m.revise_rules(self.index, quality)  # 7.19
         self.meetings += 1
         m.ledger.add("deliberations", 1)
         m.ledger.add("council_attendance", len(attendees))
         topics = m.params.self_governance.topics_per_deliberation
         for issue in m.take_oldest(m.ready(self.agenda), topics):
-            if m.chance(b.council_success * quality):
+            if m.chance(min(1.0, b.council_success * quality)):
                 m.ledger.add("topics_resolved", 1)
                 m.resolve(issue, b.leadership_trust_weight)
