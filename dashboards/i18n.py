@@ -276,6 +276,34 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
         "and minor violations between them, before anyone has to report them.",
         "居民自订规约的约束力：更多纠纷和轻微违规在邻里之间自行化解，无需上报。",
     ),
+    "self_governance.joint_councils": (
+        "'1+7+X' councils in six steps",
+        "“1+7+X”六步议事",
+        "Councils collect topics (and disputes of public interest), choose them, investigate "
+        "until the next meeting, decide, publish and follow up (Jinchang). A decision not "
+        "carried out is seen: its raiser and grid lose trust and the topic returns.",
+        "议事会收集议题（含涉及公共利益的纠纷）、确定议题、议前调研至下次会议、召开议事会、"
+        "公示结果、跟踪落实（金昌）。决议未落实会被看见：提出者及其网格信任下降，议题重回议程。",
+    ),
+    "self_governance.public_dispute_share": (
+        "Disputes on the council agenda",
+        "纠纷进入议程权重",
+        "With six-step councils, how readily a dispute goes on the council agenda, relative "
+        "to a public topic (disputes of public interest).",
+        "六步议事时，纠纷（涉及公共利益）进入议事会议程的倾向，相对公共议题而言。",
+    ),
+    "self_governance.investigation_gain": (
+        "Gain from investigation",
+        "议前调研增益",
+        "Relative rise in a decision's success on a topic investigated before the meeting.",
+        "经议前调研的议题，议定成功率的相对提升。",
+    ),
+    "self_governance.follow_up_success": (
+        "Decisions carried out",
+        "决议落实率",
+        "Chance a council's published decision is carried out at follow-up.",
+        "已公示的议事决议在跟踪落实中得以落实的概率。",
+    ),
     "self_governance.public_jury": (
         "Public juries (公众评判庭)",
         "公众评判庭",

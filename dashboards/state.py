@@ -86,6 +86,10 @@ LEVERS: tuple[Lever, ...] = (
     Lever("self_governance.deliberation_interval_days", "self", 5, low=0, high=120),  # quarterly
     Lever("self_governance.topics_per_deliberation", "self", 1, low=1, high=30),  # x6
     Lever("self_governance.resident_rules", "self", 0.05),
+    Lever("self_governance.joint_councils", "self"),
+    Lever("self_governance.public_dispute_share", "self", 0.05),
+    Lever("self_governance.investigation_gain", "self", 0.1, low=0.0, high=2.0),
+    Lever("self_governance.follow_up_success", "self", 0.05),
     Lever("self_governance.public_jury", "self"),
     Lever("self_governance.jury_acceptance", "self", 0.05),
     Lever("self_governance.jury_audience", "self", 0.005, low=0.0, high=0.1),

@@ -31,6 +31,8 @@ COUNTS = (
     "jury_attendance",
     "advisor_sittings",  # ODD 7.18
     "rules_revisions",  # ODD 7.19
+    "council_decisions",  # ODD 7.10 with joint councils (six steps)
+    "follow_up_failures",
     "council_attendance",
     "party_visits",
     "legal_lectures",

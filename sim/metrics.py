@@ -519,6 +519,36 @@ METRICS: tuple[Metric, ...] = (
         compute=lambda m: m.rules.mean_strength(),
     ),
     Metric(
+        name="council_decisions",
+        label_en="Council decisions published",
+        label_zh="议事决议公示",
+        unit="topics/day",
+        unit_zh="项/天",
+        relative_threshold=0.05,
+        definition='Topics a "1+7+X" joint council decided and published today, after '
+        "investigation; carried out or not at follow-up (ODD 7.10).",
+        definition_zh="当天“1+7+X”议事会经议前调研后议定并公示的议题,无论跟踪落实是否成功"
+        "(ODD 7.10)。",
+        kind="count",
+        better="",
+        compute=_today("council_decisions"),
+    ),
+    Metric(
+        name="follow_up_failures",
+        label_en="Council decisions not carried out",
+        label_zh="议事决议未落实",
+        unit="topics/day",
+        unit_zh="项/天",
+        relative_threshold=0.05,
+        definition="Published joint-council decisions found not carried out at follow-up "
+        "today; the topic returns to the agenda and its raiser and grid lose trust (ODD 7.10).",
+        definition_zh="当天跟踪落实时发现未落实的已公示议事决议;议题重回议程,提出住户及其网格"
+        "信任下降(ODD 7.10)。",
+        kind="count",
+        better="lower",
+        compute=_today("follow_up_failures"),
+    ),
+    Metric(
         name="party_visits",
         label_en="Party leadership visits",
         label_zh="党员干部下沉办理",

@@ -171,6 +171,11 @@ PRACTICE_VALUES = {
     "advisor_attendance above 1": ("[rule_of_law]\nadvisor_attendance = 1.5\n", "out of range"),
     "advisor time negative": ("[rule_of_law]\nadvisor_sitting_cases = -1\n", "out of range"),
     "rules decay zero": ("[self_governance]\nrules_decay_days = 0\n", "out of range"),
+    "joint_councils not a bool": (
+        '[self_governance]\njoint_councils = "1+7+X"\n',
+        "self_governance.joint_councils",
+    ),
+    "follow-up above 1": ("[self_governance]\nfollow_up_success = 1.2\n", "out of range"),
 }
 
 

@@ -164,11 +164,16 @@ SETTINGS: dict[str, dict[str, Any]] = {
     # The practices of rule of law inside self-governance (ODD 7.17-7.19), strong enough to
     # show at 1,000 households: common disputes that advisors often fail to mediate, every
     # party choosing the public jury, weekly councils revising the rules, an advisor at
-    # every sitting (worth twice the success) with the time it takes.
+    # every sitting (worth twice the success) with the time it takes; councils as "1+7+X"
+    # bodies in six steps, disputes of public interest on their agenda, and decisions that
+    # often fail at follow-up.
     "practices-law": {  # PRACTICES_LAW
         "self_governance.public_jury": True,
         "self_governance.jury_acceptance": 1.0,
         "self_governance.rules_revision": True,
+        "self_governance.joint_councils": True,
+        "self_governance.public_dispute_share": 0.5,
+        "self_governance.follow_up_success": 0.6,
         "self_governance.deliberation_interval_days": 7,
         "rule_of_law.advisor_attendance": 1.0,
         "rule_of_law.advisor_success_gain": 1.0,
@@ -225,6 +230,8 @@ OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
     "jury_settlements total": total("jury_settlements"),
     "advisor_sittings total": total("advisor_sittings"),
     "rules_strength final": final("rules_strength"),
+    "council_decisions total": total("council_decisions"),
+    "follow_up_failures total": total("follow_up_failures"),
 }
 
 # (setting, mechanism switched off in the reference) pairs the check must detect; the
@@ -251,6 +258,7 @@ MUTANTS = [
     (PRACTICES_LAW, "public_jury"),  # 7.17
     (PRACTICES_LAW, "advisor_gain"),  # 7.18
     (PRACTICES_LAW, "rules_revision"),  # 7.19
+    (PRACTICES_LAW, "joint_councils"),  # 7.10: six steps
 ]
 
 

@@ -35,6 +35,8 @@ ORDER = (
     "jury_settlements",
     "advisor_sittings",
     "rules_strength",
+    "council_decisions",
+    "follow_up_failures",
     "party_visits",
     "legal_lectures",
     "mean_norm",

@@ -1,5 +1,6 @@
-"""The practices of rule of law inside self-governance (ODD 7.17-7.19): public juries,
-legal advisors at sittings, resident rules revised at councils.
+"""The practices of rule of law inside self-governance (ODD 7.10, 7.17-7.19): "1+7+X"
+councils in six steps, public juries, legal advisors at sittings, resident rules revised at
+councils.
 
 Off, they change nothing: a run is bit for bit the run of the code before them (a digest
 recorded from it). On, they keep the issue accounting, survive a saved state, and follow a
@@ -17,8 +18,9 @@ import pandas as pd
 import pytest
 
 from sim import GovernanceModel, Parameters, state
-from sim.issues import COURT
+from sim.issues import AGENDA, COURT
 from sim.practices.jury import HEARD, WAITING
+from sim.staff.councils import INVESTIGATED
 from tests.conftest import small
 
 # sha256 of the 10,000-household, 60-day metric frame (float64, row-major) at seed 12345,
@@ -28,12 +30,16 @@ OFF = {
     "self_governance.public_jury": False,
     "self_governance.rules_revision": False,
     "rule_of_law.advisor_attendance": 0.0,
+    "self_governance.joint_councils": False,
 }
 # Common disputes that advisors often fail, every party choosing the jury, weekly councils.
 ON = {
     "self_governance.public_jury": True,
     "self_governance.jury_acceptance": 1.0,
     "self_governance.rules_revision": True,
+    "self_governance.joint_councils": True,
+    "self_governance.public_dispute_share": 0.5,
+    "self_governance.follow_up_success": 0.6,
     "self_governance.deliberation_interval_days": 7,
     "rule_of_law.advisor_attendance": 0.5,
     "rule_of_law.advisor_sitting_cases": 0.5,
@@ -63,7 +69,14 @@ def test_off_they_leave_the_run_bit_for_bit_as_before(keys: str) -> None:
     # The columns of before; the practices' own columns are appended in the registry after
     # the council metrics, so drop them to compare.
     model_frame = frame(model).drop(
-        columns=["jury_hearings", "jury_settlements", "advisor_sittings", "rules_strength"]
+        columns=[
+            "jury_hearings",
+            "jury_settlements",
+            "advisor_sittings",
+            "rules_strength",
+            "council_decisions",
+            "follow_up_failures",
+        ]
     )
     values = np.ascontiguousarray(model_frame.to_numpy(dtype="float64"))
     assert hashlib.sha256(values.tobytes()).hexdigest() == BEFORE
@@ -79,12 +92,19 @@ def test_on_they_keep_the_issue_accounting_and_their_marks() -> None:
         assert ledger.total("raised") == closed + pool.n
         marked = (pool.attempts == WAITING) | (pool.attempts == HEARD)
         assert np.all(pool.channel[marked] == COURT)  # only court cases carry jury marks
+        assert np.all(pool.channel[pool.attempts == INVESTIGATED] == AGENDA)
         assert np.all((model.rules.strength >= 0) & (model.rules.strength <= 1))
         assert np.all(model.legal.owed >= 0)
     assert ledger.total("jury_settlements") > 0
     assert ledger.total("jury_settlements") <= ledger.total("jury_hearings")
     assert ledger.total("advisor_sittings") > 0
     assert ledger.total("rules_revisions") == ledger.total("deliberations")
+    # Six steps: every published decision is carried out or fails at follow-up, and
+    # disputes of public interest reach the councils.
+    assert ledger.total("follow_up_failures") > 0
+    assert ledger.total("council_decisions") == (
+        ledger.total("topics_resolved") + ledger.total("follow_up_failures")
+    )
     assert model.rules.strength.max() > model.params.self_governance.resident_rules
 
 

@@ -93,6 +93,10 @@ def choose_channel(model: World) -> None:
         weights[:, 2] = np.where(INFORMAL[kind], b.legal_weight * h.legal_awareness[who], 0.0)
     if model.councils.available:
         weights[:, 3] = np.where(kind == PUBLIC, b.agenda_weight * h.engagement[who], 0.0)
+        if model.params.self_governance.joint_councils:  # ODD 7.10: disputes of public interest
+            share = model.params.self_governance.public_dispute_share
+            disputes = kind == DISPUTE
+            weights[disputes, 3] = share * b.agenda_weight * h.engagement[who[disputes]]
     if model.community.available:
         weights[:, 4] = b.community_weight * trusting
     cumulative = np.cumsum(weights, axis=1)

@@ -564,6 +564,34 @@ class SelfGovernance(Section):
         doc="Strength of resident/village rules (村规民约): raises informal settlement.",
         source=KUNSHAN + " (市北村《村规民约》); level an assumption",
     )
+    joint_councils: bool = param(
+        False,
+        doc='Councils as "1+7+X" bodies working in six steps: topics (and disputes of '
+        "public interest) are collected and chosen, investigated until the next meeting, "
+        "decided, published and followed up; a decision not carried out returns to the agenda "
+        "and its failure is seen.",
+        source=JINCHANG + " (“1+7+X”居民协商议事会, “六步议事”: 收集议题、确定议题、议前调研、"
+        "召开会议、公开公示、跟踪落实)",
+    )
+    public_dispute_share: float = share(
+        0.2,
+        of="disputes",
+        doc="With joint councils, the weight of the council agenda in a dispute's channel "
+        "choice, relative to a public topic's (disputes of public interest).",
+    )
+    investigation_gain: float = param(
+        0.5,
+        unit="relative gain",
+        low=0.0,
+        high=5.0,
+        doc="Relative rise in a joint council's decision success on an investigated topic "
+        "(议前调研).",
+    )
+    follow_up_success: float = probability(
+        0.8,
+        doc="Chance a joint council's decision is carried out at follow-up (跟踪落实); "
+        "otherwise the topic returns to the agenda.",
+    )
     public_jury: bool = param(
         False,
         doc="Public juries (公众评判庭): disputes that failed mediation, whose parties choose "

@@ -56,5 +56,6 @@ MUTATIONS = frozenset(
         "public_jury",  # 7.17: juries never sit and no party chooses one
         "advisor_gain",  # 7.18: an advisor at a sitting takes time but adds nothing
         "rules_revision",  # 7.19: councils never revise the resident rules
+        "joint_councils",  # 7.10: councils decide as before (no six steps, no disputes)
     }
 )

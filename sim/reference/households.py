@@ -112,8 +112,8 @@ class Household(mesa.Agent):
             Channel.LEGAL: b.legal_weight * self.legal_awareness
             if m.legal_available and issue.kind in INFORMAL_KINDS
             else 0.0,
-            Channel.AGENDA: b.agenda_weight * self.engagement
-            if m.councils_available and issue.kind is Kind.PUBLIC
+            Channel.AGENDA: b.agenda_weight * self.engagement * m.agenda_share(issue.kind)
+            if m.councils_available
             else 0.0,
             Channel.COMMUNITY: b.community_weight * (0.2 + self.trust)
             if m.community_available

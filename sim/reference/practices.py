@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from ..issues import Kind
 from ..params import Parameters
 from .draws import Draws
 from .issues import Issue, nudge
@@ -125,6 +126,16 @@ class Practices(Draws):
 
     def rules_on(self) -> bool:
         return self.params.self_governance.rules_revision
+
+    def agenda_share(self, kind: Kind) -> float:
+        """7.4, 7.10: the weight of the council agenda for an issue of ``kind``, relative to
+        a public topic's: disputes of public interest too with joint councils."""
+        if kind is Kind.PUBLIC:
+            return 1.0
+        sg = self.params.self_governance
+        if kind is Kind.DISPUTE and sg.joint_councils and "joint_councils" not in self.disable:
+            return sg.public_dispute_share
+        return 0.0
 
     def choose_jury(self, issue: Issue) -> None:
         """7.7, 7.17: the parties of a dispute whose mediation failed may choose the jury."""

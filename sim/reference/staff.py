@@ -354,7 +354,45 @@ class Council(mesa.Agent):
         m.ledger.add("deliberations", 1)
         m.ledger.add("council_attendance", len(attendees))
         topics = m.params.self_governance.topics_per_deliberation
+        if m.params.self_governance.joint_councils and "joint_councils" not in m.disable:
+            self.six_steps(topics, quality)
+            return
         for issue in m.take_oldest(m.ready(self.agenda), topics):
             if m.chance(min(1.0, b.council_success * quality)):
                 m.ledger.add("topics_resolved", 1)
                 m.resolve(issue, b.leadership_trust_weight)
+
+    def six_steps(self, topics: int, quality: float) -> None:
+        """7.10, "1+7+X": decide the topics investigated since the last meeting, publish and
+        follow up; with the capacity left, choose new topics to investigate."""
+        m, b = self.model, self.model.params.behaviour
+        sg = m.params.self_governance
+        ready = m.ready(self.agenda)
+        decided = m.take_oldest([i for i in ready if i.investigated], topics)
+        fresh = [i for i in ready if not i.investigated]
+        for issue in m.take_oldest(fresh, topics - len(decided)):
+            issue.investigated = True
+        p = min(1.0, b.council_success * quality * (1 + sg.investigation_gain))
+        published = [issue for issue in decided if m.chance(p)]
+        m.ledger.add("council_decisions", len(published))
+        carried = [m.chance(sg.follow_up_success) for _ in published]
+        failed = []
+        for issue, done in zip(published, carried, strict=True):
+            if done:
+                m.ledger.add("topics_resolved", 1)
+                m.resolve(issue, b.leadership_trust_weight)
+            else:
+                failed.append(issue)
+        m.ledger.add("follow_up_failures", len(failed))
+        grids = set()
+        raisers = set()
+        for issue in failed:  # seen to fail: the raiser and, published, the grid
+            issue.investigated = False
+            raisers.add(issue.household)
+            grids.add(issue.household.grid)
+        for h in raisers:
+            h.trust = nudge(h.trust, b.trust_loss, 0.0)
+        if b.public_spillover > 0 and "public_spillover" not in m.disable:
+            for g in sorted(grids):
+                for h in m.grid_members[g]:
+                    h.trust = nudge(h.trust, b.public_spillover * b.trust_loss, 0.0)
