@@ -22,6 +22,7 @@ from sim.issues import AGENDA, COURT
 from sim.practices.jury import HEARD, WAITING
 from sim.staff.councils import INVESTIGATED
 from tests.conftest import small
+from tests.test_equivalence import SETTINGS
 
 # sha256 of the 10,000-household, 60-day metric frame (float64, row-major) at seed 12345,
 # recorded from main before the practices existed (commit 15358eb).
@@ -32,22 +33,9 @@ OFF = {
     "rule_of_law.advisor_attendance": 0.0,
     "self_governance.joint_councils": False,
 }
-# Common disputes that advisors often fail, every party choosing the jury, weekly councils.
-ON = {
-    "self_governance.public_jury": True,
-    "self_governance.jury_acceptance": 1.0,
-    "self_governance.rules_revision": True,
-    "self_governance.joint_councils": True,
-    "self_governance.public_dispute_share": 0.5,
-    "self_governance.follow_up_success": 0.6,
-    "self_governance.deliberation_interval_days": 7,
-    "rule_of_law.advisor_attendance": 0.5,
-    "rule_of_law.advisor_sitting_cases": 0.5,
-    "rule_of_law.mediation_success": 0.3,
-    "staffing.legal_cases_per_week": 10.0,
-    "behaviour.dispute_rate": 1.0,
-    "behaviour.legal_weight": 3.0,
-}
+# The equivalence setting (common disputes that advisors often fail, every party choosing
+# the jury, weekly six-step councils), with an advisor at half the sittings.
+ON = {**SETTINGS["practices-law"], "rule_of_law.advisor_attendance": 0.5}
 
 
 def frame(model: GovernanceModel) -> pd.DataFrame:
