@@ -473,7 +473,7 @@ def test_reference_escalation_factors_are_the_engines() -> None:
         assert factor == engine[channel], channel
 
 
-@pytest.mark.parametrize("setting", ["defaults", STRUCTURE, TIMELINE])
+@pytest.mark.parametrize("setting", ["defaults", STRUCTURE, TIMELINE, PRACTICES_LAW])
 def test_reference_keeps_issue_counts_consistent(setting: str) -> None:
     """raised = resolved + faded + escalated + open, and every open issue sits in one queue
     (also after staff are spread again by need, and hired mid-run by a timeline)."""
