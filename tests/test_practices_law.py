@@ -23,6 +23,8 @@ from sim.practices.jury import HEARD, WAITING
 from sim.staff.councils import INVESTIGATED
 from tests.conftest import small
 from tests.test_equivalence import SETTINGS
+from tests.test_state import run
+from tests.test_state import series as frame
 
 # sha256 of the 10,000-household, 60-day metric frame (float64, row-major) at seed 12345,
 # recorded from main before the practices existed (commit 15358eb).
@@ -36,16 +38,6 @@ OFF = {
 # The equivalence setting (common disputes that advisors often fail, every party choosing
 # the jury, weekly six-step councils), with an advisor at half the sittings.
 ON = {**SETTINGS["practices-law"], "rule_of_law.advisor_attendance": 0.5}
-
-
-def frame(model: GovernanceModel) -> pd.DataFrame:
-    return model.datacollector.get_model_vars_dataframe()
-
-
-def run(model: GovernanceModel, days: int) -> GovernanceModel:
-    for _ in range(days):
-        model.step()
-    return model
 
 
 @pytest.mark.parametrize("keys", ["absent", "off"])
