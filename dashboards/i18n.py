@@ -307,6 +307,125 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
         "and minor violations between them, before anyone has to report them.",
         "居民自订规约的约束力：更多纠纷和轻微违规在邻里之间自行化解，无需上报。",
     ),
+    "self_governance.joint_councils": (
+        "'1+7+X' councils in six steps",
+        "“1+7+X”六步议事",
+        "Councils collect topics (and disputes of public interest), choose them, investigate "
+        "until the next meeting, decide, publish and follow up (Jinchang). A decision not "
+        "carried out is seen: its raiser and grid lose trust and the topic returns.",
+        "议事会收集议题（含涉及公共利益的纠纷）、确定议题、议前调研至下次会议、召开议事会、"
+        "公示结果、跟踪落实（金昌）。决议未落实会被看见：提出者及其网格信任下降，议题重回议程。",
+    ),
+    "self_governance.public_dispute_share": (
+        "Disputes on the council agenda",
+        "纠纷进入议程权重",
+        "With six-step councils, how readily a dispute goes on the council agenda, relative "
+        "to a public topic (disputes of public interest).",
+        "六步议事时，纠纷（涉及公共利益）进入议事会议程的倾向，相对公共议题而言。",
+    ),
+    "self_governance.investigation_gain": (
+        "Gain from investigation",
+        "议前调研增益",
+        "Relative rise in a decision's success on a topic investigated before the meeting.",
+        "经议前调研的议题，议定成功率的相对提升。",
+    ),
+    "self_governance.follow_up_success": (
+        "Decisions carried out",
+        "决议落实率",
+        "Chance a council's published decision is carried out at follow-up.",
+        "已公示的议事决议在跟踪落实中得以落实的概率。",
+    ),
+    "self_governance.public_jury": (
+        "Public juries (公众评判庭)",
+        "公众评判庭",
+        "Disputes an advisor failed to mediate can be heard, before their court judgment, by "
+        "a jury of residents at a weekly sitting, judging on law, policy and facts, with "
+        "neighbours watching (Kunshan, 淀山湖镇). Jurors take part and learn law; a sitting "
+        "that settles its disputes builds trust among those present.",
+        "调解未成的纠纷可在法院判决前，提交每周开庭的公众评判庭，由居民评判团依据法律、政策和"
+        "事实评议，邻里旁听（昆山淀山湖镇）。评判员参与自治、学习法律；化解了纠纷的庭审能增进"
+        "在场者的信任。",
+    ),
+    "self_governance.jury_acceptance": (
+        "Parties choosing the jury",
+        "当事人选择评判庭比例",
+        "Chance the parties of a dispute whose mediation failed take it to the public jury. "
+        "It stays on the court's docket either way.",
+        "调解未成的纠纷当事人选择公众评判庭的概率；无论是否选择，案件都仍在法院排期。",
+    ),
+    "self_governance.jury_audience": (
+        "Jury audience",
+        "评判庭旁听比例",
+        "Share of a community's households who come to watch a sitting (旁听): they learn "
+        "law, and gain trust when they see disputes settled.",
+        "每次庭审前来旁听的社区住户比例：旁听者学习法律，看到纠纷化解时信任上升。",
+    ),
+    "self_governance.jury_interval_days": (
+        "Jury every N days",
+        "评判庭间隔（天）",
+        "How often each community's public jury sits.",
+        "每个社区公众评判庭开庭的间隔天数。",
+    ),
+    "self_governance.jury_cases_per_sitting": (
+        "Disputes per jury sitting",
+        "每次评判案件数",
+        "Disputes a jury can hear at one sitting; the rest wait for the next.",
+        "评判庭每次开庭能评判的纠纷数，其余等待下次。",
+    ),
+    "self_governance.jury_size": (
+        "Jurors per sitting",
+        "评判员人数",
+        "Residents drawn to sit on the jury at each sitting.",
+        "每次开庭抽选的居民评判员人数。",
+    ),
+    "self_governance.jury_success": (
+        "Jury success",
+        "评判成功率",
+        "Chance a jury settles a dispute when its jurors' norms and legal awareness are "
+        "complete; it falls with the jurors' actual mean.",
+        "评判员道德与法治意识均满分时评判庭化解纠纷的概率；实际按评判员平均水平折减。",
+    ),
+    "self_governance.jury_law_weight": (
+        "Law in the jury's judgment",
+        "评判中法律的权重",
+        "How much the jurors' legal awareness, against their norms, counts in a jury's success.",
+        "评判员法治意识（相对道德水平）在评判成功率中的权重。",
+    ),
+    "self_governance.rules_decay_days": (
+        "Rules' life without revision",
+        "规约失效周期（天）",
+        "Mean life of the rules' strength if no council revises them.",
+        "若不经议事会修订，规约效力的平均存续天数。",
+    ),
+    "self_governance.rules_prevention": (
+        "Disputes the rules prevent",
+        "规约预防纠纷比例",
+        "Share of disputes that rules at full effect prevent.",
+        "效力充分的规约能预防的纠纷比例。",
+    ),
+    "self_governance.rules_law_weight": (
+        "Law in the rules",
+        "规约中的法治元素",
+        "Share of the rules' effect that works only where residents know the law.",
+        "规约作用中依赖居民法治意识的部分。",
+    ),
+    "self_governance.rules_revision": (
+        "Revise the rules at councils",
+        "议事会修订村规民约",
+        "Resident rules carry law and are revised at council meetings, as attendance allows "
+        "(Kunshan: ten rounds of consultation; Jinchang: 以规立德). Between revisions they "
+        "erode. They prevent disputes and help neighbours settle, more where residents know "
+        "the law. Without councils they never change.",
+        "村规民约融入法治元素，并在议事会上按参与情况修订（昆山十余次征求意见；金昌“以规立德”）。"
+        "两次修订之间其效力逐渐减弱。它预防纠纷、促进邻里自行化解，居民法治意识越高作用越大。"
+        "不设议事会则规约不变。",
+    ),
+    "self_governance.rules_revision_gain": (
+        "Rules revision step",
+        "每次修订提升幅度",
+        "How far one well-attended council meeting raises the rules' strength toward full.",
+        "一次参与充分的议事会把规约效力向满分提升的幅度。",
+    ),
     # 法治 rule of law
     "staffing.legal_advisors_per_community": (
         "Legal advisors per community",
@@ -362,6 +481,28 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
         "When mediation fails the case goes to court; households wait this long, and some "
         "lose patience and escalate.",
         "调解失败后进入诉讼程序，住户需等待这么多天，部分人会失去耐心而越级上访。",
+    ),
+    "rule_of_law.advisor_attendance": (
+        "Advisors at councils and juries",
+        "法律顾问列席比例",
+        "Share of council meetings and jury sittings a legal advisor attends (Zhongshan: one "
+        "advisor per compound; the 法律工作者 of '1+7+X'). An advisor raises the sitting's "
+        "success and the quality of rule revisions, but the time comes out of the cases "
+        "they would have mediated.",
+        "法律顾问列席议事会和公众评判庭的比例（中山一小区一法律顾问；“1+7+X”中的法律工作者）。"
+        "顾问列席提高议事与评判的成功率和规约修订质量，但占用其本可用于调解案件的时间。",
+    ),
+    "rule_of_law.advisor_success_gain": (
+        "Advisor's gain at a sitting",
+        "顾问列席增益",
+        "Relative rise in a council's or jury's success when an advisor attends.",
+        "顾问列席时议事会或评判庭成功率的相对提升。",
+    ),
+    "rule_of_law.advisor_sitting_cases": (
+        "Advisor time per sitting",
+        "每场列席耗时",
+        "Advisor time one sitting takes, in mediation cases given up.",
+        "每场列席占用的顾问时间，以少办的调解案件数计。",
     ),
     # 德治 moral governance
     "moral.moral_bank": (

@@ -94,6 +94,23 @@ LEVERS: tuple[Lever, ...] = (
     Lever("self_governance.deliberation_interval_days", "self", 5, low=0, high=120),  # quarterly
     Lever("self_governance.topics_per_deliberation", "self", 1, low=1, high=30),  # x6
     Lever("self_governance.resident_rules", "self", 0.05),
+    Lever("self_governance.joint_councils", "self"),
+    Lever("self_governance.public_dispute_share", "self", 0.05),
+    Lever("self_governance.investigation_gain", "self", 0.1, low=0.0, high=2.0),
+    Lever("self_governance.follow_up_success", "self", 0.05),
+    Lever("self_governance.public_jury", "self"),
+    Lever("self_governance.jury_acceptance", "self", 0.05),
+    Lever("self_governance.jury_audience", "self", 0.005, low=0.0, high=0.1),
+    Lever("self_governance.jury_interval_days", "self", 1, low=1, high=90),
+    Lever("self_governance.jury_cases_per_sitting", "self", 1, low=1, high=20),
+    Lever("self_governance.jury_size", "self", 1, low=1, high=30),
+    Lever("self_governance.jury_success", "self", 0.05),
+    Lever("self_governance.jury_law_weight", "self", 0.05),
+    Lever("self_governance.rules_revision", "self"),
+    Lever("self_governance.rules_revision_gain", "self", 0.05),
+    Lever("self_governance.rules_decay_days", "self", 30, low=30, high=3650),
+    Lever("self_governance.rules_prevention", "self", 0.05),
+    Lever("self_governance.rules_law_weight", "self", 0.05),
     # one per community is today's full coverage
     Lever("staffing.legal_advisors_per_community", "law", 0.5, low=0.0, high=4.0),
     Lever("staffing.legal_cases_per_week", "law", 0.5, low=0.0, high=20.0),  # x10
@@ -105,6 +122,9 @@ LEVERS: tuple[Lever, ...] = (
     Lever("rule_of_law.legal_lectures_per_year", "law", 0.5, low=0.0, high=24.0),
     Lever("rule_of_law.lecture_reach", "law", 0.01, low=0.0, high=0.3),  # x10
     Lever("rule_of_law.court_days", "law", 5, low=10, high=365),  # up to a year's wait
+    Lever("rule_of_law.advisor_attendance", "law", 0.05),
+    Lever("rule_of_law.advisor_success_gain", "law", 0.1, low=0.0, high=2.0),
+    Lever("rule_of_law.advisor_sitting_cases", "law", 0.25, low=0.0, high=5.0),
     Lever("moral.moral_bank", "moral"),
     Lever("moral.credit_value", "moral", 0.05),
     Lever("moral.red_black_list", "moral"),

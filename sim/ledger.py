@@ -25,6 +25,14 @@ COUNTS = (
     "referrals_refused",  # referrals to a social organisation the household turned down
     "deliberations",
     "topics_resolved",
+    "jury_sittings",  # ODD 7.17
+    "jury_hearings",
+    "jury_settlements",
+    "jury_attendance",
+    "advisor_sittings",  # ODD 7.18
+    "rules_revisions",  # ODD 7.19
+    "council_decisions",  # ODD 7.10 with joint councils (six steps)
+    "follow_up_failures",
     "council_attendance",
     "party_visits",
     "legal_lectures",

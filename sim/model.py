@@ -26,6 +26,9 @@ from .mechanisms import attitudes, channels, escalation, moral, raising
 from .metrics import METRICS
 from .params import Parameters
 from .practices import integrity, moral_review, redemption
+from .practices.advisors import SittingAdvisors
+from .practices.jury import PublicJury
+from .practices.rules import ResidentRules
 from .staff import (
     CommunityStaff,
     Councils,
@@ -92,6 +95,9 @@ class GovernanceModel(mesa.Model):
         self.social = SocialOrganisations(self)
         self.party = PartyBranches(self)
         self.councils = Councils(self)
+        self.jury = PublicJury(self)
+        self.advisors = SittingAdvisors(self)
+        self.rules = ResidentRules(self)
         fusion = params.fusion
         self.coordination = 1 - (1 - fusion.coordination) * (
             1 - fusion.party_coordination * fusion.party_leadership
@@ -123,7 +129,9 @@ class GovernanceModel(mesa.Model):
         self.legal.deliver_judgments()  # then the court judgments that are due
         self.social.step()  # 7.8 social organisations
         self.party.step()  # 7.9 party branch visits
-        self.councils.step()  # 7.10 deliberation councils on their interval
+        self.advisors.step()  # 7.18 legal advisors join today's councils and juries
+        self.councils.step()  # 7.10 deliberation councils on their interval (7.19 rules revised)
+        self.jury.step()  # 7.17 public juries hear disputes that failed mediation
         escalation.fade(self)  # 7.11 unhandled issues fade
         escalation.escalate_or_wait(self)  # 7.12 patience runs out: escalate or wait
         moral.volunteer(self)  # 7.13 volunteering and the moral bank

@@ -101,6 +101,10 @@ class SocialView(Protocol):
     def credibility(self) -> np.ndarray: ...
 
 
+class RulesView(Protocol):
+    def mean_strength(self) -> float: ...
+
+
 @runtime_checkable
 class MetricsView(Protocol):
     """Everything a metric's ``compute`` may read (``sim.metrics``)."""
@@ -127,6 +131,8 @@ class MetricsView(Protocol):
     def legal(self) -> LegalView: ...
     @property
     def social(self) -> SocialView: ...
+    @property
+    def rules(self) -> RulesView: ...
 
 
 # --- What mechanisms, staff and the lifecycle read and call (the engine).
@@ -137,6 +143,46 @@ class Route(Protocol):
 
     @property
     def available(self) -> bool: ...
+
+
+class Counsel(Route, Protocol):
+    """Legal advisors as the sittings they attend see them (ODD 7.18): their teams and the
+    time owed to sittings, taken from their next days' capacity."""
+
+    @property
+    def n_advisors(self) -> int: ...
+    @property
+    def assignment(self) -> Assignment: ...
+
+    owed: np.ndarray
+
+
+class Assembly(Route, Protocol):
+    """A body sitting on a calendar (councils, juries): who sits today."""
+
+    def meeting_today(self) -> np.ndarray: ...
+
+
+class Jury(Protocol):
+    """Public juries (ODD 7.17) as the advisors see them."""
+
+    def sitting_today(self) -> np.ndarray: ...
+
+
+class SittingAdvice(Protocol):
+    """Where a legal advisor attends today's sittings (ODD 7.18): 1.0 or 0.0 a community."""
+
+    def at_council(self, communities: np.ndarray) -> np.ndarray: ...
+    def at_jury(self, communities: np.ndarray) -> np.ndarray: ...
+
+
+class Rules(RulesView, Protocol):
+    """Resident rules revised at councils (ODD 7.19)."""
+
+    @property
+    def on(self) -> bool: ...
+    def revise(self, meeting: np.ndarray, quality: np.ndarray) -> None: ...
+    def effect(self, a: np.ndarray, c: np.ndarray) -> np.ndarray: ...
 
 
 class ServiceDesk(Protocol):
@@ -184,8 +230,14 @@ class World(Protocol):
     @property
     def community(self) -> Route: ...
     @property
-    def legal(self) -> Route: ...
+    def legal(self) -> Counsel: ...
     @property
-    def councils(self) -> Route: ...
+    def councils(self) -> Assembly: ...
+    @property
+    def jury(self) -> Jury: ...
+    @property
+    def advisors(self) -> SittingAdvice: ...
+    @property
+    def rules(self) -> Rules: ...
     @property
     def social(self) -> ServiceDesk: ...

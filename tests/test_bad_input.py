@@ -178,6 +178,45 @@ def test_odd_mean_degree(tmp_path, capsys, command, no_simulation):
     )
 
 
+# The practices of law (ODD 7.17-7.19): each new key's bad value, named with its file.
+PRACTICE_VALUES = {
+    "public_jury not a bool": (
+        '[self_governance]\npublic_jury = "yes"\n',
+        "self_governance.public_jury",
+    ),
+    "jury every 0 days": ("[self_governance]\njury_interval_days = 0\n", "out of range"),
+    "rules_revision not a bool": (
+        "[self_governance]\nrules_revision = 1\n",
+        "self_governance.rules_revision",
+    ),
+    "advisor_attendance above 1": ("[rule_of_law]\nadvisor_attendance = 1.5\n", "out of range"),
+    "advisor time negative": ("[rule_of_law]\nadvisor_sitting_cases = -1\n", "out of range"),
+    "rules decay zero": ("[self_governance]\nrules_decay_days = 0\n", "out of range"),
+    "joint_councils not a bool": (
+        '[self_governance]\njoint_councils = "1+7+X"\n',
+        "self_governance.joint_councils",
+    ),
+    "follow-up above 1": ("[self_governance]\nfollow_up_success = 1.2\n", "out of range"),
+}
+
+
+@pytest.mark.parametrize("case", list(PRACTICE_VALUES), ids=list(PRACTICE_VALUES))
+def test_bad_values_of_the_practices_of_law(tmp_path, capsys, case, no_simulation):
+    text, expected = PRACTICE_VALUES[case]
+    path = scenario_file(tmp_path, extra=text)
+    status, err = cli(capsys, "run", str(path))
+    key = text.split("\n")[1].split(" =")[0]
+    assert status == 2 and str(path) in err and key in err and expected in err, err
+
+
+def test_a_bad_practice_value_in_a_timeline_is_named(tmp_path, capsys, no_simulation):
+    extra = '[[timeline]]\nkey = "rule_of_law.advisor_attendance"\nday = 5\nvalue = 2.0\n'
+    path = scenario_file(tmp_path, extra=extra)
+    status, err = cli(capsys, "run", str(path))
+    # The timeline names the entry (its key is the entry's own ``key``).
+    assert status == 2 and f"{path}: timeline[1].value: 2.0 is out of range" in err, err
+
+
 def test_compare_checks_every_input_before_running_any(tmp_path, capsys, no_simulation):
     good = scenario_file(tmp_path, seed=1)
     odd = scenario_file(tmp_path, seed=2, extra=ODD_DEGREE)

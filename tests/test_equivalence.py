@@ -35,7 +35,11 @@ issue 14 (``PRACTICES_MORAL``: integrity points, moral-bank redemption with pref
 credit, moral review councils every 14 days, each strong enough to show, with frequent
 violations so that sanctions cost points). Measured in that setting: all 30 outcomes
 within tolerance, the largest Welch p among the practices' own outcomes 0.17 (moral-review
-panellists, 49.3 vs 46.3 a run).
+panellists, 49.3 vs 46.3 a run); and the practices of rule of
+law inside self-governance (``PRACTICES_LAW``, ODD 7.17-7.19: public juries that every party
+chooses, an advisor at every council and jury sitting with the time it takes, resident rules
+revised at weekly "1+7+X" councils in six steps with disputes of public interest on their
+agenda, where disputes are common and advisors fail most mediations).
 
 Power is itself tested: the reference with one mechanism switched off
 (``ReferenceModel(..., disable={name})``) must be found *not* equivalent to the engine, with
@@ -51,7 +55,13 @@ setting, a reference that ignores the timeline (7 outcomes fail, grid-worker uti
 0.29 against a tolerance of 0.04); in the moral-practices setting, a reference without
 integrity points (6 outcomes fail, violations 86 vs 113 a run), without redemption (4 fail,
 volunteer hours 37.4 vs 22.6 a volunteer-year) and without moral review (4 fail, final
-mean norm 0.733 vs 0.611). Measured with 20
+mean norm 0.733 vs 0.611); in the practices-law setting, juries that never sit (8
+outcomes fail: 0 jury settlements against 25 a run, participation 0.27 against 0.34),
+advisors whose presence adds nothing (3 fail: jury settlements 12 against 25, rules
+strength 0.77 against 0.92), rules never revised (2 fail: informal settlements 17 against
+28, rules strength 0.30 against 0.92) and councils without the six steps (5 fail: 0
+published decisions against 12 and 0 follow-up failures against 4.7, trust 0.625 against
+0.615). Measured with 20
 reference runs per mutant, the check also detected the loss of the public-topic trust
 spillover; it does not detect, at 1,000 households over 100 days, the loss of broken windows
 (exposure is rare and slow), of the halving of grid mediation on repeat disputes (few
@@ -59,12 +69,14 @@ disputes return to the grid) or of on-the-spot detection at the defaults (report
 violations are enforced instead). In the structure setting, where the grid enforces badly,
 the police officer's share of on-the-spot detection is detected.
 
-Cost: about 430 runs, most of them the reference's (1-3 s each at 1,000 households and
+Cost: about 570 runs, most of them the reference's (1-3 s each at 1,000 households and
 100 days): about 12 minutes on two cores shared with other jobs, measured before the
 timeline setting; that setting and its mutant alone (50 runs) took about 3 minutes, the
 moral-practices setting and its three mutants (70 runs) about 7 minutes on cores shared with
-four other jobs. The pool runs only what the selected tests need, so
-``-k practices-moral`` runs that setting alone.
+four other jobs, and the
+practices-law setting and its four mutants (80 runs, the reference at about 5 s a run with
+its common disputes) 5 to 11 minutes on a machine shared with four other jobs. The pool
+runs only what the selected tests need, so ``-k practices-moral`` runs that setting alone.
 """
 
 from __future__ import annotations
@@ -185,6 +197,28 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "moral.review_praise_gain": 0.3,
         "moral.review_shame_gain": 0.5,
     },
+    # The practices of rule of law inside self-governance (ODD 7.17-7.19), strong enough to
+    # show at 1,000 households: common disputes that advisors often fail to mediate, every
+    # party choosing the public jury, weekly councils revising the rules, an advisor at
+    # every sitting (worth twice the success) with the time it takes; councils as "1+7+X"
+    # bodies in six steps, disputes of public interest on their agenda, and decisions that
+    # often fail at follow-up.
+    "practices-law": {  # PRACTICES_LAW
+        "self_governance.public_jury": True,
+        "self_governance.jury_acceptance": 1.0,
+        "self_governance.rules_revision": True,
+        "self_governance.joint_councils": True,
+        "self_governance.public_dispute_share": 0.5,
+        "self_governance.follow_up_success": 0.6,
+        "self_governance.deliberation_interval_days": 7,
+        "rule_of_law.advisor_attendance": 1.0,
+        "rule_of_law.advisor_success_gain": 1.0,
+        "rule_of_law.advisor_sitting_cases": 0.5,
+        "rule_of_law.mediation_success": 0.3,
+        "staffing.legal_cases_per_week": 10.0,
+        "behaviour.dispute_rate": 1.0,
+        "behaviour.legal_weight": 3.0,
+    },
 }
 
 
@@ -232,6 +266,12 @@ OUTCOMES: dict[str, Callable[[pd.DataFrame], float]] = {
     "integrity_deductions total": total("integrity_deductions"),
     "credits_redeemed total": total("credits_redeemed"),
     "moral_reviewers total": total("moral_reviewers"),
+    "jury_hearings total": total("jury_hearings"),
+    "jury_settlements total": total("jury_settlements"),
+    "advisor_sittings total": total("advisor_sittings"),
+    "rules_strength final": final("rules_strength"),
+    "council_decisions total": total("council_decisions"),
+    "follow_up_failures total": total("follow_up_failures"),
 }
 
 # (setting, mechanism switched off in the reference) pairs the check must detect; the
@@ -240,6 +280,7 @@ LOW_COORDINATION = "moral-boards-weekly-councils-low-coordination"
 STRUCTURE = "structure"
 TIMELINE = "timeline"
 PRACTICES_MORAL = "practices-moral"
+PRACTICES_LAW = "practices-law"
 MUTANTS = [
     ("defaults", "informal_settlement"),  # 7.3
     ("defaults", "referral_loss"),  # 7.0
@@ -258,6 +299,10 @@ MUTANTS = [
     (PRACTICES_MORAL, "integrity_points"),  # 7.20
     (PRACTICES_MORAL, "redemption"),  # 7.21
     (PRACTICES_MORAL, "moral_review"),  # 7.22
+    (PRACTICES_LAW, "public_jury"),  # 7.17
+    (PRACTICES_LAW, "advisor_gain"),  # 7.18
+    (PRACTICES_LAW, "rules_revision"),  # 7.19
+    (PRACTICES_LAW, "joint_councils"),  # 7.10: six steps
 ]
 
 
@@ -479,7 +524,9 @@ def test_reference_escalation_factors_are_the_engines() -> None:
         assert factor == engine[channel], channel
 
 
-@pytest.mark.parametrize("setting", ["defaults", STRUCTURE, TIMELINE, PRACTICES_MORAL])
+@pytest.mark.parametrize(
+    "setting", ["defaults", STRUCTURE, TIMELINE, PRACTICES_MORAL, PRACTICES_LAW]
+)
 def test_reference_keeps_issue_counts_consistent(setting: str) -> None:
     """raised = resolved + faded + escalated + open, and every open issue sits in one queue
     (also after staff are spread again by need, and hired mid-run by a timeline)."""

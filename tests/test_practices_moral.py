@@ -16,56 +16,11 @@ import pytest
 from sim import GovernanceModel, Parameters
 from sim import state as states
 from sim.practices import integrity, moral_review, priority
+from tests.conftest import MAIN_COLUMNS
 
 # Recorded on main before the practices existed (commit 15358eb): a 10,000-household run of
-# 60 days at seed 14, the metric frame's columns of that day in sorted order, each as
-# float64 bytes, hashed together. Any extra draw or changed step shows here.
-MAIN_COLUMNS = [
-    "backlog_dispersion",
-    "community_staff_cost",
-    "community_staff_utilisation",
-    "deliberation_topics_resolved",
-    "deliberations_held",
-    "disputes",
-    "enforcements",
-    "escalations_largest_quarter",
-    "escalations_per_1000_households_year",
-    "escalations_smallest_quarter",
-    "grid_worker_burnout",
-    "grid_worker_utilisation",
-    "informal_settlements",
-    "issues_escalated",
-    "issues_faded",
-    "issues_raised",
-    "issues_resolved",
-    "legal_lectures",
-    "legal_lectures_per_community_year",
-    "legal_mediations",
-    "legal_mediations_per_community_year",
-    "mean_days_to_resolve",
-    "mean_days_to_serve",
-    "mean_deterrence",
-    "mean_engagement",
-    "mean_legal_awareness",
-    "mean_norm",
-    "mean_trust",
-    "mediations",
-    "open_issues",
-    "participation_rate",
-    "party_visits",
-    "public_topics",
-    "referrals",
-    "referrals_lost",
-    "resolution_rate",
-    "satisfaction",
-    "security",
-    "service_requests",
-    "service_requests_per_household_year",
-    "social_credibility",
-    "staff_cost",
-    "violations",
-    "volunteer_hours_per_volunteer_year",
-]
+# 60 days at seed 14, the columns of that day (conftest.MAIN_COLUMNS) in sorted order, each
+# as float64 bytes, hashed together. Any extra draw or changed step shows here.
 MAIN_DIGEST = "61a4d101ab8079a9516de0ef27303d813774f5f2c830ce519285feb8929fa83c"
 
 ON = {

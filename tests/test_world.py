@@ -12,6 +12,7 @@ import pytest
 
 from sim import METRICS, GovernanceModel, MetricsView, World
 from sim.reference import ReferenceModel
+from sim.reference.practices import RulesView as ReferenceRules
 from sim.reference.views import (
     CommunityArrays,
     GridTeamArrays,
@@ -20,7 +21,14 @@ from sim.reference.views import (
     OpenIssues,
     SocialArrays,
 )
-from sim.world import CommunityView, GridTeamsView, HouseholdsView, IssuesView, SocialView
+from sim.world import (
+    CommunityView,
+    GridTeamsView,
+    HouseholdsView,
+    IssuesView,
+    RulesView,
+    SocialView,
+)
 from tests.conftest import small
 
 SIM = Path(__file__).resolve().parents[1] / "sim"
@@ -66,6 +74,7 @@ def test_the_reference_views_are_the_named_classes(reference):
     assert isinstance(reference.community, CommunityArrays)
     assert isinstance(reference.legal, LegalCount)
     assert isinstance(reference.social, SocialArrays)
+    assert isinstance(reference.rules, ReferenceRules)
 
 
 @pytest.mark.parametrize(
@@ -76,6 +85,7 @@ def test_the_reference_views_are_the_named_classes(reference):
         (CommunityView, "community"),
         (SocialView, "social"),
         (IssuesView, "issues"),
+        (RulesView, "rules"),
     ],
 )
 def test_reference_views_provide_every_member_of_their_protocol(reference, protocol, view):

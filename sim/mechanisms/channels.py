@@ -55,9 +55,13 @@ def settle_informally(model: World) -> None:
     rules = model.params.self_governance.resident_rules
     rows = np.flatnonzero((pool.channel == NEW) & INFORMAL[pool.kind])
     a, c = pool.household[rows], pool.counterpart[rows]
+    if model.rules.on:  # ODD 7.19: each community's rules, felt through legal awareness
+        rules = model.rules.effect(a, c)
     p_try = b.informal_propensity * 0.5 * (h.norm[a] + h.norm[c]) * (0.5 + rules)
     tried = rng.random(rows.size) < np.minimum(p_try, 1.0)
     rows, a, c = rows[tried], a[tried], c[tried]
+    if model.rules.on:
+        rules = rules[tried]
     weaker = np.minimum(h.norm[a], h.norm[c])
     p_ok = (
         b.informal_success
@@ -89,6 +93,10 @@ def choose_channel(model: World) -> None:
         weights[:, 2] = np.where(INFORMAL[kind], b.legal_weight * h.legal_awareness[who], 0.0)
     if model.councils.available:
         weights[:, 3] = np.where(kind == PUBLIC, b.agenda_weight * h.engagement[who], 0.0)
+        if model.params.self_governance.joint_councils:  # ODD 7.10: disputes of public interest
+            share = model.params.self_governance.public_dispute_share
+            disputes = kind == DISPUTE
+            weights[disputes, 3] = share * b.agenda_weight * h.engagement[who[disputes]]
     if model.community.available:
         weights[:, 4] = b.community_weight * trusting
     cumulative = np.cumsum(weights, axis=1)

@@ -31,7 +31,10 @@ def disputes(model: World) -> tuple[np.ndarray, np.ndarray]:
     has = other >= 0
     who, other = who[has], other[has]
     norm = 0.5 * (h.norm[who] + h.norm[other])
-    keep = model.rng.random(who.size) < 1 - b.dispute_prevention * norm
+    p = 1 - b.dispute_prevention * norm
+    if model.rules.on:  # ODD 7.19: rules that carry law prevent some disputes
+        p = p * (1 - model.params.self_governance.rules_prevention * model.rules.effect(who, other))
+    keep = model.rng.random(who.size) < p
     return who[keep], other[keep]
 
 

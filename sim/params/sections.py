@@ -585,6 +585,103 @@ class SelfGovernance(Section):
         doc="Strength of resident/village rules (村规民约): raises informal settlement.",
         source=KUNSHAN + " (市北村《村规民约》); level an assumption",
     )
+    joint_councils: bool = param(
+        False,
+        doc='Councils as "1+7+X" bodies working in six steps: topics (and disputes of '
+        "public interest) are collected and chosen, investigated until the next meeting, "
+        "decided, published and followed up; a decision not carried out returns to the agenda "
+        "and its failure is seen.",
+        source=JINCHANG + " (“1+7+X”居民协商议事会, “六步议事”: 收集议题、确定议题、议前调研、"
+        "召开会议、公开公示、跟踪落实)",
+    )
+    public_dispute_share: float = share(
+        0.2,
+        of="disputes",
+        doc="With joint councils, the weight of the council agenda in a dispute's channel "
+        "choice, relative to a public topic's (disputes of public interest).",
+    )
+    investigation_gain: float = param(
+        0.5,
+        unit="relative gain",
+        low=0.0,
+        high=5.0,
+        doc="Relative rise in a joint council's decision success on an investigated topic "
+        "(议前调研).",
+    )
+    follow_up_success: float = probability(
+        0.8,
+        doc="Chance a joint council's decision is carried out at follow-up (跟踪落实); "
+        "otherwise the topic returns to the agenda.",
+    )
+    public_jury: bool = param(
+        False,
+        doc="Public juries (公众评判庭): disputes that failed mediation, whose parties choose "
+        "it, are heard by residents at weekly sittings before their court judgment.",
+        source=KUNSHAN + " (淀山湖镇“公众评判庭”: 由群众评判团及旁听代表依据法律、政策和事实"
+        "发表评论)",
+    )
+    jury_interval_days: int = param(
+        7, unit="days", low=1, high=365, doc="Days between a community's jury sittings."
+    )
+    jury_cases_per_sitting: int = param(
+        2, unit="disputes", low=1, high=100, doc="Disputes a jury hears per sitting."
+    )
+    jury_size: int = param(
+        7, unit="households", low=1, high=100, doc="Resident jurors per sitting."
+    )
+    jury_acceptance: float = probability(
+        0.5,
+        doc="Chance the parties of a dispute whose mediation failed choose to take it to the "
+        "public jury (it stays on the court's docket either way).",
+    )
+    jury_success: float = probability(
+        0.9,
+        doc="Chance a jury settles a dispute when its jurors' norm and legal awareness are "
+        "both 1 (scaled by the jurors' mean).",
+    )
+    jury_law_weight: float = unit_interval(
+        0.5,
+        doc="Weight of the jurors' legal awareness, against their norm, in a jury's "
+        "success (依据法律、政策和事实).",
+    )
+    jury_audience: float = share(
+        0.01,
+        of="community households",
+        high=0.5,
+        doc="Share of a community's households who watch a sitting (旁听).",
+    )
+    rules_revision: bool = param(
+        False,
+        doc="Resident rules (村规民约) carry law and are revised at councils: each community's "
+        "rules strength erodes over time and is raised at council meetings as attendance "
+        "allows; their effect on prevention and informal settlement grows with the parties' "
+        "legal awareness.",
+        source=KUNSHAN + " (《村规民约》在多方力量经过10余次的意见征集与协商探讨下修订完成, "
+        "凸显了“法”元素的融入); " + JINCHANG + " (以规立德)",
+    )
+    rules_revision_gain: float = unit_interval(
+        0.2,
+        doc="Step of a community's rules strength toward 1 at a council meeting of full "
+        "quality (scaled by the meeting's attendance quality).",
+    )
+    rules_decay_days: float = param(
+        730.0,
+        unit="days",
+        low=1.0,
+        high=1e6,
+        doc="Mean life of the rules' strength unless revised: it erodes toward 0.",
+    )
+    rules_prevention: float = unit_interval(
+        0.3,
+        doc="Share of disputes that rules of full effect prevent (村规民约 carry the "
+        "prevention of new kinds of dispute, e.g. 广场舞扰民).",
+        source=KUNSHAN + " (将…新兴纠纷的预防措施纳入其中); level an assumption",
+    )
+    rules_law_weight: float = unit_interval(
+        0.5,
+        doc="Share of the rules' effect that works through the parties' legal awareness "
+        "(effect = strength x (1 - this + this x awareness)).",
+    )
 
 
 @dataclass(frozen=True)
@@ -622,6 +719,29 @@ class RuleOfLaw(Section):
     )
     court_days: int = param(
         90, unit="days", low=1, high=1000, doc="Days to a judgment when mediation fails."
+    )
+    advisor_attendance: float = share(
+        0.0,
+        of="council and jury sittings",
+        doc="Share of council and jury sittings a legal advisor attends (驻村律师, "
+        "法律工作者 among the seven of 1+7+X); 0 = none.",
+        source=ZHONGSHAN + " (一小区一法律顾问); " + KUNSHAN + " (村村有顾问)",
+    )
+    advisor_success_gain: float = param(
+        0.5,
+        unit="relative gain",
+        low=0.0,
+        high=5.0,
+        doc="Relative rise in a sitting's success (a jury's settlement, a council's topics and "
+        "rules revision) when a legal advisor attends.",
+    )
+    advisor_sitting_cases: float = param(
+        1.0,
+        unit="cases per sitting",
+        low=0.0,
+        high=50.0,
+        doc="Advisor time a sitting takes, in cases of the advisor's own queue (taken from "
+        "the next days' capacity).",
     )
 
 

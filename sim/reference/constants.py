@@ -56,5 +56,9 @@ MUTATIONS = frozenset(
         "integrity_points",  # 7.20: points are never lost, so nothing is at stake or shifted
         "moral_review",  # 7.22: the moral review councils never sit
         "redemption",  # 7.21: credits are never spent, pull no more, give no preference
+        "public_jury",  # 7.17: juries never sit and no party chooses one
+        "advisor_gain",  # 7.18: an advisor at a sitting takes time but adds nothing
+        "rules_revision",  # 7.19: councils never revise the resident rules
+        "joint_councils",  # 7.10: councils decide as before (no six steps, no disputes)
     }
 )

@@ -77,7 +77,10 @@ class Household(mesa.Agent):
         today: list[Issue] = []
         if m.chance(b.dispute_rate / YEAR) and self.neighbours:
             other = m.choice(self.neighbours)
-            if m.chance(1 - b.dispute_prevention * 0.5 * (self.norm + other.norm)):
+            p = 1 - b.dispute_prevention * 0.5 * (self.norm + other.norm)
+            if m.rules_on():  # 7.19: rules that carry law prevent some disputes
+                p *= 1 - m.params.self_governance.rules_prevention * m.rules_felt(self, other)
+            if m.chance(p):
                 today.append(m.new_issue(self, other, Kind.DISPUTE))
         if m.chance(b.violation_rate / YEAR) and self.neighbours:
             violator = m.choice(self.neighbours)
@@ -115,8 +118,8 @@ class Household(mesa.Agent):
             Channel.LEGAL: b.legal_weight * self.legal_awareness
             if m.legal_available and issue.kind in INFORMAL_KINDS
             else 0.0,
-            Channel.AGENDA: b.agenda_weight * self.engagement
-            if m.councils_available and issue.kind is Kind.PUBLIC
+            Channel.AGENDA: b.agenda_weight * self.engagement * m.agenda_share(issue.kind)
+            if m.councils_available
             else 0.0,
             Channel.COMMUNITY: b.community_weight * (0.2 + self.trust)
             if m.community_available

@@ -26,6 +26,7 @@ from .constants import BOARD_INTERVAL_DAYS, INFORMAL_KINDS, MUTATIONS
 from .households import Household
 from .issues import Issue, nudge
 from .lifecycle import IssueLifecycle
+from .practices import Practices, PublicJury
 from .staff import CommunityOffice, Council, GridTeam, LegalTeam, PartyBranch, SocialOrganisation
 from .staffing import StaffBuilder
 from .views import (
@@ -38,7 +39,7 @@ from .views import (
 )
 
 
-class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
+class ReferenceModel(StaffBuilder, Practices, IssueLifecycle, mesa.Model):
     """Per-agent Mesa form of the Sanzhi model; same constructor as ``GovernanceModel``.
 
     Args:
@@ -99,7 +100,9 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
         self.deliver_judgments()  #          then court judgments
         self.staff(SocialOrganisation).do("step")  # 8. 7.8
         self.staff(PartyBranch).do("step")  # 9. 7.9
-        self.staff(Council).do("step")  # 10. 7.10
+        self.advisors_attend()  #            7.18
+        self.staff(Council).do("step")  # 10. 7.10 (and 7.19)
+        self.staff(PublicJury).do("step")  #    7.17
         households.do("let_issues_fade")  # 11. 7.11
         households.do("escalate_or_wait")  # 12. 7.12
         self.volunteer()  # 13. 7.13
@@ -201,11 +204,12 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
         """7.3: the parties of a dispute or violation try to settle it themselves."""
         if "informal_settlement" in self.disable:
             return
-        b, rules = self.params.behaviour, self.params.self_governance.resident_rules
+        b = self.params.behaviour
         for issue in new:
             if issue.channel is not Channel.NEW or issue.kind not in INFORMAL_KINDS:
                 continue
             a, c = issue.parties()
+            rules = self.rules_felt(a, c)  # 7.3, 7.19
             p_try = min(1.0, b.informal_propensity * 0.5 * (a.norm + c.norm) * (0.5 + rules))
             if not self.chance(p_try):
                 continue
@@ -387,11 +391,17 @@ class ReferenceModel(StaffBuilder, IssueLifecycle, mesa.Model):
             PartyBranch(self, b, members)
         # 2.7 councils
         self.councils_available = p.self_governance.deliberation_interval_days > 0
+        self.councils = []
         if self.councils_available:
             for k, members in enumerate(self.community_members):
                 council = Council(self, k, members)
+                self.councils.append(council)
                 for h in members:
                     h.council = council
+        self.legal_team_of_community = (
+            [lawyers[legal.team_of_unit[k]] for k in range(layout.n_communities)] if lawyers else []
+        )
+        self._build_practices()  # 7.17-7.19
 
     def staff(self, kind: type[mesa.Agent]) -> mesa.agent.AgentSet:
         """All agents of a staff type (an empty set if there are none)."""

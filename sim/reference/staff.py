@@ -193,6 +193,7 @@ class LegalTeam(mesa.Agent):
         self.staff = staff
         self.communities = communities
         self.cases = 0
+        self.owed = 0.0  # time owed to council and jury sittings, in cases (7.18)
         self.queue: dict[Issue, None] = {}  # LEGAL issues
 
     def step(self) -> None:
@@ -221,6 +222,10 @@ class LegalTeam(mesa.Agent):
     def work_queue(self) -> None:
         m = self.model
         capacity = self.staff * m.params.staffing.legal_cases_per_week / 7.0
+        if self.owed > 0:  # 7.18: sittings attended take the advisors' time first
+            paid = min(self.owed, capacity)
+            self.owed -= paid
+            capacity -= paid
         worked = m.take_oldest(m.ready(self.queue), capacity)
         self.cases += len(worked)
         for issue in worked:
@@ -238,6 +243,7 @@ class LegalTeam(mesa.Agent):
                 m.resolve(issue, b.routine_trust_weight)
             else:  # a failed mediation goes to court: slow, but legitimate
                 m.move(issue, Channel.COURT, m.day + law.court_days)
+                m.choose_jury(issue)  # 7.17: or first to a public jury
             raiser.legal_awareness = nudge(raiser.legal_awareness, b.lecture_gain / 2)
         elif issue.kind is Kind.VIOLATION:
             if u < b.enforcement_success:
@@ -321,12 +327,18 @@ class Council(mesa.Agent):
         self.index = index
         self.households = households
         self.meetings = 0
+        self.advisor_present = False  # set by the model's 7.18 each day it meets
         self.agenda: dict[Issue, None] = {}  # AGENDA issues
 
+    def meets_today(self) -> bool:
+        m = self.model
+        return (self.index + m.day) % m.params.self_governance.deliberation_interval_days == 0
+
     def step(self) -> None:
-        """7.10: on its meeting day, residents attend, then the oldest topics are taken up."""
+        """7.10: on its meeting day, residents attend, then the oldest topics are taken up;
+        the rules are revised (7.19)."""
         m, b = self.model, self.model.params.behaviour
-        if (self.index + m.day) % m.params.self_governance.deliberation_interval_days:
+        if not self.meets_today():
             return
         attendees = [h for h in self.households if m.chance(b.council_attendance * h.engagement)]
         for h in attendees:
@@ -335,11 +347,52 @@ class Council(mesa.Agent):
             h.trust = nudge(h.trust, b.trust_gain / 2)
         share = len(attendees) / len(self.households)
         quality = share / (share + b.half_success_attendance)
+        if self.advisor_present and "advisor_gain" not in m.disable:  # 7.18
+            quality *= 1 + m.params.rule_of_law.advisor_success_gain
+        m.revise_rules(self.index, quality)  # 7.19
         self.meetings += 1
         m.ledger.add("deliberations", 1)
         m.ledger.add("council_attendance", len(attendees))
         topics = m.params.self_governance.topics_per_deliberation
+        if m.params.self_governance.joint_councils and "joint_councils" not in m.disable:
+            self.six_steps(topics, quality)
+            return
         for issue in m.take_oldest(m.ready(self.agenda), topics):
-            if m.chance(b.council_success * quality):
+            if m.chance(min(1.0, b.council_success * quality)):
                 m.ledger.add("topics_resolved", 1)
                 m.resolve(issue, b.leadership_trust_weight)
+
+    def six_steps(self, topics: int, quality: float) -> None:
+        """7.10, "1+7+X": decide the topics investigated since the last meeting, publish and
+        follow up; with the capacity left, choose new topics to investigate."""
+        m, b = self.model, self.model.params.behaviour
+        sg = m.params.self_governance
+        ready = m.ready(self.agenda)
+        decided = m.take_oldest([i for i in ready if i.investigated], topics)
+        fresh = [i for i in ready if not i.investigated]
+        for issue in m.take_oldest(fresh, topics - len(decided)):
+            issue.investigated = True
+        p = min(1.0, b.council_success * quality * (1 + sg.investigation_gain))
+        published = [issue for issue in decided if m.chance(p)]
+        m.ledger.add("council_decisions", len(published))
+        carried = [m.chance(sg.follow_up_success) for _ in published]
+        failed = []
+        for issue, done in zip(published, carried, strict=True):
+            if done:
+                m.ledger.add("topics_resolved", 1)
+                m.resolve(issue, b.leadership_trust_weight)
+            else:
+                failed.append(issue)
+        m.ledger.add("follow_up_failures", len(failed))
+        grids = set()
+        raisers = set()
+        for issue in failed:  # seen to fail: the raiser and, published, the grid
+            issue.investigated = False
+            raisers.add(issue.household)
+            grids.add(issue.household.grid)
+        for h in raisers:
+            h.trust = nudge(h.trust, b.trust_loss, 0.0)
+        if b.public_spillover > 0 and "public_spillover" not in m.disable:
+            for g in sorted(grids):
+                for h in m.grid_members[g]:
+                    h.trust = nudge(h.trust, b.public_spillover * b.trust_loss, 0.0)

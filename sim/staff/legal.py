@@ -9,6 +9,7 @@ from .. import lifecycle
 from ..issues import COURT, DISPUTE, GRID, LEGAL, PUBLIC, SERVICE, VIOLATION
 from ..layout import Assignment, Layout
 from ..params import Parameters
+from ..practices.jury import choose_jury
 from ..queues import take_oldest
 from ..world import World
 
@@ -23,6 +24,9 @@ class LegalAdvisors:
         self.n_advisors = self.count_from(model.params, model.layout)
         self.assignment = Assignment.spread(model.layout.n_communities, self.n_advisors)
         self.cases = np.zeros(self.assignment.n_teams)  # cases handled so far, per team
+        # Time owed to council and jury sittings (ODD 7.18), in cases, taken from the next
+        # days' capacity.
+        self.owed = np.zeros(self.assignment.n_teams)
         self.configure()
 
     def configure(self) -> None:
@@ -64,6 +68,10 @@ class LegalAdvisors:
         rows = pool.in_channel(LEGAL, model.day)
         team = self.assignment.team_of_unit[model.layout.community[pool.household[rows]]]
         capacity = self.assignment.staff_per_team * self.weekly_cases / 7.0
+        if self.owed.any():  # ODD 7.18: sittings attended take the advisors' time
+            paid = np.minimum(self.owed, capacity)
+            self.owed -= paid
+            capacity = capacity - paid
         worked = rows[take_oldest(team, pool.raised[rows], capacity, rng)]
         self.cases += np.bincount(
             self.assignment.team_of_unit[model.layout.community[pool.household[worked]]],
@@ -83,6 +91,7 @@ class LegalAdvisors:
         failed = disputes[~ok]
         pool.channel[failed] = COURT
         pool.ready[failed] = model.day + law.court_days
+        choose_jury(model, failed)  # ODD 7.17: the parties may take it to a public jury
 
         violations = worked[kind == VIOLATION]
         ok = u[kind == VIOLATION] < b.enforcement_success
