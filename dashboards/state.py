@@ -3,8 +3,8 @@
 
 Levers define the run from day 0: changing one rebuilds the model with the same seed and
 replays it to the current day, keeping the previous trajectory so the charts can show it as
-a dashed line. A model the session lets go of is retired (:func:`retire`): Mesa keeps every
-model it has seen in a class-level table, so without that each change would leak one.
+a dashed line. A model the session lets go of is closed (``GovernanceModel.close``): Mesa keeps
+every model it has seen in a class-level table, so without that each change would leak one.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-import mesa
 import numpy as np
 
 from sim import GovernanceModel, Parameters, tagged
@@ -186,13 +185,6 @@ class DashboardModel(GovernanceModel):
         np.add.at(self.escalations_by_day[self.day % YEAR], grid, 1)
 
 
-def retire(model: mesa.Model | None) -> None:
-    """Let a model go: Mesa's ``Agent._ids`` (a class-level table keyed by model) would keep
-    it, and everything it holds, alive for the life of the server."""
-    if model is not None:
-        mesa.Agent._ids.pop(model, None)
-
-
 def grid_values(model: DashboardModel, metric: str) -> np.ndarray:
     """One value per grid for the grid map, aggregated from the household arrays."""
     layout, h = model.layout, model.households
@@ -355,12 +347,12 @@ class Simulation:
 
     def _replace(self, model: DashboardModel) -> None:
         old, self.model = self.model, model
-        retire(old)
+        old.close()
 
     def close(self) -> None:
         """Free the model (the session is gone)."""
         with self.lock:
-            retire(self.model)
+            self.model.close()
             if self._large:
                 LARGE_SLOT.release()
                 self._large = False
@@ -427,7 +419,7 @@ class Comparison:
             runs[side] = model
         old, self.runs = self.runs, runs
         for model in old.values():
-            retire(model)
+            model.close()
 
     def step(self, days: int = 1, running: threading.Event | None = None) -> int:
         done = 0
@@ -454,7 +446,7 @@ class Comparison:
     def close(self) -> None:
         with self.lock:
             for model in self.runs.values():
-                retire(model)
+                model.close()
 
 
 __all__ = [
@@ -472,5 +464,4 @@ __all__ = [
     "check_seed",
     "grid_values",
     "lever",
-    "retire",
 ]
