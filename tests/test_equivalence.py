@@ -52,10 +52,11 @@ violations are enforced instead). In the structure setting, where the grid enfor
 the police officer's share of on-the-spot detection is detected.
 
 Cost: 300 runs (engine 4 x 20, reference 4 x 20 and 14 mutants x 10), most of them the
-reference's (1-3 s each at 1,000 households and 100 days), each run once: about 12 minutes on two cores shared with other jobs, measured before the
-timeline setting; that setting and its mutant alone (50 runs) took about 3 minutes. Before the statistics,
-a cheap check (``test_reference_reads_the_parameters_the_engine_reads``) asks that both
-models read the same parameters, so a number written into one of them is found at once.
+reference's (1-3 s each at 1,000 households and 100 days), each run once: about 12 minutes
+on two cores shared with other jobs, measured before the timeline setting; that setting and
+its mutant alone (50 runs) took about 3 minutes. Before the statistics, a cheap check
+(``test_reference_reads_the_parameters_the_engine_reads``) asks that both models read the
+same parameters, so a number written into one of them is found at once.
 """
 
 from __future__ import annotations
