@@ -11,9 +11,10 @@
 4. Sweep throughput with 1 and 2 workers (``bench_sweep.py``; the staffing sweep: 10
    points x 10 replications of 10,000 households x 365 days).
 
-Every measurement runs in a fresh process. ``--quick`` runs small sizes only, the city
-scenario for 5 days and no sweep: it checks the script, it gives no figures to quote.
-Takes about five minutes on the 2-core development machine.
+Every measurement runs in a fresh process. ``--quick`` runs small sizes only, one timed
+block each, the city scenario at 10,000 households for 5 days and no sweep: it checks the
+script (as ``tests/test_readme.py`` runs it), it gives no figures to quote. The full run
+takes about five minutes on the 2-core development machine.
 """
 
 from __future__ import annotations
@@ -68,12 +69,14 @@ def reference_rows(sizes: tuple[int, ...], repeats: int) -> tuple[list[dict], di
     return rows, bench_reference.speedups(results)
 
 
-def city_run(scenario: Path, steps: int | None) -> dict[str, float]:
+def city_run(scenario: Path, steps: int | None, households: int | None = None) -> dict[str, float]:
     """Wall time and peak memory of ``sanzhi run`` on the city scenario, as a user runs it
-    (in a fresh interpreter: this script's ``--city-child`` runs the command's ``main``)."""
+    (in a fresh interpreter: this script's ``--city-child`` runs the command's ``main``);
+    ``steps`` and ``households`` shrink it to a check."""
     print(f"# sanzhi run {scenario.name}...", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         args = ["run", str(scenario), "--out", tmp] + (["--steps", str(steps)] if steps else [])
+        args += ["--set", f"population.households={households}"] if households else []
         cmd = [sys.executable, __file__, "--city-child", json.dumps(args)]
         start = time.perf_counter()
         proc = subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True, text=True)
@@ -139,7 +142,9 @@ def report(rows: list[dict], ratios: dict[int, float], city: dict, sweeps: dict)
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="timed blocks; best is kept")
-    parser.add_argument("--quick", action="store_true", help="small sizes: checks the script")
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes, one block each: checks the script"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--city-child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -147,10 +152,11 @@ def main(argv: list[str] | None = None) -> None:
         return city_child(json.loads(args.city_child))
 
     quick = args.quick
+    repeats = 1 if quick else args.repeats
     facts = bench_engine.machine_facts()
-    rows = engine_rows(ENGINE_SIZES[:2] if quick else ENGINE_SIZES, args.repeats)
-    paired, ratios = reference_rows(REFERENCE_SIZES[:1] if quick else REFERENCE_SIZES, args.repeats)
-    city = city_run(CITY, steps=5 if quick else None)
+    rows = engine_rows(ENGINE_SIZES[:2] if quick else ENGINE_SIZES, repeats)
+    paired, ratios = reference_rows(REFERENCE_SIZES[:1] if quick else REFERENCE_SIZES, repeats)
+    city = city_run(CITY, steps=5, households=10_000) if quick else city_run(CITY, None)
     sweeps = {} if quick else sweep_rows(SWEEP, (1, 2))
 
     print()

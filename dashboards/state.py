@@ -8,7 +8,7 @@ it and continue, bit for bit, as the run did. The second mode, "as if it had alw
 so", rebuilds the model with the same seed and the new value from day 0 and replays it to
 the current day, keeping the previous trajectory so the charts can show it dashed; levers
 that cannot change mid-run (``sim.timeline.why_fixed``: the households, say) always do so.
-A model the session lets go of is retired (:func:`retire`): Mesa keeps every model it has
+A model the session lets go of is closed (``GovernanceModel.close``): Mesa keeps every model it has
 seen in a class-level table, so without that each change would leak one.
 """
 
@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import mesa
 import numpy as np
 
 from sim import GovernanceModel, Parameters, tagged
@@ -231,13 +230,6 @@ class DashboardModel(GovernanceModel):
     def _count_escalations(self, rows: np.ndarray) -> None:
         grid = self.layout.grid[self.issues.household[rows]]
         np.add.at(self.escalations_by_day[self.day % YEAR], grid, 1)
-
-
-def retire(model: mesa.Model | None) -> None:
-    """Let a model go: Mesa's ``Agent._ids`` (a class-level table keyed by model) would keep
-    it, and everything it holds, alive for the life of the server."""
-    if model is not None:
-        mesa.Agent._ids.pop(model, None)
 
 
 def grid_values(model: DashboardModel, metric: str) -> np.ndarray:
@@ -506,12 +498,12 @@ class Simulation:
 
     def _replace(self, model: DashboardModel) -> None:
         old, self.model = self.model, model
-        retire(old)
+        old.close()
 
     def close(self) -> None:
         """Free the model and the saved states (the session is gone)."""
         with self.lock:
-            retire(self.model)
+            self.model.close()
             self.saved = {}
             if self._large:
                 LARGE_SLOT.release()
@@ -591,7 +583,7 @@ class Comparison:
             runs[side] = model
         old, self.runs = self.runs, runs
         for model in old.values():
-            retire(model)
+            model.close()
 
     def step(self, days: int = 1, running: threading.Event | None = None) -> int:
         done = 0
@@ -618,7 +610,7 @@ class Comparison:
     def close(self) -> None:
         with self.lock:
             for model in self.runs.values():
-                retire(model)
+                model.close()
 
 
 __all__ = [
@@ -639,5 +631,4 @@ __all__ = [
     "check_seed",
     "grid_values",
     "lever",
-    "retire",
 ]

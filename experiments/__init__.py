@@ -16,7 +16,7 @@ import importlib
 from typing import Any
 
 from experiments.errors import InputError, ScenarioError
-from experiments.runner import release, replication_seeds, run, simulate, summarise
+from experiments.runner import replication_seeds, run, simulate, summarise
 from experiments.scenario import Scenario, load_scenario, parse_assignments
 
 # Imported on first use: sweeps need SALib and reports matplotlib, and loading a scenario
@@ -41,7 +41,6 @@ __all__ = [
     "compare",
     "load_scenario",
     "parse_assignments",
-    "release",
     "replication_seeds",
     "run",
     "run_sweep",

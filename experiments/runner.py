@@ -7,7 +7,6 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-import mesa
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
@@ -62,7 +61,7 @@ def simulate(
             on_step()
     frame = model.datacollector.get_model_vars_dataframe().astype("float64").iloc[first:]
     frame.insert(0, "day", np.arange(first + 1, first + len(frame) + 1))
-    release(model)
+    model.close()
     return frame.reset_index(drop=True)
 
 
@@ -195,10 +194,3 @@ def with_ids(frame: pd.DataFrame, ids: dict[str, Any]) -> pd.DataFrame:
     for i, (name, value) in enumerate(ids.items()):
         frame.insert(i, name, value)
     return frame
-
-
-def release(model: GovernanceModel) -> None:
-    """Let a finished model go: Mesa keeps every model in a class-level table
-    (``mesa.Agent._ids``), so a loop that builds models would otherwise keep them all."""
-    model.remove_all_agents()
-    mesa.Agent._ids.pop(model, None)

@@ -243,5 +243,12 @@ class GovernanceModel(mesa.Model):
         for i in range(self.party.n_branches):
             PartyBranch(self, i)
 
+    def close(self) -> None:
+        """Let the model go: Mesa keeps every model in a class-level table
+        (``mesa.Agent._ids``), so a loop or a server that builds models would otherwise keep
+        them all, and everything they hold, alive. The model is not used again."""
+        self.remove_all_agents()
+        mesa.Agent._ids.pop(self, None)
+
     def __repr__(self) -> str:
         return f"GovernanceModel(households={self.households.n}, day={self.day}, {self.params!r})"

@@ -320,7 +320,7 @@ def test_a_bad_seed_is_refused_with_what_a_seed_may_be(seed):
 
 
 def test_every_change_frees_the_model_it_replaces():
-    """Mesa's Agent._ids holds every model it has seen: a replaced model must be retired."""
+    """Mesa's Agent._ids holds every model it has seen: a replaced model must be closed."""
     import gc
     import weakref
 

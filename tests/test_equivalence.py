@@ -69,18 +69,21 @@ disputes return to the grid) or of on-the-spot detection at the defaults (report
 violations are enforced instead). In the structure setting, where the grid enforces badly,
 the police officer's share of on-the-spot detection is detected.
 
-Cost: about 570 runs, most of them the reference's (1-3 s each at 1,000 households and
-100 days): about 12 minutes on two cores shared with other jobs, measured before the
-timeline setting; that setting and its mutant alone (50 runs) took about 3 minutes, the
-moral-practices setting and its three mutants (70 runs) about 7 minutes on cores shared with
-four other jobs, and the
-practices-law setting and its four mutants (80 runs, the reference at about 5 s a run with
-its common disputes) 5 to 11 minutes on a machine shared with four other jobs. The pool
-runs only what the selected tests need, so ``-k practices-moral`` runs that setting alone.
+Cost: 450 runs (engine 6 x 20, reference 6 x 20 and 21 mutants x 10), most of them the
+reference's (1-3 s each at 1,000 households and 100 days, about 5 s in the practices-law
+setting with its common disputes), each run once: about 12 minutes on two cores shared with
+other jobs, measured before the timeline setting; that setting and its mutant alone (50
+runs) took about 3 minutes, the moral-practices setting and its three mutants (70 runs)
+about 7 minutes and the practices-law setting and its four mutants (80 runs) 5 to 11
+minutes, both on cores shared with four other jobs. The pool runs only what the selected
+tests need, so ``-k practices-moral`` runs that setting alone. Before the statistics, a
+cheap check (``test_reference_reads_the_parameters_the_engine_reads``) asks that both models
+read the same parameters, so a number written into one of them is found at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
@@ -337,8 +340,7 @@ def run_outcomes(
     for _ in range(DAYS):
         m.step()
     frame = m.datacollector.get_model_vars_dataframe().astype("float64")
-    m.remove_all_agents()
-    mesa.Agent._ids.pop(m, None)
+    m.close()
     return {name: fn(frame) for name, fn in OUTCOMES.items()}
 
 
@@ -493,26 +495,72 @@ def test_holm_adjustment_matches_the_definition() -> None:
 
 def test_reference_restates_the_engine_constants() -> None:
     """The reference restates the ODD's fixed assumptions; they must match the engine's.
-    (Every number that says something about the world is a parameter both read.)"""
-    from sim.mechanisms import channels, moral
+    (Every number that says something about the world is a parameter both read: see
+    test_reference_reads_the_parameters_the_engine_reads.)"""
+    from sim.mechanisms import channels
     from sim.reference import constants as ref
-    from sim.staff import community, grid, legal, party, social
+    from sim.staff import party
 
     pairs = [
-        (ref.GRID_RETRY_DAYS, grid.RETRY_DAYS),
-        (ref.WORKLOAD_DAYS, grid.WORKLOAD_DAYS),
-        (ref.COMMUNITY_RETRY_DAYS, community.RETRY_DAYS),
-        (ref.LEGAL_RETRY_DAYS, legal.RETRY_DAYS),
-        (ref.SOCIAL_RETRY_DAYS, social.RETRY_DAYS),
         (ref.STUCK_CHANNELS, frozenset(Channel(c) for c in np.flatnonzero(party.STUCK))),
         (
             frozenset(ref.INFORMAL_KINDS),
             frozenset(Kind(k) for k in np.flatnonzero(channels.INFORMAL)),
         ),
-        (ref.BOARD_INTERVAL_DAYS, moral.BOARD_INTERVAL_DAYS),
     ]
     for mine, engine in pairs:
         assert mine == engine
+
+
+@contextlib.contextmanager
+def parameters_read() -> Iterator[set[str]]:
+    """The parameters (``Behaviour.grid_retry_days``) read from any section while inside."""
+    from sim.params import Section, sections
+
+    classes = [c for c in vars(sections).values() if isinstance(c, type) and issubclass(c, Section)]
+    seen: set[str] = set()
+
+    def record(self: Any, name: str) -> Any:
+        if name in type(self).__dataclass_fields__:
+            seen.add(f"{type(self).__name__}.{name}")
+        return object.__getattribute__(self, name)
+
+    for c in classes:
+        c.__getattribute__ = record
+    try:
+        yield seen
+    finally:
+        for c in classes:
+            del c.__getattribute__
+
+
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_reference_reads_the_parameters_the_engine_reads(setting: str) -> None:
+    """What the reference restates from the engine, it reads from the same parameters: a
+    number written into either model (the retry intervals once were) is found here in a
+    60-day run of 300 households, cheaply, before the statistical check."""
+    params = params_for(setting).with_values({"population.households": 300})
+    read = {}
+    for name, model_class in (("engine", GovernanceModel), ("reference", ReferenceModel)):
+        with parameters_read() as seen:
+            model = model_class(params, rng=3)
+            for _ in range(60):
+                model.step()
+        model.close()
+        read[name] = seen
+    assert read["engine"] == read["reference"], (
+        f"engine only: {sorted(read['engine'] - read['reference'])}; "
+        f"reference only: {sorted(read['reference'] - read['engine'])}"
+    )
+    once_constants = {  # module constants once, each written into both models
+        "Behaviour.grid_retry_days",
+        "Behaviour.community_retry_days",
+        "Behaviour.legal_retry_days",
+        "Behaviour.social_retry_days",
+        "Behaviour.workload_days",
+        "Behaviour.board_interval_days",
+    }
+    assert once_constants <= read["engine"]
 
 
 def test_reference_escalation_factors_are_the_engines() -> None:

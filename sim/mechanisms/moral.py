@@ -8,10 +8,6 @@ from ..layout import Layout
 from ..network import neighbours_of
 from ..world import World
 
-# ODD 7.14: boards are a monthly institution: chosen on the last day of each 30-day month,
-# and the black board lists the households sanctioned within that month.
-BOARD_INTERVAL_DAYS = 30
-
 
 def volunteer(model: World) -> None:
     """ODD 7.13: registered volunteers turn out with a chance that grows with engagement, credits
@@ -48,18 +44,18 @@ def volunteer(model: World) -> None:
 def boards_and_role_models(model: World) -> None:
     """ODD 7.14, monthly: red/black boards (if any) and role models pulling their
     neighbours' norms."""
-    if model.day % BOARD_INTERVAL_DAYS != BOARD_INTERVAL_DAYS - 1:
+    h, m, b, layout = model.households, model.params.moral, model.params.behaviour, model.layout
+    interval = b.board_interval_days  # chosen on the interval's last day
+    if model.day % interval != interval - 1:
         return
-    h, m, layout = model.households, model.params.moral, model.layout
     score = h.norm + (h.credits / (1.0 + h.credits.max()) if m.moral_bank else 0.0)
     rank = _rank_in_community(score, layout)
     h.role_model[:] = (
         rank < np.maximum(1, np.round(m.list_share * layout.community_size))[layout.community]
     )
-    b = model.params.behaviour
     if m.red_black_list:
         h.nudge("norm", np.flatnonzero(h.role_model), b.board_norm_gain)
-        black = np.flatnonzero(h.last_sanctioned > model.day - BOARD_INTERVAL_DAYS)
+        black = np.flatnonzero(h.last_sanctioned > model.day - interval)
         h.nudge("norm", black, b.board_norm_gain)
         h.nudge("deterrence", black, b.black_deterrence_gain)
         h.nudge("deterrence", neighbours_of(model.adjacency, black), b.black_deterrence_gain / 4)

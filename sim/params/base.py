@@ -286,6 +286,11 @@ def daily_rate(default: float, *, doc: str, source: str = "assumption") -> Any:
     return param(default, unit="per day", low=0.0, high=1.0, doc=doc, source=source)
 
 
+def interval_days(default: int, *, doc: str, source: str = "assumption") -> Any:
+    """Days between two events of a calendar (a retry, a board), from 1 to a year."""
+    return param(default, unit="days", low=1, high=365, doc=doc, source=source)
+
+
 def per_household_year(default: float, *, doc: str, source: str = "assumption") -> Any:
     """An event rate per household-year, from 0 to 50."""
     return param(default, unit="per household-year", low=0.0, high=50.0, doc=doc, source=source)

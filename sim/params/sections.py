@@ -13,6 +13,7 @@ from .base import (
     ParameterError,
     Section,
     daily_rate,
+    interval_days,
     logit_weight,
     param,
     per_household_year,
@@ -1025,6 +1026,25 @@ class Behaviour(Section):
     social_service_success: float = probability(
         0.85, doc="Base chance a social organisation meets a service request."
     )
+    grid_retry_days: int = interval_days(
+        7,
+        doc="Days before a grid team takes up again an issue it failed to settle and could not "
+        "pass on (public issues with no council: twice this); also its service requests a "
+        "social organisation could not take.",
+    )
+    community_retry_days: int = interval_days(
+        7,
+        doc="Days before community staff take up again a service request a social "
+        "organisation could not take.",
+    )
+    legal_retry_days: int = interval_days(
+        7,
+        doc="Days before a legal advisor takes up again a violation not stopped.",
+    )
+    social_retry_days: int = interval_days(
+        3,
+        doc="Days before a social organisation takes up again a service request it did not meet.",
+    )
     credibility_rate: float = unit_interval(
         0.02,
         doc="Step of a social organisation's credibility toward its success rate, per day worked.",
@@ -1144,6 +1164,13 @@ class Behaviour(Section):
         low=0.0,
         high=10.0,
         doc="Rise in volunteer turnout per unit of credit value with a moral bank.",
+    )
+    board_interval_days: int = interval_days(
+        30,
+        doc="Days between choosings of the boards and role models (on the interval's last "
+        "day); the black board lists the households sanctioned within the interval.",
+        source="assumption: a monthly institution (" + JINCHANG + " names the boards, not "
+        "their rhythm), in 30-day months",
     )
     board_norm_gain: float = unit_interval(
         0.05, doc="Step of the norm toward 1 of a household on the red or the black board."
@@ -1272,6 +1299,11 @@ class Behaviour(Section):
         low=1.0,
         high=3650.0,
         doc="Time constant of perceived security following exposure.",
+    )
+    workload_days: int = interval_days(
+        14,
+        doc="Time constant of a grid team's workload (its queue per full day of capacity): "
+        "burnout follows sustained pressure, not one busy day.",
     )
     burnout_threshold: float = param(
         0.85,

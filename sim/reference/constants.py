@@ -11,11 +11,6 @@ from __future__ import annotations
 from ..issues import Channel, Kind
 
 YEAR = 365.0
-GRID_RETRY_DAYS = 7  # 7.6
-WORKLOAD_DAYS = 14  # 7.6
-COMMUNITY_RETRY_DAYS = 7  # 7.6a
-LEGAL_RETRY_DAYS = 7  # 7.7
-SOCIAL_RETRY_DAYS = 3  # 7.8
 STUCK_CHANNELS = frozenset(
     {
         Channel.UNREPORTED,
@@ -26,7 +21,6 @@ STUCK_CHANNELS = frozenset(
         Channel.AGENDA,
     }
 )  # 7.9
-BOARD_INTERVAL_DAYS = 30  # 7.14: monthly, on the month's last day
 
 NEVER = -(2**30)  # a day long before the run
 INFORMAL_KINDS = (Kind.DISPUTE, Kind.VIOLATION)  # 7.3, 7.4

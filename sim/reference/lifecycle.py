@@ -48,7 +48,7 @@ class IssueLifecycle(Draws):
             if issue.kind is Kind.PUBLIC and "public_spillover" not in self.disable:
                 for h in self.grid_members[issue.household.grid]:
                     h.trust = nudge(h.trust, b.public_spillover * step)
-        self.close(issue)
+        self.close_issue(issue)
 
     def fade(self, issue: Issue) -> None:
         """Close an issue that faded unhandled: neither resolved nor escalated (7.11)."""
@@ -56,7 +56,7 @@ class IssueLifecycle(Draws):
             self.resolve(issue, 0.0)
             return
         self.ledger.add("faded", 1)
-        self.close(issue)
+        self.close_issue(issue)
 
     def escalate(self, issue: Issue) -> None:
         """Close an issue as escalated beyond the grassroots (越级上访)."""
@@ -65,7 +65,7 @@ class IssueLifecycle(Draws):
         raiser = issue.household
         raiser.trust = nudge(raiser.trust, 2 * self.params.behaviour.trust_loss, 0.0)
         self.lose_points(raiser, self.params.moral.integrity_escalation_cost)  # 7.20
-        self.close(issue)
+        self.close_issue(issue)
 
     def enforce(self, issue: Issue) -> None:
         """Sanction the violator; its neighbours learn too; the victim's issue is resolved."""
@@ -146,7 +146,7 @@ class IssueLifecycle(Draws):
             return self.docket
         return None
 
-    def close(self, issue: Issue) -> None:
+    def close_issue(self, issue: Issue) -> None:
         self.move(issue, Channel.CLOSED, issue.ready)
         issue.household.issues.remove(issue)
         self.n_open -= 1

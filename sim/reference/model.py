@@ -22,7 +22,7 @@ from ..network import small_world
 from ..params import Parameters
 from ..staffing import revision_day
 from ..timeline import RESTAFF, Timeline, changed
-from .constants import BOARD_INTERVAL_DAYS, INFORMAL_KINDS, MUTATIONS
+from .constants import INFORMAL_KINDS, MUTATIONS
 from .households import Household
 from .issues import Issue, nudge
 from .lifecycle import IssueLifecycle
@@ -248,9 +248,10 @@ class ReferenceModel(StaffBuilder, Practices, IssueLifecycle, mesa.Model):
 
     def boards_and_role_models(self) -> None:
         """7.14: monthly role-model selection, red/black boards, role-model pull."""
-        if self.day % BOARD_INTERVAL_DAYS != BOARD_INTERVAL_DAYS - 1:
-            return
         moral, b = self.params.moral, self.params.behaviour
+        interval = b.board_interval_days
+        if self.day % interval != interval - 1:
+            return
         households = self.agents_by_type[Household]
         top_credits = max(h.credits for h in households)
 
@@ -268,7 +269,7 @@ class ReferenceModel(StaffBuilder, Practices, IssueLifecycle, mesa.Model):
             for h in households:
                 if h.role_model:
                     h.norm = nudge(h.norm, b.board_norm_gain)
-            black = [h for h in households if h.last_sanctioned > self.day - BOARD_INTERVAL_DAYS]
+            black = [h for h in households if h.last_sanctioned > self.day - interval]
             for h in black:
                 h.norm = nudge(h.norm, b.board_norm_gain)
                 h.deterrence = nudge(h.deterrence, b.black_deterrence_gain)
@@ -437,6 +438,13 @@ class ReferenceModel(StaffBuilder, Practices, IssueLifecycle, mesa.Model):
     @property
     def social(self) -> SocialArrays:
         return SocialArrays(self.organisations, self.n_social_workers)
+
+    def close(self) -> None:
+        """Let the model go: Mesa keeps every model in a class-level table
+        (``mesa.Agent._ids``), so a test that builds models would otherwise keep
+        them all, and everything they hold, alive. The model is not used again."""
+        self.remove_all_agents()
+        mesa.Agent._ids.pop(self, None)
 
     def __repr__(self) -> str:
         return f"ReferenceModel(households={len(self.residents)}, day={self.day})"

@@ -8,15 +8,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from ..issues import Channel, Kind
-from .constants import (
-    COMMUNITY_RETRY_DAYS,
-    GRID_RETRY_DAYS,
-    LEGAL_RETRY_DAYS,
-    SOCIAL_RETRY_DAYS,
-    STUCK_CHANNELS,
-    WORKLOAD_DAYS,
-    YEAR,
-)
+from .constants import STUCK_CHANNELS, YEAR
 from .issues import Issue, nudge
 
 if TYPE_CHECKING:
@@ -93,30 +85,30 @@ class GridTeam(mesa.Agent):
             elif m.legal_available:
                 m.refer(issue, Channel.LEGAL)
             else:
-                m.retry(issue, GRID_RETRY_DAYS)
+                m.retry(issue, b.grid_retry_days)
         elif issue.kind is Kind.SERVICE:
             if u < b.grid_service_success:
                 m.resolve(issue, b.routine_trust_weight)
             else:
-                m.refer_to_social(issue, GRID_RETRY_DAYS)
+                m.refer_to_social(issue, b.grid_retry_days)
         elif issue.kind is Kind.VIOLATION:
             if u < b.enforcement_success:
                 m.enforce(issue)
             else:
-                m.retry(issue, GRID_RETRY_DAYS)
+                m.retry(issue, b.grid_retry_days)
         elif u < b.public_grid_success:  # public topic
             m.resolve(issue, b.routine_trust_weight)
         elif m.councils_available:
             m.refer(issue, Channel.AGENDA)
         else:
-            m.retry(issue, 2 * GRID_RETRY_DAYS)
+            m.retry(issue, 2 * b.grid_retry_days)
 
     def update_workload(self, on_desk: int, handled: int, capacity: float) -> None:
         st, b = self.model.params.staffing, self.model.params.behaviour
         admin = self.admin_load()
         full = max(self.effective * st.grid_worker_cases_per_day, 1e-9)
         self.utilisation = admin + (1 - admin) * min(1.0, handled / max(capacity, 1e-9))
-        self.workload += (on_desk / full - self.workload) / WORKLOAD_DAYS
+        self.workload += (on_desk / full - self.workload) / b.workload_days
         pressure = admin + (1 - admin) * self.workload
         if pressure > b.burnout_threshold:
             self.burnout += b.burnout_rate * (pressure - b.burnout_threshold)
@@ -171,7 +163,7 @@ class CommunityOffice(mesa.Agent):
             if u < b.community_service_success:
                 m.resolve(issue, b.routine_trust_weight)
             else:
-                m.refer_to_social(issue, COMMUNITY_RETRY_DAYS)
+                m.refer_to_social(issue, b.community_retry_days)
         elif issue.kind is Kind.DISPUTE:
             m.ledger.add("mediations", 1)
             p = b.community_mediation_success * (0.5 + 0.5 * m.pair_mean(issue, "norm"))
@@ -249,7 +241,7 @@ class LegalTeam(mesa.Agent):
             if u < b.enforcement_success:
                 m.enforce(issue)
             else:
-                m.retry(issue, LEGAL_RETRY_DAYS)
+                m.retry(issue, b.legal_retry_days)
         else:  # safeguard: service requests and public topics belong to the grid
             m.refer(issue, Channel.GRID)
 
@@ -286,7 +278,7 @@ class SocialOrganisation(mesa.Agent):
                 done += 1
                 m.resolve(issue, b.routine_trust_weight)
             else:
-                m.retry(issue, SOCIAL_RETRY_DAYS)
+                m.retry(issue, b.social_retry_days)
         if tried:
             self.credibility += b.credibility_rate * (done / tried - self.credibility)
 

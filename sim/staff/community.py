@@ -14,8 +14,6 @@ from ..queues import take_oldest
 from ..staffing import community_plan
 from ..world import World
 
-RETRY_DAYS = 7  # ODD 7.6a
-
 
 class CommunityStaff:
     """Community staff pooled by community; a community without staff of its own is served
@@ -112,7 +110,7 @@ class CommunityStaff:
         service = worked[kind == SERVICE]
         ok = u[kind == SERVICE] < b.community_service_success
         lifecycle.resolve(model, service[ok], b.routine_trust_weight)
-        lifecycle.refer_to_social(model, service[~ok], RETRY_DAYS)
+        lifecycle.refer_to_social(model, service[~ok], b.community_retry_days)
 
         # People's mediation at the community; what it cannot settle goes to the
         # community's legal advisor, or to the grid where there is none.

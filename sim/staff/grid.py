@@ -14,9 +14,6 @@ from ..queues import take_oldest
 from ..staffing import grid_plan, per_grid
 from ..world import World
 
-RETRY_DAYS = 7  # ODD 7.6
-WORKLOAD_DAYS = 14  # ODD 7.6: burnout follows sustained pressure, not one busy day
-
 
 class GridTeams:
     """All grid workers, pooled into one team per staffed grid; a grid without a worker of
@@ -172,18 +169,18 @@ class GridTeams:
         if model.legal.available:
             lifecycle.refer(model, disputes[~ok], LEGAL)
         else:
-            lifecycle.retry(model, disputes[~ok], RETRY_DAYS)
+            lifecycle.retry(model, disputes[~ok], b.grid_retry_days)
 
         # Service requests: simple help on the spot, the rest to a social organisation.
         service = worked[kind == SERVICE]
         ok = u[kind == SERVICE] < b.grid_service_success
         lifecycle.resolve(model, service[ok], b.routine_trust_weight)
-        lifecycle.refer_to_social(model, service[~ok], RETRY_DAYS)
+        lifecycle.refer_to_social(model, service[~ok], b.grid_retry_days)
 
         violations = worked[kind == VIOLATION]
         ok = u[kind == VIOLATION] < b.enforcement_success
         lifecycle.enforce(model, violations[ok])
-        lifecycle.retry(model, violations[~ok], RETRY_DAYS)
+        lifecycle.retry(model, violations[~ok], b.grid_retry_days)
 
         public = worked[kind == PUBLIC]
         ok = u[kind == PUBLIC] < b.public_grid_success
@@ -191,7 +188,7 @@ class GridTeams:
         if model.councils.available:
             lifecycle.refer(model, public[~ok], AGENDA)
         else:
-            lifecycle.retry(model, public[~ok], 2 * RETRY_DAYS)
+            lifecycle.retry(model, public[~ok], 2 * b.grid_retry_days)
 
     def _update_workload(
         self, queued: np.ndarray, handled: np.ndarray, capacity: np.ndarray
@@ -201,7 +198,7 @@ class GridTeams:
         full = np.maximum(self.effective_staff * st.grid_worker_cases_per_day, 1e-9)
         case_time = (1 - admin) * np.minimum(1.0, handled / np.maximum(capacity, 1e-9))
         self.utilisation = admin + case_time
-        self.workload += (queued / full - self.workload) / WORKLOAD_DAYS
+        self.workload += (queued / full - self.workload) / b.workload_days
         pressure = admin + (1 - admin) * self.workload
         over = pressure - b.burnout_threshold
         self.burnout += np.where(

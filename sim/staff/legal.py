@@ -13,8 +13,6 @@ from ..practices.jury import choose_jury
 from ..queues import take_oldest
 from ..world import World
 
-RETRY_DAYS = 7  # ODD 7.7
-
 
 class LegalAdvisors:
     """Advisors assigned to communities (several per community, or one serving several)."""
@@ -96,7 +94,7 @@ class LegalAdvisors:
         violations = worked[kind == VIOLATION]
         ok = u[kind == VIOLATION] < b.enforcement_success
         lifecycle.enforce(model, violations[ok])
-        lifecycle.retry(model, violations[~ok], RETRY_DAYS)
+        lifecycle.retry(model, violations[~ok], b.legal_retry_days)
 
         other = worked[(kind == SERVICE) | (kind == PUBLIC)]
         lifecycle.refer(model, other, GRID)

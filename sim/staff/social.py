@@ -12,8 +12,6 @@ from ..params import Parameters
 from ..queues import take_oldest
 from ..world import World
 
-RETRY_DAYS = 3  # ODD 7.8
-
 
 class SocialOrganisations:
     """Organisations serving contiguous blocks of households (三社联动)."""
@@ -75,7 +73,7 @@ class SocialOrganisations:
         p = b.social_service_success * (0.5 + 0.5 * self.credibility[org])
         ok = rng.random(worked.size) < p
         lifecycle.resolve(model, worked[ok], b.routine_trust_weight)
-        lifecycle.retry(model, worked[~ok], RETRY_DAYS)
+        lifecycle.retry(model, worked[~ok], b.social_retry_days)
         tried = np.bincount(org, minlength=self.n_orgs)
         done = np.bincount(org[ok], minlength=self.n_orgs)
         active = tried > 0
