@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..mechanisms.moral import BOARD_INTERVAL_DAYS as REVIEW_INTERVAL_DAYS  # the same month
 from ..world import World
 
 
@@ -54,7 +53,8 @@ def review(world: World) -> None:
     """ODD 7.20, monthly: the points are published; a household that lost points moves its
     norm toward 1 in proportion to what it lost, then a month's restoration is added."""
     m = world.params.moral
-    if not m.integrity_points or world.day % REVIEW_INTERVAL_DAYS != REVIEW_INTERVAL_DAYS - 1:
+    month = world.params.behaviour.board_interval_days  # the boards' month
+    if not m.integrity_points or world.day % month != month - 1:
         return
     h = world.households
     lost = np.flatnonzero(h.integrity < 1.0)
@@ -62,5 +62,5 @@ def review(world: World) -> None:
         return
     shortfall = 1.0 - h.integrity[lost]
     h.norm[lost] += np.float32(m.integrity_norm_gain) * shortfall * (1.0 - h.norm[lost])
-    restored = np.float32(REVIEW_INTERVAL_DAYS / m.integrity_recovery_days)
+    restored = np.float32(month / m.integrity_recovery_days)
     h.integrity[lost] = np.minimum(1.0, h.integrity[lost] + restored)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..mechanisms.moral import BOARD_INTERVAL_DAYS, _rank_in_community
+from ..mechanisms.moral import _rank_in_community
 from ..world import World
 
 
@@ -23,7 +23,8 @@ def redeem(world: World) -> None:
     m = world.params.moral
     if not (m.moral_bank and m.redemption):
         return
-    if world.day % BOARD_INTERVAL_DAYS != BOARD_INTERVAL_DAYS - 1:
+    month = world.params.behaviour.board_interval_days  # the boards' month
+    if world.day % month != month - 1:
         return
     h, layout = world.households, world.layout
     # Credits scaled into [0, 1) so the ranking's one sort key holds (as for the boards).

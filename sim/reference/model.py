@@ -282,10 +282,10 @@ class ReferenceModel(StaffBuilder, Practices, IssueLifecycle, mesa.Model):
     def review_integrity(self) -> None:
         """7.20, monthly: a household that lost points moves its norm toward 1 by
         ``integrity_norm_gain`` times what it lost; then a month's points come back."""
-        moral = self.params.moral
-        if not moral.integrity_points or self.day % BOARD_INTERVAL_DAYS != BOARD_INTERVAL_DAYS - 1:
+        moral, interval = self.params.moral, self.params.behaviour.board_interval_days
+        if not moral.integrity_points or self.day % interval != interval - 1:
             return
-        month = BOARD_INTERVAL_DAYS / moral.integrity_recovery_days
+        month = interval / moral.integrity_recovery_days
         for h in self.residents:
             if h.integrity < 1.0:
                 h.norm = nudge(h.norm, moral.integrity_norm_gain * (1.0 - h.integrity))
@@ -298,7 +298,8 @@ class ReferenceModel(StaffBuilder, Practices, IssueLifecycle, mesa.Model):
         moral = self.params.moral
         if not (moral.moral_bank and moral.redemption) or "redemption" in self.disable:
             return
-        if self.day % BOARD_INTERVAL_DAYS != BOARD_INTERVAL_DAYS - 1:
+        interval = self.params.behaviour.board_interval_days
+        if self.day % interval != interval - 1:
             return
         for members in self.community_members:
             quota = round(moral.preferential_share * len(members))
