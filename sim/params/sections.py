@@ -823,9 +823,8 @@ class Moral(Section):
         False,
         doc="Moral-bank credits are spent on goods and services, and the households with the "
         "most credits get preferential credit (道德信贷) and priority (needs moral_bank).",
-        source=JINCHANG + " (试点推广“道德银行”; 好人有好报、有德者有得): the report names the "
-        "bank, not its redemption; redemption and 道德信贷 as issue 14 describes them, an "
-        "assumption",
+        source=JINCHANG + " (所得积分可以兑换物品或社会服务,并探索推行“道德信贷”,将道德积分较高的"
+        "…“道德模范”“星级文明户”优先纳入银行评级授信、优先安排信贷)",
     )
     redemption_rate: float = share(
         0.5,
