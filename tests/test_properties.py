@@ -48,7 +48,14 @@ def test_any_value_in_range_is_accepted_and_any_outside_rejected(item, data):
                 )
             ).filter(lambda x: not spec.low <= x <= spec.high)  # -0.0 is not below 0.0
         )
-    assert Parameters().with_values({key: inside}).flat()[key] == inside
+    try:
+        flat = Parameters().with_values({key: inside}).flat()
+    except ParameterError as err:
+        # A cross-check may refuse a value in range beside the other defaults (a share of
+        # large communities the default sizes cannot hold); it is never "out of range".
+        assert "out of range" not in str(err), err
+    else:
+        assert flat[key] == inside
     with pytest.raises(ParameterError) as err:
         Parameters().with_values({key: outside})
     assert err.value.key == key and "out of range" in str(err.value)
