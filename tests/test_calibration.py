@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_cli import sanzhi, write
-from test_fusion_practices import PENDING, SHIPPED, practice_switches_missing
 
 from experiments import load_scenario, run, summarise
 from experiments.analysis.fusion.practices import expanded
@@ -289,16 +288,7 @@ def test_every_scenario_folder_file_is_covered():
             load_targets(path)
 
 
-CASES = [
-    pytest.param(
-        p,
-        id=str(p.relative_to(ROOT)),
-        marks=[pytest.mark.skip(reason=PENDING)]
-        if p == SHIPPED and practice_switches_missing()
-        else [],
-    )
-    for p in RUNNABLE
-]
+CASES = [pytest.param(p, id=str(p.relative_to(ROOT))) for p in RUNNABLE]
 
 
 @pytest.mark.parametrize("path", CASES)

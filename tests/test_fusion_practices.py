@@ -370,24 +370,6 @@ def test_other_commands_refuse_the_practices_table(tmp_path, capsys):
 SHIPPED = ROOT / "scenarios" / "sweeps" / "fusion_practices.toml"
 
 
-PENDING = (
-    "the practices' switches of issue 14 do not exist yet; this check of "
-    "scenarios/sweeps/fusion_practices.toml turns on by itself once they do"
-)
-
-
-def practice_switches_missing() -> list[str]:
-    """The switches the shipped practices scenario names that are not parameters (yet)."""
-    import tomllib
-
-    from sim.params import Parameters
-
-    table = tomllib.loads(SHIPPED.read_text(encoding="utf-8"))["sweep"]["practices"]
-    known = {key for key, *_ in Parameters.specs()}
-    return [k for t in table.values() if isinstance(t, dict) for k in t if k not in known]
-
-
-@pytest.mark.skipif(bool(practice_switches_missing()), reason=PENDING)
 def test_the_shipped_practices_scenario_validates(capsys):
     assert main(["validate", str(SHIPPED)]) == 0
     out = capsys.readouterr().out
