@@ -49,7 +49,7 @@ def boards_and_role_models(model: World) -> None:
     if model.day % interval != interval - 1:
         return
     score = h.norm + (h.credits / (1.0 + h.credits.max()) if m.moral_bank else 0.0)
-    rank = _rank_in_community(score, layout)
+    rank = rank_in_community(score, layout)
     h.role_model[:] = (
         rank < np.maximum(1, np.round(m.list_share * layout.community_size))[layout.community]
     )
@@ -67,7 +67,7 @@ def boards_and_role_models(model: World) -> None:
         h.norm[pulled] += np.float32(m.role_models * b.role_model_rate) * (target - h.norm[pulled])
 
 
-def _rank_in_community(score: np.ndarray, layout: Layout) -> np.ndarray:
+def rank_in_community(score: np.ndarray, layout: Layout) -> np.ndarray:
     """0 for the highest score in each community, 1 for the next, ... (ties by index).
 
     One stable sort of ``community x 4 - score`` (scores lie in [0, 2)) rather than a

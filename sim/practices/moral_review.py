@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..mechanisms.moral import _rank_in_community
+from ..mechanisms.moral import rank_in_community
 from ..world import World
 
 
@@ -39,8 +39,8 @@ def review(world: World) -> None:
     norm_sum = np.bincount(community, weights=h.norm[panel], minlength=layout.n_communities)
     weight = np.divide(norm_sum, seats, out=np.zeros(layout.n_communities), where=seats > 0)
     quota = np.round(m.review_board_share * size)[layout.community]
-    praised = np.flatnonzero(_rank_in_community(h.norm, layout) < quota)
-    criticised = np.flatnonzero(_rank_in_community(1.0 - h.norm, layout) < quota)
+    praised = np.flatnonzero(rank_in_community(h.norm, layout) < quota)
+    criticised = np.flatnonzero(rank_in_community(1.0 - h.norm, layout) < quota)
     for who, gain in ((praised, m.review_praise_gain), (criticised, m.review_shame_gain)):
         step = (gain * weight[layout.community[who]]).astype(np.float32)
         h.norm[who] += step * (np.float32(1.0) - h.norm[who])

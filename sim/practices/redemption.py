@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..mechanisms.moral import _rank_in_community
+from ..mechanisms.moral import rank_in_community
 from ..world import World
 
 
@@ -29,7 +29,7 @@ def redeem(world: World) -> None:
     h, layout = world.households, world.layout
     # Credits scaled into [0, 1) so the ranking's one sort key holds (as for the boards).
     score = h.credits / (1.0 + h.credits.max())
-    rank = _rank_in_community(score, layout)
+    rank = rank_in_community(score, layout)
     quota = np.round(m.preferential_share * layout.community_size)[layout.community]
     h.preferred[:] = (rank < quota) & (h.credits > 0)
     h.nudge("trust", np.flatnonzero(h.preferred), m.preferential_trust_gain)
