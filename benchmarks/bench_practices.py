@@ -1,5 +1,6 @@
-"""A/B timing of the practices of law (ODD 7.10 six steps, 7.17-7.19): seconds per
-household-step with them off and on, against the code before them if its folder is given.
+"""A/B timing of the practices of issue 14 (ODD 7.10 six steps, 7.17-7.22): seconds per
+household-step with them off and all on (the moral bank too, which redemption needs),
+against the code before them if its folder is given.
 
     python benchmarks/bench_practices.py [--households 100000] [--steps 60] [--repeats 2]
                                          [--before DIR]   # a checkout without the practices
@@ -22,6 +23,10 @@ ON = {
     "self_governance.rules_revision": True,
     "rule_of_law.advisor_attendance": 0.5,
     "self_governance.joint_councils": True,
+    "moral.integrity_points": True,
+    "moral.moral_bank": True,
+    "moral.redemption": True,
+    "moral.moral_review": True,
 }
 
 
