@@ -507,6 +507,7 @@ METRICS: tuple[Metric, ...] = (
         label_en="Resident rules strength",
         label_zh="居规民约效力",
         unit="0-1",
+        unit_zh="0–1",
         bounds=(0.0, 1.0),
         threshold=0.01,
         definition="Households' mean strength of their community's resident rules: revised "

@@ -98,8 +98,8 @@ WORDS: Words = {
         "Relative dividend = fusion dividend / |sum of separate effects|, with a delta-method "
         "t interval; given only when the sum of separate effects is well away from zero (its "
         "95% interval's half-width below half its size), '—' otherwise.",
-        "相对融合红利 = 融合红利 / |单独效果之和|，区间为 delta 方法的 t 区间；仅当单独效果之和"
-        "明显不为零（其95%置信区间半宽小于其大小的一半）时给出，否则记为“—”。",
+        "相对融合红利 = 融合红利 / |单独效果之和|，区间为德尔塔法（一阶泰勒近似）的 t 区间；"
+        "仅当单独效果之和明显不为零（其95%置信区间半宽小于其大小的一半）时给出，否则记为“—”。",
     ),
     "practices_title": ("Contributions of the practices", "各项实践的贡献"),
     "practices_method_shapley": (
