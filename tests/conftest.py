@@ -4,6 +4,26 @@ import pytest
 
 from sim import Parameters
 
+# The files that take minutes, longest first (--durations on two cores). With one file a
+# worker (pytest-xdist, --dist loadfile, in pyproject's addopts) they are handed out first,
+# so no worker is left with a long file while the others have finished.
+LONG_FILES = (
+    "test_equivalence.py",
+    "test_readme.py",
+    "test_dashboard_memory.py",
+    "test_teaching_script.py",
+    "test_claims.py",
+    "test_levers.py",
+    "test_dashboard_browser.py",
+    "test_calibration.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long files first; the order within a file and of the others is kept (sort is stable)."""
+    rank = {name: i for i, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
 
 def small(households: int = 1000, steps: int = 120, **values) -> Parameters:
     """Default parameters at a small size; extra values by dotted key with '__' for '.'."""
