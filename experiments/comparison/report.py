@@ -281,11 +281,11 @@ def compare(
             paired=stage / "states" if paired else None,
         )
         table = compare_groups(inputs.ordered, lang, adjustment=adjustment)
-        _write(stage, inputs, table, lang, adjustment, pdf, command, started, paired)
+        write_report(stage, inputs, table, lang, adjustment, pdf, command, started, paired)
     return table
 
 
-def _write(
+def write_report(
     out: Path,
     inputs: Inputs,
     table: pd.DataFrame,
@@ -295,16 +295,19 @@ def _write(
     command: list[str] | None,
     started: str,
     paired: bool = False,
+    extra: str = "",
 ) -> None:
+    """The report's files and manifest in ``out``; ``extra``, an HTML section placed after
+    the policy brief (the cities' levers, :mod:`experiments.comparison.cities`)."""
     groups = inputs.ordered
     atomic_write(out / "summary.csv", lambda tmp: table.to_csv(tmp, index=False))
     write_metrics_csv(out)
     pictures = _figures(inputs, groups, table, lang, out)
-    page = render(inputs, table, pictures, lang, adjustment)
+    page = render(inputs, table, pictures, lang, adjustment, extra=extra)
     atomic_write(out / "report.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
     files = ["report.html", "summary.csv", "metrics.csv"]
     if pdf:
-        printed = render(inputs, table, pictures, lang, adjustment, for_print=True)
+        printed = render(inputs, table, pictures, lang, adjustment, for_print=True, extra=extra)
         write_pdf(printed, out / "report.pdf")
         files.append("report.pdf")
     if paired:
@@ -385,14 +388,17 @@ def render(
     adjustment: str = HOLM,
     *,
     for_print: bool = False,
+    extra: str = "",
 ) -> str:
     """The report as one HTML page with embedded figures (``for_print``: figures at print
-    resolution, for the PDF)."""
+    resolution, for the PDF); ``extra`` is a section placed after the policy brief."""
     t = _words(lang)
     groups = inputs.ordered
     e = html.escape
     parts = [f"<h1>{e(t['title'])}</h1>", f"<p class=meta>{e(t['generated'])}: {e(now())}</p>"]
     parts.append(_brief(groups, table, lang, adjustment))
+    if extra:
+        parts.append(extra)
     parts.append(_simulated(groups, lang, t))
     parts.append(_findings(groups, table, lang, t))
     parts.append(f"<h2>{e(t['key'])}</h2>")
