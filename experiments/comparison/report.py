@@ -302,7 +302,7 @@ def write_report(
     groups = inputs.ordered
     atomic_write(out / "summary.csv", lambda tmp: table.to_csv(tmp, index=False))
     write_metrics_csv(out)
-    pictures = _figures(inputs, groups, table, lang, out)
+    pictures = _figures(inputs, groups, table, lang, out, for_print=pdf)
     page = render(inputs, table, pictures, lang, adjustment, extra=extra)
     atomic_write(out / "report.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
     files = ["report.html", "summary.csv", "metrics.csv"]
@@ -357,13 +357,21 @@ def write_pdf(page: str, path: Path) -> Path:
 
 
 def _figures(
-    inputs: Inputs, groups: list[Group], table: pd.DataFrame, lang: str, out: Path
+    inputs: Inputs,
+    groups: list[Group],
+    table: pd.DataFrame,
+    lang: str,
+    out: Path,
+    *,
+    for_print: bool = True,
 ) -> dict[str, Any]:
-    files: list[tuple[str, bytes, bytes]] = []  # name, screen PNG, print PNG
+    """The figures as PNG files in ``out``, and their bytes for the page (at print
+    resolution too, for the PDF, when ``for_print``)."""
+    files: list[tuple[str, bytes, bytes | None]] = []  # name, screen PNG, print PNG
     with figure_language(lang) as fig_lang:
 
         def add(name: str, fig) -> None:
-            files.append((name, png_bytes(fig), print_png(fig)))
+            files.append((name, png_bytes(fig), print_png(fig) if for_print else None))
 
         if len(groups) <= MAX_TIMESERIES_GROUPS and all(g.timeseries is not None for g in groups):
             add("timeseries.png", figures.timeseries(groups, fig_lang))
