@@ -17,12 +17,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from experiments.claims import HOLM
 from experiments.comparison.inputs import load_inputs
-from experiments.comparison.report import OWN, write_report
+from experiments.comparison.report import OWN, difference_text, mean_cell, write_report
+from experiments.comparison.stats import WORDS as STATS_WORDS
 from experiments.comparison.stats import compare_groups
 from experiments.errors import InputError
 from experiments.folders import check_out, staged
@@ -31,10 +31,7 @@ from experiments.store import atomic_write, finished, now, write_json
 from experiments.wording import (
     LANGS,
     Words,
-    interval,
-    number,
     parameter_label,
-    percent,
     say,
     scenario_label,
     unit_label,
@@ -118,8 +115,6 @@ WORDS: Words = {
         "没有城市与{ref}有明显差异，尽管每个情景与其有{low}–{high}个参数不同；模拟在此无法区分，"
         "这并不证明这些参数不起作用。",
     ),
-    "better": ("better", "改善"),
-    "worse": ("worse", "变差"),
     "rates_head": ("Rates per household and per community (other metrics)",
                    "每户与每社区的比率（其他指标）"),
     "rates_note": (
@@ -395,7 +390,7 @@ def metric_sentences(
             clause = say(WORDS, direction, lang, cities=cities, ref=refname)
             status = rows.loc[picked[0], "status"]
             if status in ("better", "worse"):
-                clause += f"{'，' if lang == 'zh' else ', '}{say(WORDS, status, lang)}"
+                clause += f"{'，' if lang == 'zh' else ', '}{say(STATS_WORDS, status, lang)}"
             if len(picked) == 1:
                 clause += sep + say(
                     WORDS,
@@ -438,15 +433,9 @@ def _estimate(row: pd.Series) -> float:
 
 
 def _effect(row: pd.Series, lang: str) -> str:
-    """'-31%, adjusted 95% CI -40% to -20%' or '+0.05, ...' in the metric's unit."""
-    ci = "校正后95%置信区间" if lang == "zh" else "adjusted 95% CI"
-    if row["shown"] == "relative":
-        est = percent(100 * row["rel_change"], sign=True)
-        low, high = (percent(100 * row[k], sign=True) for k in ("adj_low", "adj_high"))
-        return f"{est}{'，' if lang == 'zh' else ', '}{ci} {low} – {high}"
-    est = number(row["diff"], sign=True)
-    span = interval(row["adj_low"], row["adj_high"], sign=True)
-    return f"{est}{'，' if lang == 'zh' else ', '}{ci} {span}"
+    """'-31%, adjusted 95% CI -40% – -20%' or '+0.05, ...' in the metric's unit."""
+    est, span = difference_text(row)
+    return f"{est}{'，' if lang == 'zh' else ', '}{say(STATS_WORDS, 'ci', lang)} {span}"
 
 
 def _rates_html(names: list[str], table: pd.DataFrame, lang: str) -> str:
@@ -460,15 +449,7 @@ def _rates_html(names: list[str], table: pd.DataFrame, lang: str) -> str:
     )
     rows = []
     for n in names:
-        cells = []
-        for m in metrics:
-            r = table[(table["group"] == n) & (table["metric"] == m)].iloc[0]
-            ci = (
-                f"<br><small>{interval(r['ci95_low'], r['ci95_high'])}</small>"
-                if np.isfinite(r["ci95_low"])
-                else ""
-            )
-            cells.append(f"<td>{number(r['mean'])}{ci}</td>")
+        cells = [mean_cell(table, n, m) for m in metrics]
         rows.append(f"<tr><th>{e(scenario_label(n, lang))}</th>{''.join(cells)}</tr>")
     ref = scenario_label(names[0], lang)
     return "\n".join(

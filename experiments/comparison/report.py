@@ -599,21 +599,33 @@ def _key_table(table: pd.DataFrame, groups: list[Group], lang: str, t: dict) -> 
     )
     rows = []
     for g in groups:
-        cells = []
-        for m in KEY_METRICS:
-            r = table[(table["group"] == g.label) & (table["metric"] == m)].iloc[0]
-            ci = (
-                f"<br><small>{interval(r['ci95_low'], r['ci95_high'])}</small>"
-                if np.isfinite(r["ci95_low"])
-                else ""
-            )
-            cells.append(f"<td>{number(r['mean'])}{ci}</td>")
+        cells = [mean_cell(table, g.label, m) for m in KEY_METRICS]
         n = int(table[table["group"] == g.label]["n"].max())
         runs = f"{n} {t['runs']}"
         rows.append(
             f"<tr><th>{e(g.title(lang))}<br><small>{e(runs)}</small></th>{''.join(cells)}</tr>"
         )
     return _table(t["scenario"], head, rows)
+
+
+def mean_cell(table: pd.DataFrame, group: str, metric: str) -> str:
+    """A table cell: a group's mean of a metric with its 95% CI below."""
+    r = table[(table["group"] == group) & (table["metric"] == metric)].iloc[0]
+    ci = (
+        f"<br><small>{interval(r['ci95_low'], r['ci95_high'])}</small>"
+        if np.isfinite(r["ci95_low"])
+        else ""
+    )
+    return f"<td>{number(r['mean'])}{ci}</td>"
+
+
+def difference_text(row: Any) -> tuple[str, str]:
+    """A difference from the reference as shown (a relative change where meaningful,
+    else in the metric's unit) and its adjusted 95% CI."""
+    if row["shown"] == "relative":
+        low, high = (percent(100 * row[k], sign=True) for k in ("adj_low", "adj_high"))
+        return percent(100 * row["rel_change"], sign=True), f"{low} – {high}"
+    return number(row["diff"], sign=True), interval(row["adj_low"], row["adj_high"], sign=True)
 
 
 def _diff_table(table: pd.DataFrame, groups: list[Group], lang: str, t: dict) -> str:
@@ -624,13 +636,7 @@ def _diff_table(table: pd.DataFrame, groups: list[Group], lang: str, t: dict) ->
         cells = []
         for m in KEY_METRICS:
             r = table[(table["group"] == g.label) & (table["metric"] == m)].iloc[0]
-            if r["shown"] == "relative":
-                main = percent(100 * r["rel_change"], sign=True)
-                low, high = (percent(100 * r[k], sign=True) for k in ("adj_low", "adj_high"))
-                ci = f"{low} – {high}"
-            else:
-                main = number(r["diff"], sign=True)
-                ci = interval(r["adj_low"], r["adj_high"], sign=True)
+            main, ci = difference_text(r)
             status = e(say(WORDS, r["status"], lang)) if r["status"] in WORDS else ""
             cells.append(
                 f"<td class='{r['status']}'>{main}<br><small>{ci}<br>{status}</small></td>"
