@@ -475,12 +475,102 @@ def parameter_label(key: str, lang: str) -> str:
     return key
 
 
+# Units of the parameters (their ``Spec.unit``) in both languages; a unit not listed is
+# shown in English only (and left out of Chinese text).
+UNITS: Words = {
+    "households": ("households", "户"),
+    "share of households": ("share of households", "住户比例"),
+    "share of resident party members": ("share of resident party members", "占常住党员比例"),
+    "share of working time": ("share of working time", "工作时间占比"),
+    "share of sunk-down tasks": ("share of tasks sent down", "下派任务占比"),
+    "officers": ("officers", "名警员"),
+    "helpers": ("helpers", "名辅助员"),
+    "advisors": ("advisors", "名顾问"),
+    "social workers": ("social workers", "名社工"),
+    "0-1": ("0–1", "0–1"),
+    "days": ("days", "天"),
+    "probability": ("probability", "概率"),
+    "": ("", ""),
+}
+
+# Words of values that are lists or tables: community sizes, ``[[staffing.overrides]]``.
+VALUES: Words = {
+    "none": ("none", "无"),
+    "many": ("{n} values, {low}–{high}", "{n}个值，{low}–{high}"),
+    "all_same": ("{n} × {value}", "{n} × {value}"),
+    "communities": ("communities {items}", "第{items}号社区"),
+    "grids": ("grids {items}", "第{items}号网格"),
+    "communities_above": ("communities above {n} households", "{n}户以上的社区"),
+    "communities_below": ("communities below {n} households", "{n}户以下的社区"),
+    "grid_workers": ("grid workers", "网格员"),
+    "community_staff": ("community staff", "社区工作者"),
+}
+MANY_VALUES = 6  # a longer list is shown as its count and range
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """A parameter's unit in ``lang`` (English units without a translation: none in Chinese)."""
+    if unit in UNITS:
+        return say(UNITS, unit, lang)
+    return "" if lang == "zh" else unit
+
+
 def value_label(value: object, lang: str) -> str:
-    """A parameter value as shown: numbers by :func:`number`, levels and switches in words."""
+    """A parameter value as shown: numbers by :func:`number`, levels and switches in words,
+    long lists by their count and range, staffing set by hand by what it sets where."""
     if isinstance(value, bool) or str(value) in LEVERS:
         return say(LEVERS, str(value), lang)
     if isinstance(value, str) and value in CHOICES:
         return say(CHOICES, value, lang)
     if isinstance(value, int | float):
         return number(float(value))
+    if isinstance(value, list | tuple):
+        if not value:
+            return say(VALUES, "none", lang)
+        if all(isinstance(v, Mapping) for v in value):
+            return ("；" if lang == "zh" else "; ").join(_override_label(v, lang) for v in value)
+        if len(value) > MANY_VALUES and all(isinstance(v, int | float) for v in value):
+            low, high = number(min(value)), number(max(value))
+            if low == high:
+                return say(VALUES, "all_same", lang, n=len(value), value=low)
+            return say(VALUES, "many", lang, n=len(value), low=low, high=high)
+        return ("、" if lang == "zh" else ", ").join(value_label(v, lang) for v in value)
     return str(value)
+
+
+def _override_label(override: Mapping, lang: str) -> str:
+    """One ``[[staffing.overrides]]`` entry: 'communities 1–6: grid helpers = 8'."""
+    where = []
+    for key in ("communities", "grids"):
+        if override.get(key):
+            where.append(say(VALUES, key, lang, items=_runs(override[key])))
+    for key in ("communities_above", "communities_below"):
+        if override.get(key):
+            where.append(say(VALUES, key, lang, n=number(override[key])))
+    settings = []
+    for key, value in override.items():
+        if key in ("communities", "grids", "communities_above", "communities_below"):
+            continue
+        if isinstance(value, int | float) and value != -1:
+            label = (
+                say(VALUES, key, lang)
+                if key in VALUES
+                else parameter_label(f"staffing.{key}", lang)
+            )
+            settings.append(f"{label} = {number(float(value))}")
+    sep = "，" if lang == "zh" else ", "
+    return f"{sep.join(where)}{'：' if lang == 'zh' else ': '}{sep.join(settings)}"
+
+
+def _runs(numbers: tuple[int, ...]) -> str:
+    """1, 2, 3, 5 as '1–3, 5'."""
+    parts, ordered = [], sorted(numbers)
+    start = prev = ordered[0]
+    for n in [*ordered[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(f"{start}–{prev}" if prev > start else f"{start}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)

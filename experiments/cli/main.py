@@ -6,7 +6,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from experiments.cli import calibrate, compare, dashboard, frontier, fusion, sensitivity, sweep
+from experiments.cli import (
+    calibrate,
+    cities,
+    compare,
+    dashboard,
+    frontier,
+    fusion,
+    sensitivity,
+    sweep,
+)
 from experiments.cli.options import (
     DEFAULT_SCENARIO,
     add_lang,
@@ -29,7 +38,7 @@ from sim import Parameters
 from sim.params import toml_literal
 
 BAD_INPUT = 2
-COMMANDS = (sweep, compare, calibrate, sensitivity, fusion, frontier, dashboard)
+COMMANDS = (sweep, compare, cities, calibrate, sensitivity, fusion, frontier, dashboard)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

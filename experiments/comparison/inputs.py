@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,7 @@ def load_inputs(
     progress: bool = False,
     reference: str | None = None,
     paired: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> Inputs:
     """Groups from each argument, in order. The reference is the first group, or the one
     ``reference`` names (an input as given, a group label or a scenario name).
@@ -102,7 +104,8 @@ def load_inputs(
 
     With ``paired`` (a folder for the warmed states), the inputs must be scenario files;
     they run as forks of the first one's warmed state on common random numbers
-    (``comparison.paired``).
+    (``comparison.paired``). ``overrides`` (``section.key`` -> value, as ``--set``) apply
+    to every scenario file.
     """
     inputs = Inputs([], [], [])
     to_run: list[tuple[Group, Scenario, int]] = []
@@ -124,7 +127,7 @@ def load_inputs(
                     "or `sanzhi sweep`)",
                 )
         elif path.is_file():
-            to_run.append(_add_scenario(inputs, path, replications))
+            to_run.append(_add_scenario(inputs, path, replications, overrides))
         else:
             raise InputError(path, None, "not found (expected a scenario file or results folder)")
     if len(inputs.groups) < 2:
@@ -184,10 +187,10 @@ def _find_reference(groups: list[Group], name: str) -> int:
 
 
 def _add_scenario(
-    inputs: Inputs, path: Path, replications: int | None
+    inputs: Inputs, path: Path, replications: int | None, overrides: Mapping[str, Any] | None
 ) -> tuple[Group, Scenario, int]:
     """The scenario's group, to be run once every input is checked."""
-    scenario = load_scenario(path)
+    scenario = load_scenario(path, overrides)
     if scenario.sweep is not None:
         raise InputError(
             path, "sweep", "is a sweep: run `sanzhi sweep` first, then compare its results folder"

@@ -281,11 +281,11 @@ def compare(
             paired=stage / "states" if paired else None,
         )
         table = compare_groups(inputs.ordered, lang, adjustment=adjustment)
-        _write(stage, inputs, table, lang, adjustment, pdf, command, started, paired)
+        write_report(stage, inputs, table, lang, adjustment, pdf, command, started, paired)
     return table
 
 
-def _write(
+def write_report(
     out: Path,
     inputs: Inputs,
     table: pd.DataFrame,
@@ -295,16 +295,19 @@ def _write(
     command: list[str] | None,
     started: str,
     paired: bool = False,
+    extra: str = "",
 ) -> None:
+    """The report's files and manifest in ``out``; ``extra``, an HTML section placed after
+    the policy brief (the cities' levers, :mod:`experiments.comparison.cities`)."""
     groups = inputs.ordered
     atomic_write(out / "summary.csv", lambda tmp: table.to_csv(tmp, index=False))
     write_metrics_csv(out)
-    pictures = _figures(inputs, groups, table, lang, out)
-    page = render(inputs, table, pictures, lang, adjustment)
+    pictures = _figures(inputs, groups, table, lang, out, for_print=pdf)
+    page = render(inputs, table, pictures, lang, adjustment, extra=extra)
     atomic_write(out / "report.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
     files = ["report.html", "summary.csv", "metrics.csv"]
     if pdf:
-        printed = render(inputs, table, pictures, lang, adjustment, for_print=True)
+        printed = render(inputs, table, pictures, lang, adjustment, for_print=True, extra=extra)
         write_pdf(printed, out / "report.pdf")
         files.append("report.pdf")
     if paired:
@@ -354,13 +357,21 @@ def write_pdf(page: str, path: Path) -> Path:
 
 
 def _figures(
-    inputs: Inputs, groups: list[Group], table: pd.DataFrame, lang: str, out: Path
+    inputs: Inputs,
+    groups: list[Group],
+    table: pd.DataFrame,
+    lang: str,
+    out: Path,
+    *,
+    for_print: bool = True,
 ) -> dict[str, Any]:
-    files: list[tuple[str, bytes, bytes]] = []  # name, screen PNG, print PNG
+    """The figures as PNG files in ``out``, and their bytes for the page (at print
+    resolution too, for the PDF, when ``for_print``)."""
+    files: list[tuple[str, bytes, bytes | None]] = []  # name, screen PNG, print PNG
     with figure_language(lang) as fig_lang:
 
         def add(name: str, fig) -> None:
-            files.append((name, png_bytes(fig), print_png(fig)))
+            files.append((name, png_bytes(fig), print_png(fig) if for_print else None))
 
         if len(groups) <= MAX_TIMESERIES_GROUPS and all(g.timeseries is not None for g in groups):
             add("timeseries.png", figures.timeseries(groups, fig_lang))
@@ -385,14 +396,17 @@ def render(
     adjustment: str = HOLM,
     *,
     for_print: bool = False,
+    extra: str = "",
 ) -> str:
     """The report as one HTML page with embedded figures (``for_print``: figures at print
-    resolution, for the PDF)."""
+    resolution, for the PDF); ``extra`` is a section placed after the policy brief."""
     t = _words(lang)
     groups = inputs.ordered
     e = html.escape
     parts = [f"<h1>{e(t['title'])}</h1>", f"<p class=meta>{e(t['generated'])}: {e(now())}</p>"]
     parts.append(_brief(groups, table, lang, adjustment))
+    if extra:
+        parts.append(extra)
     parts.append(_simulated(groups, lang, t))
     parts.append(_findings(groups, table, lang, t))
     parts.append(f"<h2>{e(t['key'])}</h2>")
@@ -585,21 +599,33 @@ def _key_table(table: pd.DataFrame, groups: list[Group], lang: str, t: dict) -> 
     )
     rows = []
     for g in groups:
-        cells = []
-        for m in KEY_METRICS:
-            r = table[(table["group"] == g.label) & (table["metric"] == m)].iloc[0]
-            ci = (
-                f"<br><small>{interval(r['ci95_low'], r['ci95_high'])}</small>"
-                if np.isfinite(r["ci95_low"])
-                else ""
-            )
-            cells.append(f"<td>{number(r['mean'])}{ci}</td>")
+        cells = [mean_cell(table, g.label, m) for m in KEY_METRICS]
         n = int(table[table["group"] == g.label]["n"].max())
         runs = f"{n} {t['runs']}"
         rows.append(
             f"<tr><th>{e(g.title(lang))}<br><small>{e(runs)}</small></th>{''.join(cells)}</tr>"
         )
     return _table(t["scenario"], head, rows)
+
+
+def mean_cell(table: pd.DataFrame, group: str, metric: str) -> str:
+    """A table cell: a group's mean of a metric with its 95% CI below."""
+    r = table[(table["group"] == group) & (table["metric"] == metric)].iloc[0]
+    ci = (
+        f"<br><small>{interval(r['ci95_low'], r['ci95_high'])}</small>"
+        if np.isfinite(r["ci95_low"])
+        else ""
+    )
+    return f"<td>{number(r['mean'])}{ci}</td>"
+
+
+def difference_text(row: Any) -> tuple[str, str]:
+    """A difference from the reference as shown (a relative change where meaningful,
+    else in the metric's unit) and its adjusted 95% CI."""
+    if row["shown"] == "relative":
+        low, high = (percent(100 * row[k], sign=True) for k in ("adj_low", "adj_high"))
+        return percent(100 * row["rel_change"], sign=True), f"{low} – {high}"
+    return number(row["diff"], sign=True), interval(row["adj_low"], row["adj_high"], sign=True)
 
 
 def _diff_table(table: pd.DataFrame, groups: list[Group], lang: str, t: dict) -> str:
@@ -610,13 +636,7 @@ def _diff_table(table: pd.DataFrame, groups: list[Group], lang: str, t: dict) ->
         cells = []
         for m in KEY_METRICS:
             r = table[(table["group"] == g.label) & (table["metric"] == m)].iloc[0]
-            if r["shown"] == "relative":
-                main = percent(100 * r["rel_change"], sign=True)
-                low, high = (percent(100 * r[k], sign=True) for k in ("adj_low", "adj_high"))
-                ci = f"{low} – {high}"
-            else:
-                main = number(r["diff"], sign=True)
-                ci = interval(r["adj_low"], r["adj_high"], sign=True)
+            main, ci = difference_text(r)
             status = e(say(WORDS, r["status"], lang)) if r["status"] in WORDS else ""
             cells.append(
                 f"<td class='{r['status']}'>{main}<br><small>{ci}<br>{status}</small></td>"
