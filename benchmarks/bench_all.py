@@ -286,7 +286,7 @@ LABELS = {
     ("sweep", "w2_s"): "staffing sweep, 2 workers (s)",
     ("sweep", "runs"): "... runs",
     ("sweep", "speedup"): "... 2 workers / 1 worker",
-    ("sobol", "slice_runs"): "Sobol' slice: runs (10,000 households, 365 days)",
+    ("sobol", "slice_runs"): "Sobol' slice (10,000 households, 365 days; --quick: smaller): runs",
     ("sobol", "slice_s"): "... wall on 2 workers (s)",
     ("sobol", "s_per_run"): "... seconds per run",
     ("sobol", "issue_hours"): "Sobol' N=512, 15 parameters, 3 replications (h, extrapolated)",
