@@ -82,7 +82,10 @@ def _today(name: str) -> Callable[[MetricsView], float]:
 
 
 def _mean(field: str) -> Callable[[MetricsView], float]:
-    return lambda m: float(np.mean(getattr(m.households, field), dtype=np.float64))
+    # np.mean's own arithmetic (a float64 sum, then one division) without its Python layers.
+    return lambda m: float(
+        np.add.reduce(getattr(m.households, field), dtype=np.float64) / m.households.n
+    )
 
 
 def _resolution_rate(m: MetricsView) -> float:
@@ -103,7 +106,8 @@ def _escalation_rate(m: MetricsView) -> float:
 
 
 def _participation(m: MetricsView) -> float:
-    return float(np.mean(m.households.last_participation > m.day - 365))
+    took_part = m.households.last_participation > m.day - 365
+    return float(np.add.reduce(took_part, dtype=np.float64) / took_part.size)
 
 
 def _volunteer_hours(m: MetricsView) -> float:

@@ -18,6 +18,7 @@ from .agents import (
     Resident,
     SocialOrganisation,
 )
+from .collector import DailyRecord
 from .households import Households
 from .issues import IssuePool
 from .layout import Layout
@@ -106,9 +107,7 @@ class GovernanceModel(mesa.Model):
         self._residents_created = False
         self._graph: nx.Graph | None = None
 
-        self.datacollector = mesa.DataCollector(
-            model_reporters={m.name: m.compute for m in METRICS}
-        )
+        self.datacollector = DailyRecord(model_reporters={m.name: m.compute for m in METRICS})
         self.running = True
 
     def step(self) -> None:
