@@ -282,6 +282,29 @@ class Page:
     def click(self, selector: str) -> None:
         self.page.locator(selector).first.click()
 
+    def choose(self, opener: str, text: str, which: str | None = None) -> None:
+        """Open the menu of ``opener``, click its item ``text`` and, if ``which`` is given,
+        wait for the frame that causes. A click that lands while another menu is still
+        closing only closes that one (Vuetify takes it for a click outside), so the opener
+        is clicked again until its menu shows the item."""
+        timeout = playwright().TimeoutError
+        menus = self.page.locator(".v-menu__content:visible")
+        item = menus.locator(".v-list-item", has_text=text).first
+        deadline = time.monotonic() + LONG / 1000
+        while True:
+            menus.first.wait_for(state="hidden", timeout=LONG)  # no menu still closing
+            self.page.locator(opener).first.click()
+            try:
+                item.wait_for(state="visible", timeout=10_000)
+                break
+            except timeout:
+                assert time.monotonic() < deadline, f"the menu of {opener} never showed {text}"
+                self.page.keyboard.press("Escape")
+        if which is None:
+            item.click()
+        else:
+            self.act(item.click, which)
+
     def card(self, key: str) -> str:
         return self.page.locator(f".kpi-{key} .kpi-value").inner_text().strip()
 

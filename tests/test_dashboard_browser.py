@@ -227,8 +227,7 @@ def test_a_negative_seed_is_refused_and_the_field_shows_the_seed_in_use(page):
 def test_loading_a_scenario_from_the_picker_keeps_its_own_size(page):
     p = page.page
     page.act(".sanzhi-side >> text=Reset")
-    p.locator(".sanzhi-scenario").click()
-    p.locator(".v-menu__content .v-list-item", has_text="kunshan_2021.toml").click()
+    page.choose(".sanzhi-scenario", "kunshan_2021.toml")
     page.act(".sanzhi-load-scenario")
     p.get_by_text("Loaded: kunshan_2021.toml").wait_for()
     p.locator(".sanzhi-population", has_text="20,000 households").wait_for()
@@ -244,8 +243,7 @@ def test_loading_a_scenario_from_the_picker_keeps_its_own_size(page):
 
 def test_the_city_scale_waits_behind_a_warning(page):
     p = page.page
-    p.locator(".sanzhi-scenario").click()
-    p.locator(".v-menu__content .v-list-item", has_text="city_1m.toml").click()
+    page.choose(".sanzhi-scenario", "city_1m.toml")
     page.click(".sanzhi-load-scenario")
     warning = p.locator(".sanzhi-large-warning")
     warning.wait_for()
@@ -280,9 +278,7 @@ def test_compare_pickers_keep_the_presets_chosen_and_follow_the_sidebar(page):
     page.click(".sanzhi-tab-compare")
     p.locator(".sanzhi-compare-chart img").wait_for()
     for side, text in (("a", "侧栏当前参数"), ("b", "开启道德银行和红黑榜")):
-        p.locator(f".sanzhi-preset-{side}").click()
-        item = p.locator(".v-menu__content:visible .v-list-item", has_text=text)
-        page.act(item.click, "compare")
+        page.choose(f".sanzhi-preset-{side}", text, "compare")
     page.act(".sanzhi-compare-year", "compare")
     assert page.compare_day() == 365
     for side, text in (("a", "侧栏当前参数"), ("b", "开启道德银行和红黑榜")):

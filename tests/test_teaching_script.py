@@ -144,10 +144,7 @@ def _choose(page: Page, side: str, text: str) -> None:
     p = page.page
     if text in p.locator(f".sanzhi-preset-{side}").inner_text():
         return
-    p.locator(f".sanzhi-preset-{side}").click()
-    page.act(
-        p.locator(".v-menu__content:visible .v-list-item", has_text=text).first.click, "compare"
-    )
+    page.choose(f".sanzhi-preset-{side}", text, "compare")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
