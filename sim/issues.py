@@ -43,6 +43,10 @@ _FIELDS = {
     "attempts": np.int8,  # times a grid worker has tried to mediate it
 }
 
+# The mark in an agenda topic's ``attempts`` (agenda topics are never mediated) of a topic
+# that joint councils chose and investigated, to be decided at the next meeting.
+INVESTIGATED = -3
+
 
 class IssuePool:
     """Open issues as parallel arrays; closed rows are dropped once a day by ``compact``."""

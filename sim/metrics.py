@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 
 from .staff.costs import yearly_cost
+from .units import DAYS_PER_YEAR
 from .world import MetricsView
 
 WINDOW = 30  # days in the trailing window of the rate metrics
@@ -102,26 +103,26 @@ def _days_to_resolve(m: MetricsView) -> float:
 
 def _escalation_rate(m: MetricsView) -> float:
     escalated, days = m.ledger.trailing("escalated", WINDOW)
-    return escalated * 365.0 / days * 1000.0 / m.households.n
+    return escalated * DAYS_PER_YEAR / days * 1000.0 / m.households.n
 
 
 def _participation(m: MetricsView) -> float:
-    took_part = m.households.last_participation > m.day - 365
+    took_part = m.households.last_participation > m.day - DAYS_PER_YEAR
     return float(np.add.reduce(took_part, dtype=np.float64) / took_part.size)
 
 
 def _volunteer_hours(m: MetricsView) -> float:
-    hours, days = m.ledger.trailing("volunteer_hours", 365)
-    return hours * 365.0 / days / max(1, m.volunteers.size)
+    hours, days = m.ledger.trailing("volunteer_hours", DAYS_PER_YEAR)
+    return hours * DAYS_PER_YEAR / days / max(1, m.volunteers.size)
 
 
 def _annual(count: str, per: str) -> Callable[[MetricsView], float]:
     """Trailing-365-day count, annualised, per community or per household."""
 
     def compute(m: MetricsView) -> float:
-        total, days = m.ledger.trailing(count, 365)
+        total, days = m.ledger.trailing(count, DAYS_PER_YEAR)
         units = m.layout.n_communities if per == "community" else m.households.n
-        return total * 365.0 / days / units
+        return total * DAYS_PER_YEAR / days / units
 
     return compute
 
@@ -155,7 +156,7 @@ def _escalations_in_quarter(largest: bool) -> Callable[[MetricsView], float]:
         escalated, days = m.ledger.trailing_by_community("escalated", WINDOW)
         quarter = _quarter(m, largest)
         households = m.layout.community_size[quarter].sum()
-        return float(escalated[quarter].sum()) * 365.0 / days * 1000.0 / households
+        return float(escalated[quarter].sum()) * DAYS_PER_YEAR / days * 1000.0 / households
 
     return compute
 

@@ -18,9 +18,8 @@ import pandas as pd
 import pytest
 
 from sim import GovernanceModel, Parameters, state
-from sim.issues import AGENDA, COURT
+from sim.issues import AGENDA, COURT, INVESTIGATED
 from sim.practices.jury import HEARD, WAITING
-from sim.staff.councils import INVESTIGATED
 from tests.conftest import MAIN_COLUMNS, small
 from tests.test_equivalence import SETTINGS
 from tests.test_state import run

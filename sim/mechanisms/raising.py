@@ -9,9 +9,8 @@ from ..issues import DISPUTE, NEW, PUBLIC, SERVICE, VIOLATION
 from ..network import random_neighbour
 from ..practices import integrity
 from ..queues import rank_within
+from ..units import DAYS_PER_YEAR
 from ..world import World
-
-YEAR = 365.0
 
 
 def _candidates(model: World, rate_per_year: float) -> np.ndarray:
@@ -20,7 +19,7 @@ def _candidates(model: World, rate_per_year: float) -> np.ndarray:
     Drawing Poisson(n * max rate) candidates and accepting each with (hazard / max) is
     exact for a Poisson process and costs O(events), not O(households), per day.
     """
-    m = model.rng.poisson(model.households.n * rate_per_year / YEAR)
+    m = model.rng.poisson(model.households.n * rate_per_year / DAYS_PER_YEAR)
     return model.rng.integers(0, model.households.n, m)
 
 

@@ -6,13 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import lifecycle
-from ..issues import AGENDA
+from ..issues import AGENDA, INVESTIGATED
 from ..queues import take_oldest
 from ..world import World
-
-# With joint councils, the mark in an agenda topic's ``attempts`` (agenda topics are never
-# mediated) of a topic chosen and investigated, to be decided at the next meeting.
-INVESTIGATED = -3
 
 
 class Councils:
