@@ -693,9 +693,9 @@ METRICS: tuple[Metric, ...] = (
         unit_zh="住户比例",
         bounds=(0.0, 1.0),
         threshold=0.01,
-        definition="Households that took part in self-governance (council meeting, volunteering, "
-        "putting a topic on the agenda) in the trailing 365 days.",
-        definition_zh="近365天参与过自治（议事会、志愿服务、提出议题）的住户比例。",
+        definition="Households that took part in self-governance (council meeting, public-jury "
+        "service, volunteering, putting a topic on the agenda) in the trailing 365 days.",
+        definition_zh="近365天参与过自治（议事会、公众评判庭评判、志愿服务、提出议题）的住户比例。",
         kind="level",
         better="higher",
         compute=_participation,
