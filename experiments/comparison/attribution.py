@@ -77,7 +77,11 @@ KEYS = {
         "population.large_community_households",
         "population.largest_community_households",
     ),
-    "workload": ("staffing.admin_load", "staffing.community_admin_load", "staffing.task_entry_list"),
+    "workload": (
+        "staffing.admin_load",
+        "staffing.community_admin_load",
+        "staffing.task_entry_list",
+    ),
 }
 SECTIONS = {
     "population": "residents",
@@ -204,11 +208,12 @@ def run_swaps(
     *,
     workers: int = 1,
     progress: bool = False,
-    runner: Callable[..., pd.DataFrame] = run,
+    runner: Callable[..., pd.DataFrame] | None = None,
 ) -> dict[tuple[str, str], pd.DataFrame]:
     """Each swap's per-run summary. A finished swap is kept in ``cache`` (one file per
     swap, named by a digest of its parameters), so a killed run resumes without redoing
     it."""
+    runner = runner or run
     out = {}
     for city, group, _, scenario in planned:
         path = cache / f"{_digest(scenario)}.parquet"
@@ -332,8 +337,9 @@ def effects(
     together = table[table["swap"] == TOGETHER].set_index(["city", "metric"])["diff"]
     single = {  # a city with one group: that group's swap is all of them together
         (c, m): d
-        for c, m, d in table.loc[~table["swap"].isin((TOGETHER, LEFT, TOTAL)), ["city", "metric", "diff"]]
-        .itertuples(index=False)
+        for c, m, d in table.loc[
+            ~table["swap"].isin((TOGETHER, LEFT, TOTAL)), ["city", "metric", "diff"]
+        ].itertuples(index=False)
         if sum(1 for g in keys.get(c, {}) if g != TOGETHER) == 1
     }
     whole = together.to_dict() | single
@@ -531,7 +537,9 @@ def _groups_html(table: pd.DataFrame, differing: Sequence[str], lang: str) -> st
             else f"{parameter_label(k, lang)} ({say(NOT_SWAPPED, _reason(k), lang)})"
             for k in left
         ]
-        out.append(f"<p class=note>{e(say(WORDS, 'not_swapped', lang, keys=comma.join(reasons)))}</p>")
+        out.append(
+            f"<p class=note>{e(say(WORDS, 'not_swapped', lang, keys=comma.join(reasons)))}</p>"
+        )
     return "\n".join(out)
 
 
@@ -571,7 +579,13 @@ def sentences(rows: pd.DataFrame, cities: Sequence[str], ref: str, lang: str) ->
             continue
         groups = [g for g in GROUPS if g in mine.index]
         clauses = [
-            say(WORDS, "alone", lang, group=say(SHORT, g, lang), effect=effect_text(mine.loc[g], lang))
+            say(
+                WORDS,
+                "alone",
+                lang,
+                group=say(SHORT, g, lang),
+                effect=effect_text(mine.loc[g], lang),
+            )
             for g in groups
             if mine.loc[g, "status"] != "no_clear"
         ]
@@ -591,7 +605,9 @@ def sentences(rows: pd.DataFrame, cities: Sequence[str], ref: str, lang: str) ->
         lines.append(f"{scenario_label(city, lang)}{colon}{sep.join(clauses)}{end}")
     if quiet:
         names = comma.join(scenario_label(c, lang) for c in quiet)
-        lines.append(f"{names}{colon}{say(WORDS, 'nothing', lang, ref=scenario_label(ref, lang))}{end}")
+        lines.append(
+            f"{names}{colon}{say(WORDS, 'nothing', lang, ref=scenario_label(ref, lang))}{end}"
+        )
     return lines
 
 
