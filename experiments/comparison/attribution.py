@@ -400,10 +400,10 @@ WORDS: Words = {
         "at once (the city's levers on {ref}'s sample); \"left to interactions\" is all "
         "together minus the sum of the single swaps, replication by replication: what the "
         "groups do only in combination. The city's own difference (its scenario at its own "
-        "scale, paired when it ran on {ref}'s replication seeds) is beside them. One swap at a time is not additive: the singles need "
-        "not add up to all together, and a group with no effect alone may matter together "
-        "with another. {runs} runs in all. Intervals are adjusted over the {m} comparisons "
-        "of this section ({method}); bold: a clear effect (the interval clear of zero and at "
+        "scale, paired when it ran on {ref}'s replication seeds) is beside them. One swap at "
+        "a time is not additive: the singles need not add up to all together, and a group "
+        "with no effect alone may matter together with another. {runs} runs in all. "
+        "Intervals are adjusted over the {m} comparisons of this section ({method}); bold: a clear effect (the interval clear of zero and at "
         "least the metric's practical threshold); \"·\": the city does not differ from "
         "{ref} in that group, so it was not run.",
         "对每个城市及其情景与{ref}取值不同的每一组参数，只把该组参数设为该城市的取值，在{ref}的"
@@ -430,7 +430,7 @@ WORDS: Words = {
         "{total}",
         "全部一起{together}；交互作用余项{left}；该城市自身的差异{total}",
     ),
-    "unclear": ("no clear effect ({effect})", "无明显效应（{effect}）"),
+    "unclear": ("no clear effect, {effect}", "无明显效应，{effect}"),
     "nothing": (
         "no swap and no city differs clearly from {ref}",
         "没有任何替换或城市与{ref}有明显差异",
@@ -523,7 +523,8 @@ def _groups_html(table: pd.DataFrame, differing: Sequence[str], lang: str) -> st
             names = comma.join(parameter_label(k, lang) for k in keys)
             rows.append(
                 f"<tr><th>{e(say(SHORT, group, lang))}</th>"
-                f"<td class=text>{e(say(GROUPS, group, lang))}</td><td class=text>{e(names)}</td></tr>"
+                f"<td class=text>{e(say(GROUPS, group, lang))}</td>"
+                f"<td class=text>{e(names)}</td></tr>"
             )
     left = not_swapped(differing)
     out = [
