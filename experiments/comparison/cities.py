@@ -293,7 +293,8 @@ def compare_cities(
         if attribute:
             manifest["attribution"] = attribution.described(planned, levers)
         write_json(finished(manifest), stage / "manifest.json")
-    shutil.rmtree(cache, ignore_errors=True)  # the swaps are in attribution.csv now
+    if attribute:
+        shutil.rmtree(cache, ignore_errors=True)  # the swaps are in attribution.csv now
     return tables
 
 
