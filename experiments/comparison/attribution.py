@@ -319,7 +319,8 @@ def effects(
         adjustment=adjustment,
     )
     for (i, _, _), claim in zip(tests, claims, strict=True):
-        better = REGISTRY[rows[i]["metric"]].better
+        # The left-over has no better direction of its own: what the groups do beyond their sum.
+        better = "" if rows[i]["swap"] == LEFT else REGISTRY[rows[i]["metric"]].better
         rows[i] |= {
             "p": claim.p,
             "p_adjusted": claim.p_adjusted,

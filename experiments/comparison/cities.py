@@ -95,11 +95,11 @@ WORDS: Words = {
         "The five scenarios differ in several levers at once. A clear difference from {ref} "
         "is listed with the levers in which the scenarios differ: that is all it shows. This "
         "comparison does not measure which of those levers makes the difference; that takes "
-        "runs that change one lever at a time (for example `sanzhi compare --paired` on a "
-        "scenario that changes only that lever).",
+        "runs that change one group of levers at a time (`sanzhi cities --attribute`, "
+        "and the section on it below when it was run).",
         "五个情景同时在多个参数上不同。与{ref}的明显差异连同两个情景取值不同的参数一并列出，"
-        "仅此而已：本比较并未测量是哪一个参数造成了差异；这需要每次只改变一个参数的运行（例如对"
-        "只改变该参数的情景运行 `sanzhi compare --paired`）。",
+        "仅此而已：本比较并未测量是哪一个参数造成了差异；这需要每次只改变一组参数的运行（"
+        "`sanzhi cities --attribute`；若已运行，见下文相应部分）。",
     ),
     "higher": ("{cities}: higher than {ref}", "{cities}高于{ref}"),
     "lower": ("{cities}: lower than {ref}", "{cities}低于{ref}"),
