@@ -28,7 +28,7 @@ from experiments.comparison.cities import CITIES, SCENARIOS, compare_cities, lev
 from experiments.runner import run
 from experiments.scenario import load_scenario
 from sim import KEY_METRICS, Parameters
-from tests.test_cities_compare import TINY, _plain, raw_chain
+from tests.test_cities_compare import TINY, TINY_SET, _plain, raw_chain
 from tests.test_cli import sanzhi
 from tests.test_reports import page_text, untranslated
 
@@ -212,7 +212,18 @@ def test_same_seeds_give_the_same_attribution_and_a_resume_reruns_nothing(plante
         pd.testing.assert_frame_equal(once[key], twice[key])
 
 
-def test_the_command_takes_attribute(tmp_path):
+def test_the_command_attributes_the_library_cities(tmp_path):
     result = sanzhi("cities", "--help")
     assert result.returncode == 0 and "--attribute" in result.stdout
     assert "19 x replications" in " ".join(result.stdout.split())
+    out = tmp_path / "cities"
+    done = sanzhi(
+        "cities", "--out", str(out), "--replications", "2", "--workers", "1", "--no-pdf",
+        "--lang", "en", "--attribute", *TINY_SET,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(out / ATTRIBUTION_CSV)
+    assert set(table["city"]) == set(CITIES[1:])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["attribution"]["swaps"]) == 19
+    assert manifest["attribution"]["not_swapped"] == []  # --set gave all five 300 households
