@@ -17,7 +17,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="run the five city scenarios and compare them in English and Chinese",
         description="Run the scenarios of Kunshan, Handan, Jinchang, Suzhou and Zhongshan "
         "(scenarios/<city>.toml, each at its own scale) and compare them with Kunshan: "
-        "levers.csv (the parameters in which they differ), and per language a folder en/, "
+        "levers.csv (the parameters in which they differ), with --attribute attribution.csv "
+        "(which lever groups carry each difference), and per language a folder en/, "
         "zh/ with report.html, report.pdf, summary.csv, metrics.csv and PNG figures "
         "(docs/cities.md).",
     )
@@ -32,6 +33,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         choices=ADJUSTMENTS,
         default=HOLM,
         help="multiplicity control of the claims: holm (default) or bh",
+    )
+    p.add_argument(
+        "--attribute",
+        action="store_true",
+        help="also swap each lever group in which a city differs into Kunshan alone, and all "
+        "of them together, to see which groups carry each difference (attribution.csv and a "
+        "part of the report): adds (groups + 1) runs of Kunshan's size per replication for "
+        "each other city, 19 x replications with the library's files (docs/cities.md)",
     )
     p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
     options.add_overwrite(p)
@@ -56,6 +65,7 @@ def cmd_cities(args: argparse.Namespace) -> int:
         adjustment=args.adjust,
         pdf=not args.no_pdf,
         overwrite=args.overwrite,
+        attribute=args.attribute,
     )
     out = Path(args.out)
     for lang, table in tables.items():

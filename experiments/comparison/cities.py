@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.claims import HOLM
+from experiments.comparison import attribution
 from experiments.comparison.inputs import load_inputs
 from experiments.comparison.report import OWN, difference_text, mean_cell, write_report
 from experiments.comparison.stats import WORDS as STATS_WORDS
@@ -93,11 +95,11 @@ WORDS: Words = {
         "The five scenarios differ in several levers at once. A clear difference from {ref} "
         "is listed with the levers in which the scenarios differ: that is all it shows. This "
         "comparison does not measure which of those levers makes the difference; that takes "
-        "runs that change one lever at a time (for example `sanzhi compare --paired` on a "
-        "scenario that changes only that lever).",
+        "runs that change one group of levers at a time (`sanzhi cities --attribute`, "
+        "and the section on it below when it was run).",
         "五个情景同时在多个参数上不同。与{ref}的明显差异连同两个情景取值不同的参数一并列出，"
-        "仅此而已：本比较并未测量是哪一个参数造成了差异；这需要每次只改变一个参数的运行（例如对"
-        "只改变该参数的情景运行 `sanzhi compare --paired`）。",
+        "仅此而已：本比较并未测量是哪一个参数造成了差异；这需要每次只改变一组参数的运行（"
+        "`sanzhi cities --attribute`；若已运行，见下文相应部分）。",
     ),
     "higher": ("{cities}: higher than {ref}", "{cities}高于{ref}"),
     "lower": ("{cities}: lower than {ref}", "{cities}低于{ref}"),
@@ -197,12 +199,16 @@ def compare_cities(
     pdf: bool = True,
     overwrite: bool = False,
     scenarios: Path = SCENARIOS,
+    attribute: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Run the five city scenarios and write the comparison into ``out``: ``levers.csv``,
     and per language (``lang``: "en", "zh" or "both") a folder ``en/``, ``zh/`` holding the
     comparison report (report.html, report.pdf, summary.csv, ...) with the cities' section.
     ``overrides`` (``section.key`` -> value) apply to every city (quick looks, tests; the
-    report then says so through its 'What was simulated'). Returns summary.csv's table per
+    report then says so through its 'What was simulated'). With ``attribute``, each lever
+    group in which a city differs is also swapped into the reference alone
+    (:mod:`experiments.comparison.attribution`): ``attribution.csv`` and a part of the
+    section saying which groups carry each difference. Returns summary.csv's table per
     language.
     """
     langs = LANGS if lang == "both" else (lang,)
@@ -222,6 +228,8 @@ def compare_cities(
         ]
     levers = lever_table(loaded)
     keys = {s.name: source_keys(f) for s, f in zip(loaded, files, strict=True)}
+    planned = attribution.plan(loaded, levers) if attribute else []
+    cache = Path(out).parent / f".{Path(out).name}.attribution"  # finished swaps, for a resume
     tables: dict[str, pd.DataFrame] = {}
     with staged(out) as stage:
         inputs = load_inputs(
@@ -232,9 +240,23 @@ def compare_cities(
             overrides=overrides,
         )
         atomic_write(stage / LEVERS_CSV, lambda tmp: _levers_csv(levers).to_csv(tmp, index=False))
+        effects = None
+        if attribute:
+            runs = attribution.run_swaps(planned, cache, workers=workers, progress=progress)
+            reference, *others = inputs.ordered
+            effects = attribution.effects(planned, runs, reference, others, adjustment)
+            atomic_write(
+                stage / attribution.ATTRIBUTION_CSV,
+                lambda tmp: effects.to_csv(tmp, index=False),
+            )
         for language in langs:
             table = compare_groups(inputs.ordered, language, adjustment=adjustment)
-            section = render_section(loaded, levers, keys, table, language)
+            part = ""
+            if effects is not None:
+                part = attribution.render_section(
+                    effects, planned, loaded[0], list(levers["parameter"]), language
+                )
+            section = render_section(loaded, levers, keys, table, language, part)
             folder = stage / language
             folder.mkdir()
             write_report(
@@ -261,10 +283,18 @@ def compare_cities(
             },
             "overrides": dict(overrides or {}),
             "replication_seeds": {g.label: g.seeds for g in inputs.ordered},
-            "files": [LEVERS_CSV, *(f"{lang}/" for lang in langs)],
+            "files": [
+                LEVERS_CSV,
+                *([attribution.ATTRIBUTION_CSV] if attribute else []),
+                *(f"{lang}/" for lang in langs),
+            ],
             "started": started,
         }
+        if attribute:
+            manifest["attribution"] = attribution.described(planned, levers)
         write_json(finished(manifest), stage / "manifest.json")
+    if attribute:
+        shutil.rmtree(cache, ignore_errors=True)  # the swaps are in attribution.csv now
     return tables
 
 
@@ -286,9 +316,11 @@ def render_section(
     keys: Mapping[str, list[str]],
     table: pd.DataFrame,
     lang: str,
+    attributed: str = "",
 ) -> str:
     """The cities' section of the report: scale, the lever table, one sentence per key
-    metric naming the levers behind each clear difference, and the per-household rates."""
+    metric naming the levers behind each clear difference, the per-household rates, and
+    ``attributed`` (the attribution's part, if it was run)."""
     e = html.escape
     names = [s.name for s in scenarios]
     ref = names[0]
@@ -318,6 +350,8 @@ def render_section(
     parts += [f"<li>{e(line)}</li>" for line in metric_sentences(names, levers, table, lang)]
     parts.append("</ul>")
     parts.append(_rates_html(names, table, lang))
+    if attributed:
+        parts.append(attributed)
     parts.append("</section>")
     return "\n".join(parts)
 
