@@ -100,7 +100,7 @@ class IssuePool:
         mask = self.channel == channel
         if day is not None:
             mask &= self.ready <= day
-        return np.flatnonzero(mask)
+        return mask.nonzero()[0]  # np.flatnonzero's result without its Python layers
 
     def _expose(self) -> None:
         # Each column is an attribute viewing its first n rows; plain attributes rather than
