@@ -72,9 +72,9 @@ class IssuePool:
         """Append issues; returns their row indices."""
         m = len(columns["household"])
         self._reserve(self.n + m)
-        rows = np.arange(self.n, self.n + m)
         for name, values in columns.items():
-            self._data[name][rows] = values
+            self._data[name][self.n : self.n + m] = values
+        rows = np.arange(self.n, self.n + m)
         self.n += m
         self._expose()
         return rows

@@ -969,7 +969,7 @@ METRICS: tuple[Metric, ...] = (
         definition_zh="社会组织在其服务居民中的平均公信力。",
         kind="level",
         better="higher",
-        compute=lambda m: float(np.mean(m.social.credibility)),
+        compute=lambda m: float(np.add.reduce(m.social.credibility) / m.social.credibility.size),
     ),
     Metric(
         name="community_staff_cost",
