@@ -84,7 +84,7 @@ class IssuePool:
 
     def compact(self) -> None:
         keep = self.channel != CLOSED
-        m = int(keep.sum())
+        m = np.count_nonzero(keep)
         if m < self.n:
             for arr in self._data.values():
                 arr[:m] = arr[: self.n][keep]

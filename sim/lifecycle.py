@@ -120,7 +120,7 @@ def refer_to_social(world: World, rows: np.ndarray, retry_days: int) -> None:
     open_desk = social.can_take(who)
     refusal = world.params.behaviour.credibility_referral * (1 - social.credibility_of(who))
     accepted = open_desk & (world.rng.random(rows.size) >= refusal)
-    world.ledger.add("referrals_refused", int((open_desk & ~accepted).sum()))
+    world.ledger.add("referrals_refused", np.count_nonzero(open_desk & ~accepted))
     refer(world, rows[accepted], SOCIAL)
     retry(world, rows[~accepted], retry_days)
 

@@ -108,7 +108,8 @@ def _escalation_rate(m: MetricsView) -> float:
 
 def _participation(m: MetricsView) -> float:
     took_part = m.households.last_participation > m.day - DAYS_PER_YEAR
-    return float(np.add.reduce(took_part, dtype=np.float64) / took_part.size)
+    # A count is an exact integer however it is summed; counting skips a float64 pass.
+    return float(np.count_nonzero(took_part)) / took_part.size
 
 
 def _volunteer_hours(m: MetricsView) -> float:
