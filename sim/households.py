@@ -83,4 +83,5 @@ class Households:
         if len(who) == 0:  # common on a quiet day; skips four array calls
             return
         arr = getattr(self, field)
-        arr[who] += np.float32(rate) * (np.float32(target) - arr[who])
+        now = arr[who]  # gathered once: ``arr[who] += ...`` would gather it twice
+        arr[who] = now + np.float32(rate) * (np.float32(target) - now)

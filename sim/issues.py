@@ -72,9 +72,9 @@ class IssuePool:
         """Append issues; returns their row indices."""
         m = len(columns["household"])
         self._reserve(self.n + m)
-        rows = np.arange(self.n, self.n + m)
         for name, values in columns.items():
-            self._data[name][rows] = values
+            self._data[name][self.n : self.n + m] = values
+        rows = np.arange(self.n, self.n + m)
         self.n += m
         self._expose()
         return rows
@@ -84,7 +84,7 @@ class IssuePool:
 
     def compact(self) -> None:
         keep = self.channel != CLOSED
-        m = int(keep.sum())
+        m = np.count_nonzero(keep)
         if m < self.n:
             for arr in self._data.values():
                 arr[:m] = arr[: self.n][keep]
@@ -100,7 +100,7 @@ class IssuePool:
         mask = self.channel == channel
         if day is not None:
             mask &= self.ready <= day
-        return np.flatnonzero(mask)
+        return mask.nonzero()[0]  # np.flatnonzero's result without its Python layers
 
     def _expose(self) -> None:
         # Each column is an attribute viewing its first n rows; plain attributes rather than

@@ -4,6 +4,7 @@ of staff is spread over units (grids, communities)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -189,18 +190,29 @@ class Layout:
         size = stop - first
         return np.repeat(first - np.cumsum(size) + size, size) + np.arange(size.sum())
 
-    @property
+    # The layout never changes during a run, yet mechanisms and metrics read these every
+    # day: each is computed once, on first use, and read-only so no caller can change it.
+    @cached_property
     def grid_size(self) -> np.ndarray:
-        return np.diff(self.grid_start)
+        return _frozen(np.diff(self.grid_start))
 
-    @property
+    @cached_property
     def community_size(self) -> np.ndarray:
-        return np.diff(self.community_start)
+        return _frozen(np.diff(self.community_start))
 
-    @property
+    @cached_property
     def grids_per_community(self) -> np.ndarray:
-        return np.bincount(self.community_of_grid, minlength=self.n_communities)
+        return _frozen(np.bincount(self.community_of_grid, minlength=self.n_communities))
 
     def size_rank(self) -> np.ndarray:
         """Communities from the smallest to the largest (ties by number)."""
-        return np.lexsort((np.arange(self.n_communities), self.community_size))
+        return self._size_rank
+
+    @cached_property
+    def _size_rank(self) -> np.ndarray:
+        return _frozen(np.lexsort((np.arange(self.n_communities), self.community_size)))
+
+
+def _frozen(values: np.ndarray) -> np.ndarray:
+    values.flags.writeable = False
+    return values

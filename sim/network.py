@@ -47,10 +47,11 @@ def neighbours_of(adj: sp.csr_array, nodes: np.ndarray) -> np.ndarray:
     """All neighbours of the given nodes, concatenated (with repeats)."""
     start = adj.indptr[nodes]
     count = adj.indptr[nodes + 1] - start
-    if count.sum() == 0:
+    total = np.add.reduce(count)  # count.sum(), once
+    if total == 0:
         return np.zeros(0, dtype=adj.indices.dtype)
     offset = np.repeat(start - np.cumsum(count) + count, count)
-    return adj.indices[offset + np.arange(count.sum())]
+    return adj.indices[offset + np.arange(total)]
 
 
 def to_networkx(adj: sp.csr_array) -> nx.Graph:

@@ -69,7 +69,7 @@ def settle_informally(model: World) -> None:
         * (b.ruleless_settlement + (1 - b.ruleless_settlement) * rules)
     )
     ok = rng.random(rows.size) < p_ok
-    model.ledger.add("informal_settlements", int(ok.sum()))
+    model.ledger.add("informal_settlements", np.count_nonzero(ok))
     h.nudge("engagement", np.concatenate([a[ok], c[ok]]), b.settlement_engagement_gain)
     lifecycle.resolve(model, rows[ok], 0.0)
 

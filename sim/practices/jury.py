@@ -85,7 +85,7 @@ class PublicJury:
         p = np.minimum(1.0, sg.jury_success * quality[where] * gain[where])
         ok = rng.random(heard.size) < p
         model.ledger.add("jury_hearings", heard.size)
-        model.ledger.add("jury_settlements", int(ok.sum()))
+        model.ledger.add("jury_settlements", np.count_nonzero(ok))
         settled = np.bincount(where[ok], minlength=self.n)[sitting]
         lifecycle.resolve(model, heard[ok], b.leadership_trust_weight)
 

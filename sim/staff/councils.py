@@ -69,7 +69,7 @@ class Councils:
         worked = rows[take_oldest(community, pool.raised[rows], capacity, rng)]
         p = np.minimum(1.0, b.council_success * quality[layout.community[pool.household[worked]]])
         ok = rng.random(worked.size) < p
-        model.ledger.add("topics_resolved", int(ok.sum()))
+        model.ledger.add("topics_resolved", np.count_nonzero(ok))
         lifecycle.resolve(model, worked[ok], b.leadership_trust_weight)
 
     def _six_steps(
@@ -93,7 +93,7 @@ class Councils:
         decided = decided[ok]
         model.ledger.add("council_decisions", decided.size)  # 公示结果: published
         carried = rng.random(decided.size) < sg.follow_up_success  # 跟踪落实
-        model.ledger.add("topics_resolved", int(carried.sum()))
+        model.ledger.add("topics_resolved", np.count_nonzero(carried))
         lifecycle.resolve(model, decided[carried], b.leadership_trust_weight)
         # A decision not carried out is seen to fail: its raiser, and, since it was
         # published, its grid, lose trust; the topic goes back to be chosen again.

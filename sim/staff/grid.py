@@ -146,12 +146,14 @@ class GridTeams:
         """ODD 7.6: work the queues oldest first within capacity; mediate, enforce, or refer."""
         model = self.model
         pool, b, rng, day = model.issues, model.params.behaviour, model.rng, model.day
-        rows = pool.in_channel(GRID, day)
-        team = self.team_of(pool.household[rows])
+        # Pressure counts every case on the desk, including those waiting for a retry; the
+        # queue worked today is the desk's cases that are ready (one pass over the pool).
+        on_desk = pool.in_channel(GRID)
+        desk = self.team_of(pool.household[on_desk])
+        ready = pool.ready[on_desk] <= day
+        rows, team = on_desk[ready], desk[ready]
         capacity = self.capacity()
         worked = rows[take_oldest(team, priority.queue_key(model, rows), capacity, rng)]
-        # Pressure counts every case on the desk, including those waiting for a retry.
-        desk = self.team_of(pool.household[pool.in_channel(GRID)])
         queued = np.bincount(desk, minlength=len(capacity))
         handled = np.bincount(self.team_of(pool.household[worked]), minlength=len(capacity))
         self._update_workload(queued, handled, capacity)

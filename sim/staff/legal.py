@@ -105,9 +105,10 @@ class LegalAdvisors:
         law, rng, h = model.params.rule_of_law, model.rng, model.households
         per_team = self.assignment.staff_per_team * law.legal_lectures_per_year / 365.0
         held = rng.poisson(per_team)
-        if held.sum() == 0:
+        total = np.add.reduce(held)  # held.sum(), once
+        if total == 0:
             return
-        model.ledger.add("legal_lectures", float(held.sum()))
+        model.ledger.add("legal_lectures", float(total))
         teams = np.repeat(np.arange(held.size), held)
         communities = self.assignment.random_unit(teams, rng)
         start = model.layout.community_start[communities]
