@@ -11,7 +11,9 @@ ever in flight. The days that fall due meanwhile are stepped all at once before 
 frame (frames are dropped, the speed is kept), up to :data:`CATCH_UP_SECONDS` of play per
 frame; beyond that the machine cannot keep up, and the achieved speed, shown beside the
 requested one, says so. Pause clears the run's flag, which the model checks before every
-day, and the loop then shows the day it stopped at: one frame at most.
+day, and the loop then shows the day it stopped at: one frame at most. Only then does it
+report the run ended (``on_end``), so a page that shows Play again already shows the day it
+will stay on.
 """
 
 from __future__ import annotations
@@ -45,8 +47,10 @@ class Player:
         show: Show,
         speed: Callable[[], float],
         on_error: Callable[[Exception], None] | None = None,
+        on_end: Callable[[], None] | None = None,
     ) -> None:
-        self._step, self._show, self._speed, self._on_error = step, show, speed, on_error
+        self._step, self._show, self._speed = step, show, speed
+        self._on_error, self._on_end = on_error, on_end
         self._cond = threading.Condition()
         self._sent = 0  # the last frame the loop rendered
         self._shown = 0  # the last frame the browser reported on screen
@@ -77,10 +81,14 @@ class Player:
         self._thread.start()
 
     def stop(self) -> None:
-        """Pause: no day is stepped after this returns but the one in progress."""
+        """Pause: no day is stepped after this returns but the one in progress. The loop
+        reports the end once its last frame is rendered; with no loop going, this does."""
         with self._cond:
             self._running.clear()
             self._cond.notify_all()
+            thread = self._thread
+        if thread is None or not thread.is_alive():
+            self._ended()
 
     def shown(self, frame: int) -> None:
         """The browser has frame ``frame`` on screen."""
@@ -156,6 +164,14 @@ class Player:
             running.clear()
             if self._on_error is not None:
                 self._on_error(err)
+        with self._cond:
+            superseded = self._running is not running  # Play again before this run ended
+        if not superseded:
+            self._ended()
+
+    def _ended(self) -> None:
+        if self._on_end is not None:
+            self._on_end()
 
     def _frame(self) -> None:
         began = time.monotonic()

@@ -83,14 +83,20 @@ class Session:
         self.tour = solara.reactive(-1)  # the guided tour's step; -1: not touring
         self.tour_busy = solara.reactive(False)  # a step is setting the page up
         self.player = Player(
-            self.sim.step, self._show_live, self._speed, lambda e: self._stopped(e, "live")
+            self.sim.step,
+            self._show_live,
+            self._speed,
+            on_error=lambda e: self._stopped(e, "live"),
+            on_end=lambda: self._ended(self.player, self.playing),
         )
         self.compare_player = Player(
             self.compare.step,
             self._show_compare,
             self._speed,
-            lambda e: self._stopped(e, "compare"),
+            on_error=lambda e: self._stopped(e, "compare"),
+            on_end=lambda: self._ended(self.compare_player, self.compare_playing),
         )
+        self._play_lock = threading.Lock()  # Play and a loop's end: one at a time
         self.closed = False
         with _LIVE_LOCK:
             LIVE.add(self)
@@ -129,6 +135,12 @@ class Session:
         else:
             self.notify("error", head, readable(err))
 
+    def _ended(self, player: Player, playing: solara.Reactive) -> None:
+        """A play loop ended; Play shows again unless Play was pressed meanwhile."""
+        with self._play_lock:
+            if not player.playing:
+                playing.value = False
+
     def _stopped(self, err: Exception, which: str) -> None:
         (self.playing if which == "live" else self.compare_playing).value = False
         self.refused(err, "play_error")
@@ -163,12 +175,13 @@ class Session:
 
     def play(self) -> None:
         self.compare_pause()
-        self.playing.value = True
-        self.player.start()
+        with self._play_lock:
+            self.player.start()
+            self.playing.value = True
 
     def pause(self) -> None:
-        self.player.stop()  # first: no day is stepped after this
-        self.playing.value = False
+        """No day is stepped after this; Play shows again once the day it stopped at does."""
+        self.player.stop()
 
     def set_levers(self, values: dict[str, Any], mode: str | None = None) -> bool:
         """Move levers, from today or as if always so (the session's mode unless ``mode``
@@ -231,12 +244,12 @@ class Session:
     def compare_play(self) -> None:
         self.pause()
         self.follow_sidebar()
-        self.compare_playing.value = True
-        self.compare_player.start()
+        with self._play_lock:
+            self.compare_player.start()
+            self.compare_playing.value = True
 
     def compare_pause(self) -> None:
         self.compare_player.stop()
-        self.compare_playing.value = False
 
     def set_preset(self, side: str, preset: str) -> None:
         self.compare_pause()

@@ -74,8 +74,9 @@ TARGET_DAYS = {5: 10, 10: 20, 60: 90}  # days to play before pausing, per speed
 
 def finished(page) -> None:
     """Wait until the run Pause stopped has shown its last frame: the day in progress when
-    Pause came is finished and drawn (on a loaded machine, after the button has changed),
-    and that frame counts among those after Pause, at most one."""
+    Pause came is finished and drawn (the server sends it before Play shows again; the wait
+    covers a browser still drawing it), and that frame counts among those after Pause, at
+    most one."""
     page.settle()
     page.page.wait_for_timeout(1500)
     page.settle()

@@ -24,11 +24,23 @@ class FakeRun:
         self.in_flight: list[int] = []  # frames rendered and not yet on screen, at each show
         self.lock = threading.Lock()
         self.on_screen = 0
-        self.player = Player(self.step, self.show, lambda: self.speed)
+        self.ended: list[int] = []  # the number of frames rendered when the end was reported
+        self.player = Player(
+            self.step,
+            self.show,
+            lambda: self.speed,
+            on_end=lambda: self.ended.append(len(self.frames)),
+        )
         self.speed = 60.0
         self.stepped_after_stop = 0
+        self.gate = threading.Event()  # cleared: a step waits for it (a day that takes long)
+        self.gate.set()
+        self.at_gate = threading.Event()
 
     def step(self, days: int, running: threading.Event) -> int:
+        if not self.gate.is_set():
+            self.at_gate.set()
+            self.gate.wait()
         done = 0
         for _ in range(days):
             if not running.is_set():
@@ -95,6 +107,40 @@ def test_pause_steps_no_day_more_and_shows_where_it_stopped():
     assert run.frames[-1][1] == run.day
     time.sleep(0.3)
     assert run.day == run.frames[-1][1] and not run.player.playing
+
+
+def test_the_end_is_reported_once_after_the_last_frame():
+    # A page shows Play again on the end: the day it stops at must be rendered by then.
+    run = FakeRun(delay=0.05)
+    run.player.start()
+    wait_for(lambda: len(run.frames) >= 3)
+    run.player.stop()
+    run.player.join(10)
+    assert run.ended == [len(run.frames)]
+    assert run.frames[-1][1] == run.day
+
+
+def test_pause_with_nothing_playing_reports_the_end_at_once():
+    run = FakeRun()
+    run.player.stop()
+    assert run.ended == [0]
+
+
+def test_a_run_superseded_by_play_does_not_report_its_end():
+    run = FakeRun()
+    run.player.start()
+    wait_for(lambda: run.day > 0)
+    run.gate.clear()
+    assert run.at_gate.wait(30)  # the first loop is in the middle of a day
+    run.player.stop()
+    run.player.start()  # Play before the first loop has ended
+    run.gate.set()
+    day = run.day
+    wait_for(lambda: run.day > day + 5)
+    assert run.player.playing and run.ended == []
+    run.player.stop()
+    run.player.join(10)
+    assert len(run.ended) == 1
 
 
 def test_play_right_after_pause_plays():

@@ -162,7 +162,9 @@ def test_walk_the_script(dashboard, browser, lang):
             "() => Number(document.querySelector('.sanzhi-day')?.innerText) >= 120", timeout=LONG
         )
         _button(page, w["pause"], ".sanzhi-side").click()
-        _button(page, w["play"], ".sanzhi-side").wait_for()
+        _button(page, w["play"], ".sanzhi-side").wait_for()  # after the last frame is sent
+        page.settle()
+        p.wait_for_timeout(1500)
         page.settle()
         paused = page.day()
         time.sleep(1.5)

@@ -371,9 +371,7 @@ def _summary(
     metrics = folder.metric_summary(names)
     table = plan.merge(metrics, on="run_id", how="left", validate="one_to_one")
     names_out = summary_columns()
-    for col in names_out:
-        if col not in table:
-            table[col] = float("nan")
+    table = table.reindex(columns=[*table.columns, *(c for c in names_out if c not in table)])
     ok = set(metrics["run_id"].tolist())
     status = ["ok" if r in ok else "failed" if r in failed else "not run" for r in table["run_id"]]
     table.insert(table.columns.get_loc("seed") + 1, "status", status)
