@@ -16,11 +16,14 @@ Measurements (``--only`` picks some; names in brackets):
 3. [large] 100,000 households: household-steps per second (``bench_engine.py``);
 4. [city] ``sanzhi run scenarios/city_1m.toml``: wall time and peak memory of the command;
 5. [sweep] the staffing sweep (``scenarios/sweeps/staffing.toml``, 10 points x
-   ``--sweep-replications`` of 10,000 households x 365 days) on 1 and 2 workers;
+   ``--sweep-replications`` and twice that, of 10,000 households x 365 days) on 1 and 2
+   workers: throughput is the extra runs over the extra wall time, so the pool's start
+   and the summary, paid once a job, do not dilute the speed-up;
 6. [sobol] ``sanzhi sensitivity --method sobol`` on ``scenarios/sweeps/sensitivity.toml``
-   at 10,000 households, one replication, ``--sobol-samples`` base samples (a slice),
-   on 2 workers; its seconds per run extrapolate the issue's analysis: N = 512, 15
-   parameters, 3 replications (512 x 32 x 3 = 49,152 runs), and the file's 10 parameters.
+   at 10,000 households, one replication, ``--sobol-samples`` and four times that base
+   samples (two slices), on 2 workers; the seconds an extra run costs, plus what a job
+   pays once, extrapolate the issue's analysis: N = 512, 15 parameters, 3 replications
+   (512 x 32 x 3 = 49,152 runs), and the file's 10 parameters.
 
 ``--before DIR`` names a folder holding an older ``sim`` package (``git archive <commit>
 sim | tar -x -C DIR``): every measurement then runs for both arms, interleaved (before,
@@ -165,14 +168,38 @@ def city_child(args: list[str]) -> None:
 
 
 def sweep(env: Env, quick: bool, replications: int) -> dict[str, float]:
-    """Wall time of the staffing sweep on 1 and 2 workers, and the speed-up."""
+    """The staffing sweep on 1 and 2 workers, each at ``replications`` and twice that per
+    point. Throughput is the extra runs over the extra wall time (the starting of the pool
+    and the writing of the summary are paid once a job, not once a run); the speed-up is the
+    ratio of the two throughputs, and the larger job's walls are reported as they are."""
     out: dict[str, float] = {}
     for workers in (1, 2):
-        args = [__file__, "--sweep-child", str(workers), str(replications), str(int(quick))]
-        figures = json.loads(_python(args, env).stdout.strip().splitlines()[-1])
-        out[f"w{workers}_s"], out["runs"] = figures["wall_s"], figures["runs"]
-    out["speedup"] = out["w1_s"] / out["w2_s"]
+        walls = []
+        for reps in (replications, 2 * replications):
+            args = [__file__, "--sweep-child", str(workers), str(reps), str(int(quick))]
+            figures = json.loads(_python(args, env).stdout.strip().splitlines()[-1])
+            walls.append(figures["wall_s"])
+            runs, busy = figures["runs"], figures["busy_s"]
+        out[f"w{workers}_s"], out["runs"] = walls[1], runs
+        out[f"w{workers}_runs_per_s"] = (runs / 2) / max(walls[1] - walls[0], 1e-9)
+        out[f"w{workers}_busy"] = busy / (walls[1] * workers)
+    out["speedup"] = out["w2_runs_per_s"] / out["w1_runs_per_s"]
+    out["wall_speedup"] = out["w1_s"] / out["w2_s"]
+    out["machine_speedup"] = machine_speedup(env, quick)
     return out
+
+
+def machine_speedup(env: Env, quick: bool) -> float:
+    """Runs a second of two bare model-years at once over one alone (no sweep machinery):
+    what the machine's two cores give this engine, the ceiling of any sweep's speed-up."""
+    size, days = (1_000, 30) if quick else (10_000, 365)
+    cmd = [sys.executable, __file__, "--year-child", str(size), str(days)]
+
+    def batch(k: int) -> float:
+        procs = [subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE) for _ in range(k)]
+        return max(json.loads(p.communicate()[0])["steps_s"] for p in procs)
+
+    return 2 * batch(1) / batch(2)
 
 
 def sweep_child(workers: int, replications: int, quick: bool) -> None:
@@ -189,30 +216,41 @@ def sweep_child(workers: int, replications: int, quick: bool) -> None:
         with open_executor("process", workers) as (pool, n):
             outcome = job.run(pool, n)
         wall = time.perf_counter() - clock
-    print(json.dumps({"wall_s": wall, "runs": len(outcome.summary)}))
+        # The seconds each run took in its worker (the bundles' records), against the time
+        # the workers were there: how well the sweep keeps them busy.
+        records = (json.loads(f.read_text()) for f in outcome.out.glob("bundles/*.json"))
+        busy = sum(sum(r["seconds"].values()) for r in records)
+    print(json.dumps({"wall_s": wall, "runs": len(outcome.summary), "busy_s": busy}))
 
 
 def sobol(env: Env, quick: bool, samples: int) -> dict[str, float]:
-    """A slice of a Sobol' analysis on 2 workers, and the full analyses extrapolated."""
+    """Two slices of a Sobol' analysis on 2 workers (``samples`` and four times that base
+    samples); the seconds a run costs are the larger slice's extra wall time over its extra
+    runs, so the once-a-job costs (the pool, SALib's analysis, the plots) are not
+    extrapolated to 49,152 runs; the full analyses are then that per run plus them."""
     households, steps = (1000, 30) if quick else (10_000, 365)
-    with tempfile.TemporaryDirectory() as tmp:
-        args = ["-m", "experiments.cli", "sensitivity", str(SOBOL), "--method", "sobol"]
-        args += ["--samples", str(samples), "--workers", "2", "--out", str(Path(tmp) / "s")]
-        args += ["--set", f"population.households={households}"]
-        args += ["--set", "scenario.replications=1", "--set", f"scenario.steps={steps}"]
-        clock = time.perf_counter()
-        _python(args, env)
-        wall = time.perf_counter() - clock
-    runs = samples * (2 * SOBOL_FILE_D + 2)
-    per_run = wall / runs
+    walls, counts = [], []
+    for n in (samples, 4 * samples):
+        with tempfile.TemporaryDirectory() as tmp:
+            args = ["-m", "experiments.cli", "sensitivity", str(SOBOL), "--method", "sobol"]
+            args += ["--samples", str(n), "--workers", "2", "--out", str(Path(tmp) / "s")]
+            args += ["--set", f"population.households={households}"]
+            args += ["--set", "scenario.replications=1", "--set", f"scenario.steps={steps}"]
+            clock = time.perf_counter()
+            _python(args, env)
+            walls.append(time.perf_counter() - clock)
+        counts.append(n * (2 * SOBOL_FILE_D + 2))
+    per_run = (walls[1] - walls[0]) / (counts[1] - counts[0])
+    once = max(walls[1] - per_run * counts[1], 0.0)
     full = SOBOL_N * (2 * SOBOL_D + 2) * SOBOL_REPLICATIONS
     file_full = SOBOL_N * (2 * SOBOL_FILE_D + 2) * SOBOL_REPLICATIONS
     return {
-        "slice_runs": runs,
-        "slice_s": wall,
         "s_per_run": per_run,
-        "issue_hours": full * per_run / 3600,
-        "file_hours": file_full * per_run / 3600,
+        "slice_runs": counts[1],
+        "slice_s": walls[1],
+        "once_s": once,
+        "issue_hours": (full * per_run + once) / 3600,
+        "file_hours": (file_full * per_run + once) / 3600,
     }
 
 
@@ -285,10 +323,16 @@ LABELS = {
     ("sweep", "w1_s"): "staffing sweep, 1 worker (s)",
     ("sweep", "w2_s"): "staffing sweep, 2 workers (s)",
     ("sweep", "runs"): "... runs",
-    ("sweep", "speedup"): "... 2 workers / 1 worker",
+    ("sweep", "w1_runs_per_s"): "... throughput, 1 worker (runs/s, extra runs over extra wall)",
+    ("sweep", "w2_runs_per_s"): "... throughput, 2 workers (runs/s)",
+    ("sweep", "speedup"): "... throughput, 2 workers / 1 worker",
+    ("sweep", "wall_speedup"): "... wall, 1 worker / 2 workers (pool start included)",
+    ("sweep", "w2_busy"): "... 2 workers: share of their time spent in runs",
+    ("sweep", "machine_speedup"): "... ceiling: two bare 365-day runs at once / one alone",
     ("sobol", "slice_runs"): "Sobol' slice (10,000 households, 365 days; --quick: smaller): runs",
     ("sobol", "slice_s"): "... wall on 2 workers (s)",
-    ("sobol", "s_per_run"): "... seconds per run",
+    ("sobol", "s_per_run"): "... wall seconds per extra run (2 workers)",
+    ("sobol", "once_s"): "... once a job: pool, analysis, plots (s)",
     ("sobol", "issue_hours"): "Sobol' N=512, 15 parameters, 3 replications (h, extrapolated)",
     ("sobol", "file_hours"): "Sobol' N=512, sensitivity.toml's 10 parameters, 3 reps (h)",
 }
@@ -325,7 +369,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds; best counts")
     parser.add_argument("--before", type=Path, help="folder with an older sim/ to compare")
     parser.add_argument("--only", nargs="+", choices=MEASUREMENTS, help="these measurements")
-    parser.add_argument("--sweep-replications", type=int, default=10, help="per sweep point")
+    parser.add_argument(
+        "--sweep-replications", type=int, default=5, help="per sweep point (and twice that)"
+    )
     parser.add_argument("--sobol-samples", type=int, default=1, help="base samples of the slice")
     parser.add_argument("--quick", action="store_true", help="small sizes: checks the script")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
