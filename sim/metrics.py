@@ -134,7 +134,9 @@ def _staff_weighted(field: str, staff: str = "grid_teams") -> Callable[[MetricsV
         weights = teams.assignment.staff_per_team
         if weights.sum() == 0:
             return float("nan")
-        return float(getattr(teams, field) @ weights / weights.sum())
+        # A sum, not a dot product: BLAS picks its kernel (and so its order of additions)
+        # by CPU, and the record must be the same to the bit on every machine.
+        return float(np.add.reduce(getattr(teams, field) * weights) / weights.sum())
 
     return compute
 

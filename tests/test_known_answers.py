@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim import GovernanceModel, Parameters
 from sim.mechanisms import attitudes
@@ -48,6 +51,39 @@ def test_diffusion_on_an_irregular_graph_need_not_keep_the_mean():
     for _ in range(200):
         attitudes.diffuse(model)
     assert abs(model.households.norm.astype(float).mean() - mean0) > 1e-3
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 60),
+    density=st.floats(0.0, 0.5),
+    rates=st.tuples(*[st.sampled_from([0.0, 0.05, 0.3, 1.0])] * 3),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_diffusion_is_the_sparse_product_to_the_bit(n, density, rates, seed):
+    # The compiled pass (attitudes._diffuse) must be the float32 sparse product and NumPy
+    # update it replaced, exactly: any network, households without ties, rates of 0.
+    rng = np.random.default_rng(seed)
+    upper = sp.random(n, n, density=density, random_state=rng, format="csr")
+    adj = ((upper + upper.T) > 0).astype(np.float32).tocsr()
+    adj.setdiag(0)
+    adj.eliminate_zeros()
+    adj.sort_indices()
+    degree = np.diff(adj.indptr)
+    inverse = (1.0 / np.maximum(degree, 1)).astype(np.float32)
+    traits = [rng.random(n, dtype=np.float32) for _ in range(3)]
+    rate = np.array(rates, dtype=np.float32)
+    expected = []
+    for x, r in zip(traits, rate, strict=True):
+        mean = (adj @ x) * inverse
+        y = x + (mean - x) * r if r > 0 else x.copy()
+        expected.append(np.where(degree > 0, y, x))
+    got = [x.copy() for x in traits]
+    idx = adj.indices.astype(np.int32)
+    ptr = adj.indptr.astype(np.int32)
+    attitudes._diffuse(ptr, idx, inverse, *got, rate)
+    for g, e in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(g, e)
 
 
 ARRIVALS = 200.0  # a day: 2,000 households x 0.1 requests per household-day

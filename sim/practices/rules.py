@@ -52,4 +52,4 @@ class ResidentRules:
         if not self.on:
             return float(self.model.params.self_governance.resident_rules)
         sizes = self.model.layout.community_size
-        return float(np.dot(self.strength, sizes) / sizes.sum())
+        return float(np.add.reduce(self.strength * sizes) / sizes.sum())  # not BLAS: metrics.py
