@@ -96,7 +96,10 @@ def refer(world: World, rows: np.ndarray, channel: int) -> None:
     if rows.size == 0:
         return
     b, pool = world.params.behaviour, world.issues
-    gap = 1 - world.coordination
+    coordination = world.coordination
+    if isinstance(coordination, np.ndarray):  # scoped: each issue's community's own
+        coordination = coordination[world.layout.community[pool.household[rows]]]
+    gap = 1 - coordination
     lost = world.rng.random(rows.size) < b.referral_loss * gap
     world.ledger.add("referrals", rows.size)
     world.ledger.add("referrals_lost", np.count_nonzero(lost))
@@ -105,7 +108,11 @@ def refer(world: World, rows: np.ndarray, channel: int) -> None:
     world.households.nudge("trust", pool.household[dropped], b.trust_loss, 0.0)
     moved = rows[~lost]
     pool.channel[moved] = channel
-    pool.ready[moved] = world.day + round(b.referral_delay_days * gap)
+    if isinstance(gap, np.ndarray):
+        # np.rint rounds half to even, as round() does for the scalar.
+        pool.ready[moved] = world.day + np.rint(b.referral_delay_days * gap[~lost]).astype(np.int64)
+    else:
+        pool.ready[moved] = world.day + round(b.referral_delay_days * gap)
 
 
 def refer_to_social(world: World, rows: np.ndarray, retry_days: int) -> None:

@@ -30,6 +30,7 @@ from .practices import integrity, moral_review, redemption
 from .practices.advisors import SittingAdvisors
 from .practices.jury import PublicJury
 from .practices.rules import ResidentRules
+from .scoped import SCOPED, LocalLevers, check_local
 from .staff import (
     CommunityStaff,
     Councils,
@@ -70,6 +71,9 @@ class GovernanceModel(mesa.Model):
 
         pop = params.population
         self.layout = Layout.build(params)
+        # Levers scoped to one grid or community (sim/scoped.py), and their changes.
+        self.local = LocalLevers(self.layout)
+        self.local_changes: list[tuple[int, str, int, dict[str, Any]]] = []
         self.adjacency = network.small_world(
             pop.households,
             pop.network.mean_degree,
@@ -99,10 +103,7 @@ class GovernanceModel(mesa.Model):
         self.jury = PublicJury(self)
         self.advisors = SittingAdvisors(self)
         self.rules = ResidentRules(self)
-        fusion = params.fusion
-        self.coordination = 1 - (1 - fusion.coordination) * (
-            1 - fusion.party_coordination * fusion.party_leadership
-        )
+        self.coordination = self._coordination()
         self._create_staff_agents()
         self._residents_created = False
         self._graph: nx.Graph | None = None
@@ -161,16 +162,54 @@ class GovernanceModel(mesa.Model):
         """
         self.params = changed(self.params, values)
         self.changes.append((self.record_day, dict(values)))
-        fusion = self.params.fusion
-        self.coordination = 1 - (1 - fusion.coordination) * (
-            1 - fusion.party_coordination * fusion.party_leadership
-        )
+        self.coordination = self._coordination()
         restaff = any(key in RESTAFF for key in values)
         self.community.configure(restaff)
         self.grid_teams.configure(self.community.leader_time, restaff)
         self.legal.configure()
         self.social.configure()
         self._sync_staff_agents()
+
+    def apply_local(self, scope: str, unit: int, values: Mapping[str, Any | None]) -> None:
+        """Change levers of one grid or community from the day about to run on:
+        ``apply_local("grid", 3, {"staffing.admin_load": 0.6})``.
+
+        Keys must be scoped to ``scope`` (``sim.scoped.SCOPED``) and ``unit`` one of its
+        units (ValueError otherwise); each value is checked as a scenario file's value is
+        (``ParameterError``). None gives the unit the city-wide value again. A scoped value
+        wins over the city-wide one, also over a later :meth:`apply` of the same key.
+        """
+        checked = check_local(self.params, self.layout, scope, unit, values)
+        self.local.set(unit, checked)
+        self.local_changes.append((self.record_day, scope, int(unit), checked))
+        self.coordination = self._coordination()
+        self.grid_teams.configure(self.community.leader_time, False)
+
+    def local_value(self, key: str) -> np.ndarray:
+        """Per unit of ``key``'s scope (grid or community), the value in force there."""
+        return self.local.value(key, self._citywide(key))
+
+    def local_array(self, key: str) -> np.ndarray | None:
+        """Per unit, the value of a scoped ``key`` in force, or None when no unit has its
+        own (the submodels then read the scalar parameter, exactly as without scoping)."""
+        if not self.local.values:  # the common case: one falsy test a read
+            return None
+        return self.local.array(key, self._citywide(key))
+
+    def _citywide(self, key: str) -> Any:
+        if key not in SCOPED:
+            raise ValueError(f"{key} cannot be scoped; scoped keys: {', '.join(SCOPED)}")
+        section, _, leaf = key.partition(".")
+        return getattr(getattr(self.params, section), leaf)
+
+    def _coordination(self) -> float | np.ndarray:
+        """ODD 2.8: effective coordination after party leadership; per community when the
+        party coordination of some community is its own."""
+        fusion = self.params.fusion
+        party = self.local_array("fusion.party_coordination")
+        if party is None:
+            party = fusion.party_coordination
+        return 1 - (1 - fusion.coordination) * (1 - party * fusion.party_leadership)
 
     def schedule(self, day: int, values: Mapping[str, Any]) -> None:
         """Change levers on record day ``day`` (today or later), as a timeline entry would."""

@@ -221,7 +221,9 @@ class World(Protocol):
     active_volunteers: np.ndarray  # the registered volunteers who ever turn out
     issues: IssuePool
     ledger: Ledger
-    coordination: float  # effective coordination, after party leadership (ODD 2.8)
+    # Effective coordination, after party leadership (ODD 2.8); per community when some
+    # community's party coordination is scoped (sim/scoped.py).
+    coordination: float | np.ndarray
     overrides: Overrides  # staffing set by hand, per unit (ODD 2.3a)
     on_escalate: list[Callable[[np.ndarray], None]]  # see sim.lifecycle.escalate
 
@@ -241,3 +243,7 @@ class World(Protocol):
     def rules(self) -> Rules: ...
     @property
     def social(self) -> ServiceDesk: ...
+
+    def local_array(self, key: str) -> np.ndarray | None:
+        """Per unit, the value of a scoped lever in force, or None if no unit has its own."""
+        ...

@@ -15,6 +15,8 @@ LONG_FILES = (
     "test_claims.py",
     "test_levers.py",
     "test_dashboard_browser.py",
+    "test_classroom_browser.py",
+    "test_classroom_web.py",
     "test_calibration.py",
 )
 
@@ -36,6 +38,17 @@ def small(households: int = 1000, steps: int = 120, **values) -> Parameters:
 @pytest.fixture
 def small_params() -> Parameters:
     return small()
+
+
+# The classroom's town: 8 grids of 250 households in 2 communities of 1,000, a short warm-up,
+# so that a round of a class is a few milliseconds.
+CLASS_PARAMS = small(
+    2000,
+    28,
+    population__households_per_grid=250,
+    population__households_per_community=1000,
+    scenario__warmup_days=3,
+)
 
 
 # The metric columns of main before the practices of issue 14 (commit 15358eb), sorted: the

@@ -16,15 +16,15 @@ import importlib.util
 import ipaddress
 import os
 import re
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
+from experiments.cli.servers import environment, supervise
+
 SERVER = "dashboards.server"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]  # the checkout (environment() puts it on the path)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
 def duration(text: str) -> int:
@@ -142,33 +142,8 @@ def command(
     return cmd
 
 
-def environment() -> dict[str, str]:
-    env = dict(os.environ)
-    # Make `dashboards` importable from a source checkout too.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return env
-
-
 def serve(host: str = "127.0.0.1", port: int = 8765, **options) -> int:
     """Serve until interrupted or signalled; returns the server's exit status."""
     shown = f"[{host}]" if ":" in host else host
     print(f"Sanzhi dashboard: http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
-    proc = subprocess.Popen(command(host, port, **options), env=environment(), cwd=ROOT)
-
-    def forward(_signum, _frame) -> None:
-        # As TERM whatever came: a Ctrl+C has reached the server already (the terminal
-        # signals the whole process group), and a second INT would cut its shutdown short.
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-
-    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
-    try:
-        status = proc.wait()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if proc.poll() is None:
-            proc.kill()
-    if status < 0 and -status in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        return 128 - status
-    return status
+    return supervise(subprocess.Popen(command(host, port, **options), env=environment(), cwd=ROOT))

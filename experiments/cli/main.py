@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from experiments.cli import (
     calibrate,
     cities,
+    classroom,
     compare,
     dashboard,
     frontier,
@@ -38,7 +39,7 @@ from sim import Parameters
 from sim.params import toml_literal
 
 BAD_INPUT = 2
-COMMANDS = (sweep, compare, cities, calibrate, sensitivity, fusion, frontier, dashboard)
+COMMANDS = (sweep, compare, cities, calibrate, sensitivity, fusion, frontier, dashboard, classroom)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

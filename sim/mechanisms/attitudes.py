@@ -77,6 +77,13 @@ def update(model: World) -> None:
     # No weight on anything: satisfaction stays where it is.
     w_trust, w_security, w_waiting = (np.float32(w / total if total > 0 else 0) for w in weights)
     sg, pop, f32 = model.params.self_governance, model.params.population, np.float32
+    # The engagement each community's households drift toward: its own where scoped
+    # (sim/scoped.py), else the city-wide value (the same float32 either way).
+    participation = model.local_array("self_governance.participation")
+    if participation is None:
+        participation = np.full(model.layout.n_communities, sg.participation, dtype=f32)
+    else:
+        participation = participation.astype(f32)
     _update(
         neighbours_of(model.adjacency, victims),
         victims,
@@ -90,7 +97,6 @@ def update(model: World) -> None:
                 1 / b.security_days,
                 b.broken_windows,
                 b.engagement_anchor,
-                sg.participation,
                 b.trust_anchor,
                 pop.mean_trust,
                 pop.mean_legal_awareness,
@@ -103,6 +109,8 @@ def update(model: World) -> None:
             dtype=f32,
         ),
         total > 0,
+        participation,
+        model.layout.community,
         h.security,
         h.norm,
         h.engagement,
@@ -125,6 +133,8 @@ def _update(
     flags,
     c,
     satisfy,
+    participation,
+    community,
     security,
     norm,
     engagement,
@@ -135,9 +145,10 @@ def _update(
     # ``count`` (zeros): victims among each household's neighbours; ``flags`` (zeros): a
     # victim itself, an issue waiting too long. ``c``: the float32 constants, in order.
     exposure_weight, security_rate, broken_windows = c[0], c[1], c[2]
-    engagement_anchor, participation, trust_anchor, mean_trust = c[3], c[4], c[5], c[6]
-    mean_awareness, awareness_days = c[7], c[8]
-    w_trust, w_security, w_waiting, satisfaction_rate = c[9], c[10], c[11], c[12]
+    # ``participation``: float32, per community (``community``: each household's).
+    engagement_anchor, trust_anchor, mean_trust = c[3], c[4], c[5]
+    mean_awareness, awareness_days = c[6], c[7]
+    w_trust, w_security, w_waiting, satisfaction_rate = c[8], c[9], c[10], c[11]
     one, zero = np.float32(1.0), np.float32(0.0)
     for j in neighbours:
         count[j] += 1
@@ -159,7 +170,7 @@ def _update(
         security[i] += security_rate * ((one - exposure) - security[i])
         if exposed:  # broken windows
             norm[i] -= broken_windows * exposure * norm[i]
-        engagement[i] += engagement_anchor * (participation - engagement[i])
+        engagement[i] += engagement_anchor * (participation[community[i]] - engagement[i])
         trust[i] += trust_anchor * (mean_trust - trust[i])
         awareness[i] += (mean_awareness - awareness[i]) / awareness_days
         if satisfy:

@@ -27,7 +27,8 @@ class SittingAdvisors:
         and book the advisors' time."""
         model = self.model
         share = model.params.rule_of_law.advisor_attendance
-        if share <= 0 or model.legal.n_advisors == 0:
+        local = model.local_array("rule_of_law.advisor_attendance")  # per community, if scoped
+        if (share <= 0 if local is None else not (local > 0).any()) or model.legal.n_advisors == 0:
             if self._council.any() or self._jury.any():  # attendance switched off mid-run
                 self._council[:] = False
                 self._jury[:] = False
@@ -37,7 +38,8 @@ class SittingAdvisors:
             (self._jury, model.jury.sitting_today()),
         ):
             present[:] = False
-            present[sitting] = model.rng.random(sitting.size) < share
+            p = share if local is None else local[sitting]
+            present[sitting] = model.rng.random(sitting.size) < p
             self._book(np.flatnonzero(present))
 
     def at_council(self, communities: np.ndarray) -> np.ndarray:

@@ -54,5 +54,6 @@ MUTATIONS = frozenset(
         "advisor_gain",  # 7.18: an advisor at a sitting takes time but adds nothing
         "rules_revision",  # 7.19: councils never revise the resident rules
         "joint_councils",  # 7.10: councils decide as before (no six steps, no disputes)
+        "scoped_citywide",  # sim/scoped.py: a unit's scoped levers applied to every unit
     }
 )

@@ -229,14 +229,15 @@ class Household(mesa.Agent):
 
     def update_attitudes(self) -> None:
         m, b = self.model, self.model.params.behaviour
-        pop, sg = m.params.population, m.params.self_governance
+        pop = m.params.population
         k = len(self.neighbours)
         around = sum(n.suffered for n in self.neighbours) / k if k else 0.0
         exposure = min(1.0, self.suffered + b.neighbour_exposure * around)
         self.security += ((1 - exposure) - self.security) / b.security_days
         if "broken_windows" not in m.disable:
             self.norm -= b.broken_windows * exposure * self.norm
-        self.engagement += b.engagement_anchor * (sg.participation - self.engagement)
+        participation = m.lever("self_governance.participation", self.community)
+        self.engagement += b.engagement_anchor * (participation - self.engagement)
         self.trust += b.trust_anchor * (pop.mean_trust - self.trust)
         self.legal_awareness += (pop.mean_legal_awareness - self.legal_awareness) / (
             b.awareness_decay_days

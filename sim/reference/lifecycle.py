@@ -88,7 +88,7 @@ class IssueLifecycle(Draws):
     def refer(self, issue: Issue, channel: Channel) -> None:
         """Pass an issue on: lost with ``referral_loss x gap``, else delayed."""
         b = self.params.behaviour
-        gap = 1 - self.coordination
+        gap = 1 - self.coordination_in(issue.household.community)
         self.ledger.add("referrals", 1)
         loss = 0.0 if "referral_loss" in self.disable else b.referral_loss * gap
         if self.chance(loss):

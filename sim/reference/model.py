@@ -20,6 +20,7 @@ from ..ledger import Ledger
 from ..metrics import METRICS
 from ..network import small_world
 from ..params import Parameters
+from ..scoped import SCOPED, LocalLevers, check_local, n_units
 from ..staffing import revision_day
 from ..timeline import RESTAFF, Timeline, changed
 from .constants import INFORMAL_KINDS, MUTATIONS
@@ -70,6 +71,8 @@ class ReferenceModel(StaffBuilder, Practices, IssueLifecycle, mesa.Model):
         self.new_today: list[Issue] = []
         self.docket: dict[Issue, None] = {}  # COURT issues (7.7)
         self.layout = Layout.build(params)  # 5.1
+        self.local = LocalLevers(self.layout)  # levers scoped to a unit (sim/scoped.py)
+        self.local_changes: list[tuple[int, str, int, dict[str, Any]]] = []
         self.ledger = Ledger(n_communities=self.layout.n_communities)
         self._build_households()  # 5.2-5.3
         self._build_staff()  # 5.5-5.6
@@ -129,6 +132,40 @@ class ReferenceModel(StaffBuilder, Practices, IssueLifecycle, mesa.Model):
             )
         if RESTAFF & set(values):
             self.restaff()
+
+    def apply_local(self, scope: str, unit: int, values: Mapping[str, Any | None]) -> None:
+        """Levers of one grid or community changed from today (``GovernanceModel.apply_local``):
+        each agent reads its own unit's value (:meth:`lever`)."""
+        checked = check_local(self.params, self.layout, scope, unit, values)
+        self.local_changes.append((self.day - self.warmup, scope, int(unit), checked))
+        if "scoped_citywide" in self.disable:  # the mutant: every unit gets the values
+            for other in range(n_units(self.layout, scope)):
+                self.local.set(other, checked)
+        else:
+            self.local.set(unit, checked)
+
+    def local_value(self, key: str) -> np.ndarray:
+        """Per unit of ``key``'s scope (grid or community), the value in force there."""
+        if key not in SCOPED:
+            raise ValueError(f"{key} cannot be scoped; scoped keys: {', '.join(SCOPED)}")
+        return np.array(
+            [self.lever(key, u) for u in range(n_units(self.layout, SCOPED[key]))], dtype=float
+        )
+
+    def lever(self, key: str, unit: int) -> Any:
+        """The value of a scoped ``key`` in force in ``unit`` (its grid or community)."""
+        section, _, leaf = key.partition(".")
+        return self.local.of(key, unit, getattr(getattr(self.params, section), leaf))
+
+    def coordination_in(self, community: int) -> float:
+        """2.8: effective coordination of a community's referrals (its party
+        coordination's, when scoped)."""
+        key = "fusion.party_coordination"
+        if not self.local.active(key):
+            return self.coordination
+        fusion = self.params.fusion
+        party = self.lever(key, community)
+        return 1 - (1 - fusion.coordination) * (1 - party * fusion.party_leadership)
 
     def _configure(self) -> None:
         """What the model derives from the parameters, at the start and when they change."""

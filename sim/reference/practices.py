@@ -151,12 +151,14 @@ class Practices(Draws):
             council.advisor_present = False
         for jury in self.juries:
             jury.advisor_present = False
-        if law.advisor_attendance <= 0 or self.n_advisors == 0:
+        key = "rule_of_law.advisor_attendance"
+        scoped = self.local.active(key)
+        if (law.advisor_attendance <= 0 and not scoped) or self.n_advisors == 0:
             return
         sitting = [c for c in self.councils if c.meets_today()]
         sitting += [j for j in self.juries if j.sits_today()]
         for body in sitting:
-            if self.chance(law.advisor_attendance):
+            if self.chance(self.lever(key, body.index)):
                 body.advisor_present = True
                 self.ledger.add("advisor_sittings", 1)
                 team = self.legal_team_of_community[body.index]

@@ -33,9 +33,16 @@ class GridTeam(mesa.Agent):
         self.beat: dict[Issue, None] = {}  # UNREPORTED issues of its households (7.5)
         self.queue: dict[Issue, None] = {}  # GRID issues (7.6)
 
-    def admin_load(self) -> float:
-        st = self.model.params.staffing
-        return st.admin_load * (1 - st.task_entry_list)
+    def admin_load(self, grid: int | None = None) -> float:
+        """The share of time admin tasks take: in ``grid``, or the team's (its grids'
+        mean, when the admin load is scoped to grids)."""
+        m = self.model
+        st = m.params.staffing
+        if not m.local.active("staffing.admin_load"):
+            return st.admin_load * (1 - st.task_entry_list)
+        grids = self.grids if grid is None else [grid]
+        own = [m.lever("staffing.admin_load", g) * (1 - st.task_entry_list) for g in grids]
+        return sum(own) / len(own)
 
     def capacity(self) -> float:
         m = self.model
@@ -48,6 +55,7 @@ class GridTeam(mesa.Agent):
         queue them today."""
         m = self.model
         b = m.params.behaviour
+        scoped = m.local.active("staffing.admin_load")
         p_patrol = (
             0.0
             if "patrol" in m.disable
@@ -57,8 +65,17 @@ class GridTeam(mesa.Agent):
             * (1 - b.burnout_slowdown * self.burnout)
         )
         for issue in list(self.beat):
-            helpers = 0.0 if "helpers" in m.disable else m.helpers[issue.household.grid]
-            missed = (1 - p_patrol) * (1 - b.helper_discovery) ** helpers
+            grid = issue.household.grid
+            p = p_patrol
+            if scoped and "patrol" not in m.disable:  # the issue's grid's own admin load
+                p = (
+                    b.patrol_discovery
+                    * (1 - self.admin_load(grid))
+                    * self.coverage
+                    * (1 - b.burnout_slowdown * self.burnout)
+                )
+            helpers = 0.0 if "helpers" in m.disable else m.helpers[grid]
+            missed = (1 - p) * (1 - b.helper_discovery) ** helpers
             if m.chance(1 - missed):
                 m.move(issue, Channel.GRID, m.day)
 
@@ -196,13 +213,27 @@ class LegalTeam(mesa.Agent):
 
     def give_lectures(self) -> None:
         m, law = self.model, self.model.params.rule_of_law
-        held = int(m.rng.poisson(self.staff * law.legal_lectures_per_year / YEAR))
+        key = "rule_of_law.legal_lectures_per_year"
+        if m.local.active(key):
+            # Scoped: the advisors split their time equally over their communities and
+            # lecture in each at its own rate.
+            share = self.staff / len(self.communities)
+            where = [
+                k
+                for k in self.communities
+                for _ in range(int(m.rng.poisson(share * m.lever(key, k) / YEAR)))
+            ]
+            held = len(where)
+        else:
+            held = int(m.rng.poisson(self.staff * law.legal_lectures_per_year / YEAR))
+            where = None  # drawn lecture by lecture, in the order of the draws before
         if held == 0:
             return
         m.ledger.add("legal_lectures", held)
         attendees: set[Household] = set()  # a household attending twice learns once (3)
-        for _ in range(held):
-            members = m.community_members[m.choice(self.communities)]
+        for i in range(held):
+            community = m.choice(self.communities) if where is None else where[i]
+            members = m.community_members[community]
             invited = int(m.rng.binomial(len(members), law.lecture_reach))
             for _ in range(invited):  # drawn with replacement
                 guest = m.choice(members)
@@ -291,11 +322,16 @@ class PartyBranch(mesa.Agent):
         self.index = index
         self.households = households
         self.visits = 0
+        grid_level = model.params.staffing.party_branch_level == "grid"
+        # The community whose party secretary's levers it follows (sim/scoped.py).
+        self.community = int(model.layout.community_of_grid[index]) if grid_level else index
 
     def step(self) -> None:
         """7.9: on its weekday, take up the oldest stuck cases of its households."""
         m, fusion = self.model, self.model.params.fusion
-        weekly = fusion.party_visit_cases_per_week * fusion.party_leadership
+        weekly = m.lever("fusion.party_visit_cases_per_week", self.community) * (
+            fusion.party_leadership
+        )
         if weekly <= 0 or self.index % 7 != m.day % 7 or "party_visits" in m.disable:
             return
         stuck = [
@@ -345,7 +381,7 @@ class Council(mesa.Agent):
         self.meetings += 1
         m.ledger.add("deliberations", 1)
         m.ledger.add("council_attendance", len(attendees))
-        topics = m.params.self_governance.topics_per_deliberation
+        topics = m.lever("self_governance.topics_per_deliberation", self.index)
         if m.params.self_governance.joint_councils and "joint_councils" not in m.disable:
             self.six_steps(topics, quality)
             return

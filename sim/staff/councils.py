@@ -54,7 +54,10 @@ class Councils:
 
         quality = np.zeros(self.n)
         quality[meeting] = share / (share + b.half_success_attendance)
-        if model.params.rule_of_law.advisor_attendance > 0:  # ODD 7.18: an advisor attends
+        if (  # ODD 7.18: an advisor attends (somewhere, when attendance is scoped)
+            model.params.rule_of_law.advisor_attendance > 0
+            or model.local_array("rule_of_law.advisor_attendance") is not None
+        ):
             gain = model.params.rule_of_law.advisor_success_gain
             quality[meeting] *= 1 + gain * model.advisors.at_council(meeting)
         model.rules.revise(meeting, quality[meeting])  # ODD 7.19: as attendance allows
@@ -62,7 +65,11 @@ class Councils:
         rows = pool.in_channel(AGENDA, model.day)
         community = layout.community[pool.household[rows]]
         capacity = np.zeros(self.n)
-        capacity[meeting] = model.params.self_governance.topics_per_deliberation
+        topics = model.local_array("self_governance.topics_per_deliberation")
+        if topics is None:
+            capacity[meeting] = model.params.self_governance.topics_per_deliberation
+        else:  # scoped: each community's council its own
+            capacity[meeting] = topics[meeting]
         if model.params.self_governance.joint_councils:
             self._six_steps(rows, community, capacity, quality)
             return

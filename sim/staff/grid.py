@@ -39,6 +39,12 @@ class GridTeams:
         st, b, law = params.staffing, params.behaviour, params.rule_of_law
         self.plan = grid_plan(params, model.layout, model.overrides)
         self.admin_load = st.admin_load * (1 - st.task_entry_list)
+        # Scoped to grids (sim/scoped.py): each grid's own, and each team's the mean of
+        # its grids'; None (the scalar above everywhere) when no grid has its own.
+        local = model.local_array("staffing.admin_load")
+        self._admin_grid = None if local is None else local * (1 - st.task_entry_list)
+        if hasattr(self, "assignment"):
+            self._team_admin()
         # The "3" and the "N" of 1+3+N, per grid: police presence adds to on-the-spot
         # detection (ODD 7.2); each helper may notice an unreported issue (7.5) and makes
         # reporting to the grid likelier (7.4).
@@ -67,7 +73,19 @@ class GridTeams:
         self._grids_per_team = assignment.units_per_team()
         self._refresh()
 
+    def _team_admin(self) -> None:
+        if self._admin_grid is None:
+            return
+        st = self.model.params.staffing
+        a = self.assignment
+        if a.n_teams == 0:
+            self.admin_load = st.admin_load * (1 - st.task_entry_list)
+            return
+        total = np.bincount(a.team_of_unit, weights=self._admin_grid, minlength=a.n_teams)
+        self.admin_load = total / self._grids_per_team
+
     def _refresh(self) -> None:
+        self._team_admin()
         a = self.assignment
         leaders = np.bincount(a.team_of_unit, weights=self.leader_time, minlength=a.n_teams)
         # Worker-equivalents per team: its grid workers and its grid leaders' time.
@@ -131,9 +149,10 @@ class GridTeams:
         rows = pool.in_channel(UNREPORTED)
         grid = model.layout.grid[pool.household[rows]]
         team = self.assignment.team_of_unit[grid]
+        admin = self.admin_load if self._admin_grid is None else self._admin_grid[grid]
         p = (
             b.patrol_discovery
-            * (1 - self.admin_load)
+            * (1 - admin)
             * self.coverage[team]
             * (1 - b.burnout_slowdown * self.burnout[team])
         )

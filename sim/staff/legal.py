@@ -103,14 +103,27 @@ class LegalAdvisors:
         """Lectures raise the legal awareness of the households that attend."""
         model = self.model
         law, rng, h = model.params.rule_of_law, model.rng, model.households
-        per_team = self.assignment.staff_per_team * law.legal_lectures_per_year / 365.0
-        held = rng.poisson(per_team)
-        total = np.add.reduce(held)  # held.sum(), once
-        if total == 0:
-            return
-        model.ledger.add("legal_lectures", float(total))
-        teams = np.repeat(np.arange(held.size), held)
-        communities = self.assignment.random_unit(teams, rng)
+        local = model.local_array("rule_of_law.legal_lectures_per_year")
+        if local is None:
+            per_team = self.assignment.staff_per_team * law.legal_lectures_per_year / 365.0
+            held = rng.poisson(per_team)
+            total = np.add.reduce(held)  # held.sum(), once
+            if total == 0:
+                return
+            model.ledger.add("legal_lectures", float(total))
+            teams = np.repeat(np.arange(held.size), held)
+            communities = self.assignment.random_unit(teams, rng)
+        else:
+            # Scoped to communities: a team's advisors split their time equally over its
+            # communities, and lecture in each at that community's rate.
+            a = self.assignment
+            staff = (a.staff_per_team / a.units_per_team())[a.team_of_unit]
+            held = rng.poisson(staff * local / 365.0)
+            total = np.add.reduce(held)
+            if total == 0:
+                return
+            model.ledger.add("legal_lectures", float(total))
+            communities = np.repeat(np.arange(held.size), held)
         start = model.layout.community_start[communities]
         size = model.layout.community_start[communities + 1] - start
         invited = rng.binomial(size, law.lecture_reach)

@@ -31,14 +31,21 @@ class PartyBranches:
         model = self.model
         fusion, pool = model.params.fusion, model.issues
         weekly = fusion.party_visit_cases_per_week * fusion.party_leadership
-        if weekly <= 0:
+        local = model.local_array("fusion.party_visit_cases_per_week")
+        if local is not None:  # scoped: each branch its community's (grid branches too)
+            if self.level == "grid":
+                local = local[model.layout.community_of_grid]
+            weekly = local * fusion.party_leadership
+            if not (weekly > 0).any():
+                return
+        elif weekly <= 0:
             return
         stuck = STUCK[pool.channel] & (pool.raised <= model.day - fusion.stuck_days)
         rows = np.flatnonzero(stuck)
         branch = self.unit[pool.household[rows]]
         visiting = branch % 7 == model.day % 7
         rows, branch = rows[visiting], branch[visiting]
-        capacity = np.full(self.n_branches, weekly)
+        capacity = np.full(self.n_branches, weekly) if local is None else weekly
         worked = rows[take_oldest(branch, pool.raised[rows], capacity, model.rng)]
         model.ledger.add("party_visits", worked.size)
         self.visits += np.bincount(self.unit[pool.household[worked]], minlength=self.n_branches)
