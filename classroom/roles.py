@@ -144,6 +144,7 @@ class Role:
             "name": self.name(lang),
             "name_en": self.name_en,
             "name_zh": self.name_zh,
+            "lever_labels": {lever.key: lever.label(lang) for lever in self.levers},
         }
 
 

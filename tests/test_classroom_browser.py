@@ -178,6 +178,11 @@ def test_a_class_of_ten_plays_two_rounds(session, classroom):
         rows = sum(len(session.roles[r].levers) for r in ROLES)
         console.wait("n => document.querySelectorAll('#decisions tr.decision').length === n", rows)
     assert {row["round"] for row in session.decisions} == {1, 2}
+    # The console names the levers in words (the role's labels), never by parameter key.
+    shown = console.text("#decisions")
+    assert "admin_load" not in shown and "participation" not in shown, shown
+    grid_label = session.roles["grid-0"].levers[0].label("zh")
+    assert grid_label in shown or session.roles["grid-0"].levers[0].label("en") in shown
     for student in students:
         student.no_sideways_scroll()
     ARTEFACTS.mkdir(exist_ok=True)
@@ -241,3 +246,36 @@ def test_hiding_the_city_and_ending_the_class(session, classroom):
     for student in students:
         student.wait(PHASE, "ended")
     assert session.folder is not None and session.folder.is_dir()
+
+
+def test_the_instructor_chooses_the_roles_on_offer(tmp_path, browser):
+    """A class of its own: in the lobby the console's checkboxes set the kinds of role on
+    offer (the session's roles follow); once started they cannot change."""
+    lesson = Session(small(households=1000, steps=60), decision_seconds=None, out=tmp_path)
+    with serving(lesson) as url:
+        console = Screen(
+            browser,
+            url,
+            f"/console#token={lesson.instructor_token}",
+            {"width": 1600, "height": 1000},
+        )
+        p = console.page
+        console.wait("() => document.querySelector('#kind-moral_office')?.checked === true")
+        p.locator("#kind-moral_office").uncheck()
+        p.locator("#kind-grid_worker").uncheck()
+        console.wait("() => document.querySelector('#roles tr[data-role=\"moral\"]') !== null")
+        p.locator("#configure button[type=submit]").click()
+        # The roles table is redrawn from the session's new roles: no moral office, no grid.
+        console.wait(
+            """() => document.querySelectorAll('#roles tr.role').length > 0
+            && document.querySelector('#roles tr[data-role="moral"]') === null
+            && document.querySelector('#roles tr[data-role^="grid-"]') === null"""
+        )
+        assert set(lesson.kinds) == {"legal_advisor", "party_secretary", "residents_rep"}
+        assert not any(r.kind in ("moral_office", "grid_worker") for r in lesson.roles.values())
+        assert p.locator("#kind-moral_office").is_checked() is False  # the page follows
+        p.locator("#start").click()
+        console.wait(PHASE, "running")
+        console.wait("() => document.querySelector('#kind-legal_advisor').disabled")
+        console.close()
+    lesson.close()

@@ -49,9 +49,18 @@
     community: ["社区", "Community"],
     none_yet: ["（暂无）", "(none yet)"],
     other_lang: ["English", "中文"],
+    roles_on_offer: ["开放的角色（开始前可改）", "Roles on offer (before the start)"],
+    no_kind: ["至少开放一类角色。", "Offer at least one kind of role."],
+    grid_worker: ["网格员", "Grid workers"],
+    legal_advisor: ["社区法律顾问", "Legal advisors"],
+    party_secretary: ["社区党组织书记", "Party secretaries"],
+    residents_rep: ["居民代表", "Residents' representatives"],
+    moral_office: ["德治工作办公室", "Moral-governance office"],
   };
+  // The session's role kinds (classroom/roles.py KINDS), in its order.
+  const KINDS = ["grid_worker", "legal_advisor", "party_secretary", "residents_rep", "moral_office"];
   const $ = (id) => document.getElementById(id);
-  const state = { token: null, view: null, version: -1, fetching: false, again: false, deadline: null, autoRound: null, qrFor: null, busy: false };
+  const state = { token: null, view: null, version: -1, fetching: false, again: false, deadline: null, autoRound: null, qrFor: null, busy: false, kindsEdited: false };
 
   function takeToken() {
     const hash = new URLSearchParams(location.hash.replace(/^#/, ""));
@@ -141,6 +150,7 @@
     $("toggle-city").textContent = C.tr(W, v.city_shown ? "hide_city" : "show_city");
     $("toggle-city").dataset.shown = v.city_shown ? "yes" : "no";
     $("folder").textContent = v.folder ? `${C.tr(W, "folder")}: ${v.folder}` : "";
+    renderKinds(v);
     renderRoster(v);
     renderRoles(v);
     renderMap(v);
@@ -153,6 +163,7 @@
   function renderRoster(v) {
     $("count").textContent = String(v.roster.length);
     const names = Object.fromEntries(v.roles.map((r) => [r.id, r.name]));
+    const labels = Object.fromEntries(v.roles.map((r) => [r.id, r.lever_labels || {}]));
     $("roster").replaceChildren(
       ...v.roster.map((s) =>
         C.el(
@@ -235,6 +246,7 @@
   function renderDecisions(v) {
     const rows = v.last_decisions || [];
     const names = Object.fromEntries(v.roles.map((r) => [r.id, r.name]));
+    const labels = Object.fromEntries(v.roles.map((r) => [r.id, r.lever_labels || {}]));
     $("decisions").replaceChildren(
       ...(rows.length === 0
         ? [C.el("tr", {}, C.el("td", {}, C.tr(W, "none_yet")))]
@@ -244,7 +256,7 @@
               { class: "decision" },
               C.el("td", {}, d.student),
               C.el("td", {}, names[d.role_id] || d.role_id),
-              C.el("td", {}, d.key),
+              C.el("td", {}, (labels[d.role_id] || {})[d.key] || d.key),
               C.el("td", {}, C.format(d.value))
             )
           ))
@@ -263,6 +275,30 @@
     if (left === 0 && $("auto").checked && !state.busy && !v.advancing && state.autoRound !== v.round) {
       state.autoRound = v.round;
       act("advance");
+    }
+  }
+
+  // One checkbox a kind, checked as the session offers them; an edit not yet applied is
+  // kept when another change refreshes the page.
+  function renderKinds(v) {
+    const box = $("cfg-kinds");
+    for (const kind of KINDS) {
+      let input = document.getElementById("kind-" + kind);
+      if (!input) {
+        const label = document.createElement("label");
+        input = document.createElement("input");
+        input.type = "checkbox";
+        input.id = "kind-" + kind;
+        input.value = kind;
+        input.addEventListener("change", () => { state.kindsEdited = true; });
+        const text = document.createElement("span");
+        text.dataset.t = kind;
+        text.textContent = C.tr(W, kind);
+        label.append(input, text);
+        box.append(label);
+      }
+      if (!state.kindsEdited) input.checked = v.kinds.includes(kind);
+      input.disabled = v.phase !== "lobby";
     }
   }
 
@@ -291,6 +327,15 @@
       const days = Number($("cfg-days").value), secs = Number($("cfg-seconds").value);
       if ($("cfg-days").value && Number.isInteger(days)) body.round_days = days;
       if ($("cfg-seconds").value && Number.isInteger(secs)) body.decision_seconds = secs;
+      if (state.view && state.view.phase === "lobby" && state.kindsEdited) {
+        const kinds = KINDS.filter((k) => $("kind-" + k).checked);
+        if (kinds.length === 0) {
+          showError({ reason_zh: W.no_kind[0], reason_en: W.no_kind[1] });
+          return;
+        }
+        body.kinds = kinds;
+        state.kindsEdited = false;
+      }
       act("configure", body);
     });
     $("lang").addEventListener("click", () => {
