@@ -19,7 +19,8 @@ Short settings, so the whole page runs in a few minutes on two cores:
   and come again under Development) is checked once: it changes nothing, so a second run
   of the same command would only check the same thing again;
 - ``ruff format .`` runs with ``--check`` (the test must not rewrite files);
-- ``sanzhi dashboard`` is started on a free port, its page fetched, then stopped;
+- ``sanzhi dashboard`` and ``sanzhi classroom`` are started on a free port, their first
+  page fetched, then stopped;
 - ``dask_jobqueue`` (no SLURM here) is a stand-in whose ``SLURMCluster`` is a
   ``dask.distributed.LocalCluster`` of two single-threaded workers in the script's process.
 """
@@ -164,8 +165,8 @@ def run_shell(command: str, tmp: Path, env: dict[str, str], checked: set[str]) -
             cwd = ROOT
         if "sanzhi calibrate" in part:
             ok = {0, 1}  # 1: the fit misses a tolerance, as a short search may
-        if "sanzhi dashboard" in part:
-            serve_dashboard(part, cwd, env)
+        if "sanzhi dashboard" in part or "sanzhi classroom" in part:
+            serve(part, cwd, env)
             continue
         done = subprocess.run(
             ["bash", "-c", part], cwd=cwd, env=env, capture_output=True, text=True, timeout=LIMIT
@@ -173,8 +174,8 @@ def run_shell(command: str, tmp: Path, env: dict[str, str], checked: set[str]) -
         assert done.returncode in ok, f"{part}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
 
 
-def serve_dashboard(command: str, cwd: Path, env: dict[str, str]) -> None:
-    """Start the dashboard as written (on a free port), fetch its page, stop it."""
+def serve(command: str, cwd: Path, env: dict[str, str]) -> None:
+    """Start a server command as written (on a free port), fetch its first page, stop it."""
     port = free_port()
     proc = subprocess.Popen(
         ["bash", "-c", f"{command} --port {port}"],
@@ -193,7 +194,7 @@ def serve_dashboard(command: str, cwd: Path, env: dict[str, str]) -> None:
                     return
             except OSError:
                 assert proc.poll() is None, proc.stdout.read().decode()
-                assert time.monotonic() < deadline, "the dashboard never answered"
+                assert time.monotonic() < deadline, f"{command} never answered"
                 time.sleep(1)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
