@@ -245,19 +245,24 @@ def _write(
 
 
 def _figures(runs: Mapping[str, ClassRun], out: Path) -> list[str]:
-    """One PNG a headline metric: the class's run against the default and coordinated."""
+    """One PNG a headline metric: the class's run against the default and coordinated,
+    labelled in English and Chinese (English alone where no CJK font is installed)."""
     out.mkdir()
     styles = {"class": "-", "default": "--", "coordinated": ":"}
     names = []
-    with figure_language("en"):
+    with figure_language("zh") as lang:
+
+        def both(en: str, zh: str) -> str:
+            return f"{en} · {zh}" if lang == "zh" and zh and zh != en else en
+
         for name in FIGURE_METRICS:
             metric = REGISTRY[name]
             fig, (ax,) = panels(1)
             for run, r in runs.items():
-                ax.plot(r.series()[name], styles[run], label=run)
-            ax.set_title(metric.label_en)
-            ax.set_xlabel("day")
-            ax.set_ylabel(metric.unit)
+                ax.plot(r.series()[name], styles[run], label=both(*WORDS[run]))
+            ax.set_title(both(metric.label_en, metric.label_zh))
+            ax.set_xlabel(both("day", "天"))
+            ax.set_ylabel(both(metric.unit, metric.unit_in("zh")))
             ax.legend(frameon=False, fontsize="small")
             path = out / f"{name}.png"
             save_figure(fig, path)

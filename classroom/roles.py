@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dashboards.i18n import LEVER_TEXT
+from dashboards.i18n import LEVER_TEXT, choice_label
 from dashboards.state import LEVERS_BY_KEY, SPECS
 
 KINDS: tuple[str, ...] = (
@@ -25,16 +25,30 @@ KINDS: tuple[str, ...] = (
 
 # kind -> (scope, the levers, English name, 中文名称); the names take the unit's number.
 ROLE_TABLE: dict[str, tuple[str, tuple[str, ...], str, str]] = {
-    "grid_worker": ("grid", ("staffing.admin_load",), "Grid worker, grid {n}", "第{n}网格网格员"),
+    "grid_worker": (
+        "grid",
+        ("staffing.admin_load", "staffing.patrol_time", "staffing.serve_first"),
+        "Grid worker, grid {n}",
+        "第{n}网格网格员",
+    ),
     "legal_advisor": (
         "community",
-        ("rule_of_law.legal_lectures_per_year", "rule_of_law.advisor_attendance"),
+        (
+            "rule_of_law.legal_lectures_per_year",
+            "rule_of_law.mediation_rounds",
+            "rule_of_law.advisor_attendance",
+        ),
         "Legal advisor, community {n}",
         "第{n}社区法律顾问",
     ),
     "party_secretary": (
         "community",
-        ("fusion.party_coordination", "fusion.party_visit_cases_per_week"),
+        (
+            "fusion.party_coordination",
+            "fusion.council_convening",
+            "fusion.party_visit_cases_per_week",
+            "fusion.member_mobilisation",
+        ),
         "Party secretary, community {n}",
         "第{n}社区党组织书记",
     ),
@@ -71,12 +85,13 @@ class Lever:
     key: str
     label_en: str
     label_zh: str
-    kind: str  # "float" | "int" | "bool"
+    kind: str  # "float" | "int" | "bool" | "choice"
     low: float | None
     high: float | None
     step: float | None
     help_en: str
     help_zh: str
+    choices: tuple[str, ...] = ()  # a choice's values, in the Spec's order
 
     @classmethod
     def of(cls, key: str) -> Lever:
@@ -91,6 +106,21 @@ class Lever:
             step = slider.step if slider else (1 if kind is int else None)
             if low is None or high is None:
                 raise ValueError(f"{key}: a classroom lever needs a range (its Spec has none)")
+        if spec.choices:
+            return cls(
+                key,
+                label_en,
+                label_zh,
+                "choice",
+                None,
+                None,
+                None,
+                help_en,
+                help_zh,
+                tuple(spec.choices),
+            )
+        if kind not in (int, float, bool):
+            raise ValueError(f"{key}: a classroom lever is a number, a switch or a choice")
         return cls(key, label_en, label_zh, kind.__name__, low, high, step, help_en, help_zh)
 
     def label(self, lang: str) -> str:
@@ -109,6 +139,9 @@ class Lever:
             "low": self.low,
             "high": self.high,
             "step": self.step,
+            "choices": [
+                {"value": value, "label": choice_label(value, lang)} for value in self.choices
+            ],
         }
 
 

@@ -355,7 +355,7 @@ class Session:
                 view["levers"] = [
                     {
                         **lever.as_dict(lang),
-                        "value": num(self._in_force(role, lever.key)),
+                        "value": _json(self._in_force(role, lever.key)),
                         "pending": _json(pending.values[lever.key])
                         if pending and lever.key in pending.values
                         else None,
@@ -609,14 +609,25 @@ def _checked(role: Role, key: str, value: Any) -> Any:
         if role.scope == "city":
             raise Refused(422, f"{key}: a value is needed.", f"{key}：需要一个取值。")
         return None  # back to the city-wide value
+    if lever.kind == "choice":
+        allowed = ", ".join(lever.choices)
+        within_en, within_zh = f" (one of {allowed})", f"（可选：{allowed}）"
+    elif lever.kind == "bool":
+        within_en = within_zh = ""
+    else:
+        within_en, within_zh = (
+            f" ({lever.low:g} to {lever.high:g})",
+            f"（{lever.low:g}–{lever.high:g}）",
+        )
     bad = Refused(
         422,
-        f"{key}: {value!r} is not a value of this lever"
-        + ("" if lever.kind == "bool" else f" ({lever.low:g} to {lever.high:g})"),
-        f"{key}：取值 {value!r} 无效"
-        + ("" if lever.kind == "bool" else f"（{lever.low:g}–{lever.high:g}）"),
+        f"{key}: {value!r} is not a value of this lever{within_en}",
+        f"{key}：取值 {value!r} 无效{within_zh}",
     )
-    if lever.kind == "bool":
+    if lever.kind == "choice":
+        if not isinstance(value, str) or value not in lever.choices:
+            raise bad
+    elif lever.kind == "bool":
         if not isinstance(value, bool):
             raise bad
     else:

@@ -462,6 +462,13 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
         "Base chance a legal advisor settles a dispute, higher when the parties know the law.",
         "法律顾问调解成功的基础概率，当事人法治意识越强越容易成功。",
     ),
+    "rule_of_law.mediation_rounds": (
+        "Mediation rounds",
+        "调解轮次",
+        "Mediation sessions a legal advisor holds on a dispute before it goes to court; each "
+        "further round is harder.",
+        "法律顾问在纠纷诉至法院前进行的调解次数；每多一轮，调解成功的难度更大。",
+    ),
     "rule_of_law.legal_lectures_per_year": (
         "Legal lectures per advisor a year",
         "每名顾问年度法治讲座",
@@ -701,6 +708,19 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
         "Stuck cases a branch can take up each week at full party leadership.",
         "党建引领力度最大时，每个党支部每周可下沉办理的积案数量。",
     ),
+    "fusion.council_convening": (
+        "Council convening",
+        "召集议事会频次",
+        "How often the party secretary convenes the council, relative to the usual interval "
+        "(2 = twice as often, 0 = never).",
+        "党组织书记召集居民议事会的频次，相对于通常间隔的倍数（2为加倍，0为不召集）。",
+    ),
+    "fusion.member_mobilisation": (
+        "Member mobilisation",
+        "动员党员力度",
+        "Effort to mobilise party members as volunteers, relative to the usual (双报到).",
+        "动员党员参与志愿服务的力度，相对于通常水平的倍数（双报到）。",
+    ),
     "fusion.stuck_days": (
         "Stuck after N days",
         "积案认定天数",
@@ -734,6 +754,26 @@ LEVER_TEXT: dict[str, tuple[str, str, str, str]] = {
         "Share of grid workers' time taken by top-down administrative tasks ('tasks sink "
         "down, responsibility does not'), leaving less for patrols and residents' cases.",
         "上级摊派的行政事务占网格员工作时间的比例（“任务下沉、责任不下沉”），挤占巡查和服务居民的时间。",
+    ),
+    "staffing.patrol_time": (
+        "Patrol time",
+        "巡查走访时间",
+        "Grid workers' patrol time relative to the usual: more patrols find more unreported "
+        "issues, and leave less time for the cases on the desk.",
+        "网格员巡查走访时间相对于通常水平的倍数：多巡查能发现更多未上报的事项，但留给案头办件的时间更少。",
+    ),
+    "staffing.usual_patrol_share": (
+        "Usual patrol share",
+        "通常巡查时间占比",
+        "Share of a grid worker's time after admin tasks that patrols usually take.",
+        "扣除行政事务后，网格员通常用于巡查走访的时间比例。",
+    ),
+    "staffing.serve_first": (
+        "Serve first",
+        "优先办理",
+        "Whom the grid desk serves first: the oldest case, disputes, or service requests "
+        "(oldest first within each).",
+        "网格案头先办哪类事项：最早的事项、矛盾纠纷或服务诉求（同类中先到先办）。",
     ),
     "staffing.grid_worker_cases_per_day": (
         "Grid-worker cases per day",
@@ -947,6 +987,9 @@ CHOICES: dict[str, tuple[str, str]] = {
     "equal": ("equal", "平均"),
     "households": ("by households", "按户数"),
     "need": ("by need", "按需"),
+    "oldest": ("the oldest", "先到先办"),
+    "disputes": ("disputes", "矛盾纠纷"),
+    "services": ("service requests", "服务诉求"),
 }
 
 

@@ -117,6 +117,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("rule_of_law.police_detection", "law", 0.01),
     Lever("rule_of_law.sanction", "law", 0.05),
     Lever("rule_of_law.mediation_success", "law", 0.05),
+    Lever("rule_of_law.mediation_rounds", "law", 1),
     # two a month; Kunshan's advisors gave 2.5 a year
     Lever("rule_of_law.legal_lectures_per_year", "law", 0.5, low=0.0, high=24.0),
     Lever("rule_of_law.lecture_reach", "law", 0.01, low=0.0, high=0.3),  # x10
@@ -155,12 +156,17 @@ LEVERS: tuple[Lever, ...] = (
     Lever("fusion.party_coordination", "fusion", 0.05),
     Lever("fusion.party_visit_cases_per_week", "fusion", 0.5, low=0.0, high=20.0),  # x10
     Lever("fusion.stuck_days", "fusion", 5, low=5, high=180),  # x6
+    Lever("fusion.council_convening", "fusion", 0.25),
+    Lever("fusion.member_mobilisation", "fusion", 0.1),
     Lever("staffing.party_branch_level", "fusion"),
     # party members are about 7% of China's people; 30% is a party-dense neighbourhood
     Lever("population.party_member_share", "fusion", 0.01, low=0.0, high=0.3),
     # the standard one per grid of 300-500, today about 420, badly understaffed above 1,000
     Lever("staffing.households_per_grid_worker", "staffing", 10, low=50, high=1500),
     Lever("staffing.admin_load", "staffing", 0.05),
+    Lever("staffing.patrol_time", "staffing", 0.1),
+    Lever("staffing.usual_patrol_share", "staffing", 0.01),
+    Lever("staffing.serve_first", "staffing"),
     Lever("staffing.grid_worker_cases_per_day", "staffing", 0.5, low=0.5, high=10.0),  # x5
     Lever("staffing.households_per_social_organisation", "staffing", 100, low=200, high=10000),
     # the standard (1 per 1,000 registered residents) is about 1.8 per 1,000 households

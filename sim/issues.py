@@ -41,6 +41,7 @@ _FIELDS = {
     "ready": np.int32,  # first day the current channel can work on it
     "deadline": np.int32,  # day the household's patience runs out
     "attempts": np.int8,  # times a grid worker has tried to mediate it
+    "legal_attempts": np.int8,  # legal mediation rounds failed (rule_of_law.mediation_rounds)
 }
 
 # The mark in an agenda topic's ``attempts`` (agenda topics are never mediated) of a topic
@@ -59,6 +60,7 @@ class IssuePool:
     ready: np.ndarray
     deadline: np.ndarray
     attempts: np.ndarray
+    legal_attempts: np.ndarray
 
     def __init__(self, capacity: int = 1024) -> None:
         self._data = {name: np.zeros(capacity, dtype) for name, dtype in _FIELDS.items()}

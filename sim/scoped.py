@@ -10,14 +10,24 @@ that unit only; every other unit keeps the city-wide value.
 
 - ``staffing.admin_load`` (grid): the share of a grid worker's time that admin tasks coming
   down take, in that grid (a team serving several grids carries their mean).
+- ``staffing.patrol_time`` (grid): the grid worker's patrol time relative to the usual, in
+  that grid: patrols there find more, and the team's desk has less time (its grids' mean).
+- ``staffing.serve_first`` (grid): whom the desk serves first among that grid's cases
+  (the oldest, disputes or service requests).
 - ``rule_of_law.legal_lectures_per_year`` (community): lectures its legal advisors give in
   that community, per advisor-year.
+- ``rule_of_law.mediation_rounds`` (community): mediation sessions its legal advisors hold
+  on a dispute of that community before it goes to court.
 - ``rule_of_law.advisor_attendance`` (community): the chance a legal advisor sits with that
   community's council meetings and jury sittings.
 - ``fusion.party_coordination`` (community): the party secretary's coordination effort;
   the effective coordination of referrals of that community's issues.
 - ``fusion.party_visit_cases_per_week`` (community): stuck cases the party branch(es) of
   that community take up on their weekly visit (each grid branch of it, under grid branches).
+- ``fusion.council_convening`` (community): how often the party secretary convenes that
+  community's council, relative to every ``deliberation_interval_days``.
+- ``fusion.member_mobilisation`` (community): the party secretary's effort to mobilise that
+  community's party members as volunteers.
 - ``self_governance.participation`` (community): the engagement that community's households
   drift toward (the residents' representative's mobilisation).
 - ``self_governance.topics_per_deliberation`` (community): agenda topics its council takes
@@ -44,10 +54,15 @@ if TYPE_CHECKING:
 
 SCOPED: dict[str, str] = {
     "staffing.admin_load": "grid",
+    "staffing.patrol_time": "grid",
+    "staffing.serve_first": "grid",
     "rule_of_law.legal_lectures_per_year": "community",
+    "rule_of_law.mediation_rounds": "community",
     "rule_of_law.advisor_attendance": "community",
     "fusion.party_coordination": "community",
     "fusion.party_visit_cases_per_week": "community",
+    "fusion.council_convening": "community",
+    "fusion.member_mobilisation": "community",
     "self_governance.participation": "community",
     "self_governance.topics_per_deliberation": "community",
 }
@@ -117,12 +132,13 @@ class LocalLevers:
         return key in self.values
 
     def array(self, key: str, citywide: Any) -> np.ndarray | None:
-        """Per unit of the key's scope, the value in force (float64), or None when no unit
-        has its own (the submodel reads the scalar, as without scoped levers)."""
+        """Per unit of the key's scope, the value in force (float64; a choice's names as an
+        object array), or None when no unit has its own (the submodel reads the scalar, as
+        without scoped levers)."""
         units = self.values.get(key)
         if units is None:
             return None
-        out = np.full(n_units(self.layout, SCOPED[key]), float(citywide))
+        out = _full(n_units(self.layout, SCOPED[key]), citywide)
         for unit, value in units.items():
             out[unit] = value
         return out
@@ -137,4 +153,8 @@ class LocalLevers:
         if key not in SCOPED:
             raise ValueError(f"{key} cannot be scoped; scoped keys: {', '.join(SCOPED)}")
         out = self.array(key, citywide)
-        return np.full(n_units(self.layout, SCOPED[key]), float(citywide)) if out is None else out
+        return _full(n_units(self.layout, SCOPED[key]), citywide) if out is None else out
+
+
+def _full(n: int, value: Any) -> np.ndarray:
+    return np.full(n, value, dtype=object) if isinstance(value, str) else np.full(n, float(value))

@@ -121,6 +121,10 @@ def decide(student: Screen, role: str, round_: int) -> None:
         key, kind = lever.get_attribute("data-key"), lever.get_attribute("data-kind")
         if kind == "bool":
             lever.locator("input").click()
+        elif kind == "choice":  # a drop-down list: round 1 the second choice, round 2 the third
+            select = lever.locator("select")
+            options = select.locator("option")
+            select.select_option(options.nth(round_ % options.count()).get_attribute("value"))
         else:
             low = float(lever.locator("input").get_attribute("min"))
             high = float(lever.locator("input").get_attribute("max"))
@@ -175,6 +179,10 @@ def test_a_class_of_ten_plays_two_rounds(session, classroom):
             assert int(student.text("#day")) == round_ * session.round_days
             student.wait("() => document.querySelector('#decided')?.dataset.decided === 'no'")
         console.wait(ROUND, round_ + 1)
+        # the grid worker's choice from the drop-down list is in force in that grid only
+        serve_first = session.model.local_value("staffing.serve_first")
+        chosen = ("oldest", "disputes", "services")[round_ % 3]
+        assert serve_first[0] == chosen and serve_first[7] == "oldest", serve_first
         rows = sum(len(session.roles[r].levers) for r in ROLES)
         console.wait("n => document.querySelectorAll('#decisions tr.decision').length === n", rows)
     assert {row["round"] for row in session.decisions} == {1, 2}

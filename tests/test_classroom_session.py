@@ -72,18 +72,33 @@ def test_catalogue_has_each_kind_with_the_levers_and_ranges_of_the_specs():
     assert by_id["grid-3"].scope == "grid" and by_id["grid-3"].unit == 3
     assert by_id["party-1"].scope == "community" and by_id["party-1"].unit == 1
     assert by_id["moral"].scope == "city" and by_id["moral"].unit is None
-    assert by_id["grid-3"].keys == ("staffing.admin_load",)
+    assert by_id["grid-3"].keys == (
+        "staffing.admin_load",
+        "staffing.patrol_time",
+        "staffing.serve_first",
+    )
     assert by_id["legal-0"].keys == (
         "rule_of_law.legal_lectures_per_year",
+        "rule_of_law.mediation_rounds",
         "rule_of_law.advisor_attendance",
+    )
+    assert by_id["party-0"].keys == (
+        "fusion.party_coordination",
+        "fusion.council_convening",
+        "fusion.party_visit_cases_per_week",
+        "fusion.member_mobilisation",
     )
     assert by_id["moral"].keys == ("moral.moral_bank", "moral.red_black_list", "moral.role_models")
     for role in roles:
         assert role.name_en and role.name_zh and role.name_en != role.name_zh
         for lever in role.levers:
             kind, spec = SPECS[lever.key]
-            assert lever.kind == kind.__name__
             assert (lever.label_en, lever.label_zh) == LEVER_TEXT[lever.key][:2]
+            if spec.choices:  # a choice: its values in the Spec's order, no range
+                assert lever.kind == "choice" and lever.choices == spec.choices
+                assert lever.low is lever.high is lever.step is None
+                continue
+            assert lever.kind == kind.__name__
             if kind is bool:
                 assert lever.low is lever.high is lever.step is None
                 continue
@@ -269,6 +284,26 @@ def test_int_levers_take_whole_numbers(session: Session):
     key = "self_governance.topics_per_deliberation"
     refused(422, session.decide, token, {key: 2.5})
     assert session.decide(token, {key: 7.0}) == {key: 7}
+
+
+def test_choice_levers_take_one_of_their_choices_and_apply_to_their_grid(session: Session):
+    token = session.join(session.code, "a", lang="zh")["token"]
+    session.claim(token, "grid-2")
+    session.start(session.instructor_token)
+    key = "staffing.serve_first"
+    view = session.student_view(token)
+    lever = next(lv for lv in view["levers"] if lv["key"] == key)
+    assert lever["kind"] == "choice" and lever["value"] == "oldest"
+    assert [c["value"] for c in lever["choices"]] == ["oldest", "disputes", "services"]
+    assert [c["label"] for c in lever["choices"]] == ["先到先办", "矛盾纠纷", "服务诉求"]
+    for bad in ("violations", 1, True, None.__class__.__name__, "__import__('os')"):
+        refused(422, session.decide, token, {key: bad})
+    assert session.decide(token, {key: "disputes"}) == {key: "disputes"}
+    session.advance(session.instructor_token)
+    in_force = session.model.local_value(key)
+    assert in_force[2] == "disputes" and set(in_force[[0, 1, 3]]) == {"oldest"}
+    lever = next(lv for lv in session.student_view(token)["levers"] if lv["key"] == key)
+    assert lever["value"] == "disputes"
 
 
 def test_deadline_with_a_fake_clock(session: Session, clock: Clock):

@@ -61,7 +61,13 @@ advisors whose presence adds nothing (3 fail: jury settlements 12 against 25, ru
 strength 0.77 against 0.92), rules never revised (2 fail: informal settlements 17 against
 28, rules strength 0.30 against 0.92) and councils without the six steps (5 fail: 0
 published decisions against 12 and 0 follow-up failures against 4.7, trust 0.625 against
-0.615). Measured with 20
+0.615); in the scoped-roles setting (``SCOPED_ROLES``: the levers the classroom's roles
+added, each set in most units), a reference without each of them: patrol time, the kind
+the grid desk serves first, further legal mediation rounds, council convening and member
+mobilisation (all five detected; that setting and its mutants, 90 runs, took 102 s on two
+cores). That setting leaves party leadership at its default: at full leadership with its
+many issues, final mean trust differs (0.627 vs 0.640, with no scoped lever set), a
+difference found there and not yet explained. Measured with 20
 reference runs per mutant, the check also detected the loss of the public-topic trust
 spillover; it does not detect, at 1,000 households over 100 days, the loss of broken windows
 (exposure is rare and slow), of the halving of grid mediation on repeat disputes (few
@@ -235,6 +241,26 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "rule_of_law.advisor_attendance": 0.2,
         "self_governance.deliberation_interval_days": 7,
     },
+    # The levers the classroom's roles added (sim/scoped.py), each set in most units and
+    # strong enough to show town-wide: 8 grids in 4 communities, a grid worker a grid, no
+    # helpers (patrols the only discovery), a busy desk, many issues (common disputes that
+    # advisors often fail, much left unreported) and half the households with an active
+    # party member. The changes are in ``LOCAL_CHANGES``.
+    "scoped-roles": {  # SCOPED_ROLES
+        "population.households_per_grid": 125,
+        "population.households_per_community": 250,
+        "population.party_member_share": 0.5,
+        "population.active_party_share": 1.0,
+        "staffing.households_per_grid_worker": 125.0,
+        "staffing.helpers_per_grid": 0.0,
+        "staffing.admin_load": 0.6,
+        "staffing.legal_cases_per_week": 10.0,
+        "rule_of_law.mediation_success": 0.3,
+        "behaviour.dispute_rate": 4.0,
+        "behaviour.service_rate": 4.0,
+        "behaviour.public_rate": 2.0,
+        "behaviour.unreported_weight": 2.0,
+    },
 }
 # Scoped changes by setting: (day, scope, unit, values), applied before the day runs.
 LOCAL_CHANGES: dict[str, list[tuple[int, str, int, dict[str, Any]]]] = {
@@ -262,6 +288,22 @@ LOCAL_CHANGES: dict[str, list[tuple[int, str, int, dict[str, Any]]]] = {
             },
         ),
         (50, "grid", 3, {"staffing.admin_load": None}),  # back to the city-wide value
+    ],
+    "scoped-roles": [
+        *[(0, "grid", g, {"staffing.patrol_time": 2.5}) for g in range(4)],
+        *[(0, "grid", g, {"staffing.serve_first": "disputes"}) for g in range(4, 8)],
+        *[
+            (
+                0,
+                "community",
+                c,
+                {"rule_of_law.mediation_rounds": 4, "fusion.council_convening": 4.0},
+            )
+            for c in range(3)
+        ],
+        (0, "community", 3, {"fusion.council_convening": 0.0}),
+        *[(0, "community", c, {"fusion.member_mobilisation": 3.0}) for c in range(1, 4)],
+        (60, "grid", 0, {"staffing.patrol_time": None}),  # back to the city-wide value
     ],
 }
 
@@ -326,6 +368,7 @@ TIMELINE = "timeline"
 PRACTICES_MORAL = "practices-moral"
 PRACTICES_LAW = "practices-law"
 SCOPED_SETTING = "scoped"
+SCOPED_ROLES = "scoped-roles"
 MUTANTS = [
     ("defaults", "informal_settlement"),  # 7.3
     ("defaults", "referral_loss"),  # 7.0
@@ -349,6 +392,11 @@ MUTANTS = [
     (PRACTICES_LAW, "rules_revision"),  # 7.19
     (PRACTICES_LAW, "joint_councils"),  # 7.10: six steps
     (SCOPED_SETTING, "scoped_citywide"),  # sim/scoped.py: a unit's levers set everywhere
+    (SCOPED_ROLES, "patrol_time"),  # 7.5-7.6: the grid's patrol time
+    (SCOPED_ROLES, "serve_first"),  # 7.6: the kind the grid desk serves first
+    (SCOPED_ROLES, "mediation_rounds"),  # 7.7: further legal mediation rounds
+    (SCOPED_ROLES, "council_convening"),  # 7.10: how often a council is convened
+    (SCOPED_ROLES, "member_mobilisation"),  # 7.13: party members mobilised
 ]
 
 

@@ -52,6 +52,7 @@ TOKEN = re.compile(r"[A-Za-z0-9_\-]{8,128}")
 CODE = re.compile(r"[A-Za-z0-9]{1,12}")
 ROLE_ID = re.compile(r"[a-z_]{1,24}(-[0-9]{1,4})?")
 KEY = re.compile(r"[a-z_]{1,40}\.[a-z_0-9]{1,60}")
+CHOICE = re.compile(r"[a-z_]{1,32}")  # a choice lever's value, e.g. "disputes"
 KIND = re.compile(r"[a-z_]{1,32}")
 MAX_LEVERS = 16  # values in one decision
 STREAM_SECONDS = 25.0  # an event stream ends after this; EventSource reconnects by itself
@@ -207,11 +208,14 @@ def values_field(body: dict) -> dict[str, Any]:
             value is None
             or isinstance(value, bool)
             or (number and math.isfinite(value) and abs(value) < 1e9)
+            or (isinstance(value, str) and CHOICE.fullmatch(value))  # the session checks it
         ):
             out[key] = value
         else:
             raise invalid(
-                "values", f"{key}: expected a number or true/false.", f"{key}：应为数字或是/否。"
+                "values",
+                f"{key}: expected a number, true/false or a choice's name.",
+                f"{key}：应为数字、是/否或选项名称。",
             )
     return out
 

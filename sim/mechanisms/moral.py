@@ -20,7 +20,12 @@ def volunteer(model: World) -> None:
     spendable = 1 + (m.redemption_pull if m.redemption else 0.0)
     bank = m.credit_value * b.bank_boost * spendable if m.moral_bank else 0.0
     base = b.volunteer_sessions_per_year / 365.0
-    p_max = base * (1 + bank) * (1 + lead)
+    # The party secretary's mobilisation of members (scoped to communities): the factor is
+    # 1 + lead, as without it, at the usual effort of 1.
+    effort = model.local_array("fusion.member_mobilisation")
+    usual = model.params.fusion.member_mobilisation
+    pull = lead * (usual if effort is None else float(effort.max()))
+    p_max = base * (1 + bank) * (1 + pull)
     pool = model.active_volunteers
     if pool.size == 0 or p_max <= 0:
         model.social.record_volunteering(pool[:0], b.hours_per_session)
@@ -28,7 +33,11 @@ def volunteer(model: World) -> None:
     # Thinning: Poisson(p_max) candidate sessions per volunteer, each kept with p / p_max,
     # gives Poisson(p) sessions a day (two in a day are possible, and rare).
     candidates = pool[model.rng.integers(0, pool.size, model.rng.poisson(pool.size * p_max))]
-    mobilised = np.where(h.party_active[candidates], 1 + lead, 1.0)
+    if effort is None:
+        mobilised = np.where(h.party_active[candidates], 1 + pull, 1.0)
+    else:
+        own = 1 + lead * effort[model.layout.community[candidates]]
+        mobilised = np.where(h.party_active[candidates], own, 1.0)
     distrust = b.credibility_volunteering * (1 - model.social.credibility_of(candidates))
     p = base * h.engagement[candidates] * (1 + bank) * mobilised * (1 - distrust)
     went = candidates[model.rng.random(candidates.size) < p / p_max]

@@ -88,6 +88,7 @@ def raise_issues(model: World) -> None:
         ready=np.full(who.size, day, dtype=np.int32),
         deadline=day + lifecycle.draw_patience(model, who),
         attempts=np.zeros(who.size, dtype=np.int8),
+        legal_attempts=np.zeros(who.size, dtype=np.int8),
     )
     ledger = model.ledger
     ledger.add("raised", who.size)

@@ -381,6 +381,33 @@ class Staffing(Section):
         source=HANDAN + " (tasks beyond the grid's remit take much of its time); level an "
         "assumption",
     )
+    patrol_time: float = param(
+        1.0,
+        unit="times the usual",
+        low=0.0,
+        high=3.0,
+        doc="Grid workers' patrol time relative to the usual (a grid worker's split between "
+        "patrols and desk cases): patrol discovery scales with it, and the time comes from "
+        "or goes to the cases (the share usual_patrol_share of the time left after admin "
+        "tasks).",
+        source="assumption (the split of a grid worker's time; no report gives it)",
+    )
+    usual_patrol_share: float = param(
+        0.3,
+        unit="share of time after admin tasks",
+        low=0.0,
+        high=0.33,
+        doc="Share of a grid worker's time after admin tasks that patrols take at "
+        "patrol_time = 1 (at most 0.33, so that three times the usual still leaves time "
+        "for cases).",
+    )
+    serve_first: str = param(
+        "oldest",
+        choices=("oldest", "disputes", "services"),
+        doc="Whom the grid desk serves first: the oldest case, or disputes or service "
+        "requests before all others (oldest first within each).",
+        source="assumption (a classroom decision: 先办哪类事项)",
+    )
     grid_worker_cases_per_day: float = param(
         2.0,
         unit="cases per worker-day",
@@ -705,6 +732,16 @@ class RuleOfLaw(Section):
         source="assumption (0.7, below the high success rates reported for people's "
         "mediation nationally, which no source here checks)",
     )
+    mediation_rounds: int = param(
+        1,
+        unit="rounds",
+        low=1,
+        high=5,
+        doc="Mediation sessions a legal advisor holds on a dispute before it goes to court: "
+        "a failed round is tried again after legal_retry_days, each round harder "
+        "(behaviour.repeat_factor); 1 = court after the first failure.",
+        source="assumption (no report gives how many sessions precede a lawsuit)",
+    )
     legal_lectures_per_year: float = param(
         2.52,
         unit="lectures per advisor-year",
@@ -925,6 +962,24 @@ class Fusion(Section):
     stuck_days: int = param(
         30, unit="days", low=1, high=365, doc="Age from which an issue is 'stuck'."
     )
+    council_convening: float = param(
+        1.0,
+        unit="times the usual",
+        low=0.0,
+        high=4.0,
+        doc="How often the party secretary convenes the council, relative to every "
+        "deliberation_interval_days (2 = twice as often; 0 = never).",
+        source=JINCHANG + " (党组织领导、议事会决策); the rate an assumption",
+    )
+    member_mobilisation: float = param(
+        1.0,
+        unit="times the usual",
+        low=0.0,
+        high=3.0,
+        doc="Effort to mobilise party members as volunteers, relative to the usual: an "
+        "active member's turnout is raised by member_mobilisation x party_leadership.",
+        source=HANDAN + " (党员“双报到 双报告”制度仍需进一步完善); the level an assumption",
+    )
 
 
 @dataclass(frozen=True)
@@ -1004,8 +1059,8 @@ class Behaviour(Section):
     )
     repeat_factor: float = unit_interval(
         0.5,
-        doc="Factor on the grid's mediation chance per earlier failed attempt (a dispute that "
-        "failed has shown itself hard).",
+        doc="Factor on a mediation chance per earlier failed attempt (a dispute that failed "
+        "has shown itself hard): the grid's, and a legal advisor's further rounds.",
     )
     grid_service_success: float = probability(
         0.5, doc="Chance a grid worker meets a service request on the spot."
@@ -1038,7 +1093,8 @@ class Behaviour(Section):
     )
     legal_retry_days: int = interval_days(
         7,
-        doc="Days before a legal advisor takes up again a violation not stopped.",
+        doc="Days before a legal advisor takes up again a violation not stopped, or a dispute "
+        "for its next mediation round.",
     )
     social_retry_days: int = interval_days(
         3,

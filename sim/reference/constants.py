@@ -55,5 +55,10 @@ MUTATIONS = frozenset(
         "rules_revision",  # 7.19: councils never revise the resident rules
         "joint_councils",  # 7.10: councils decide as before (no six steps, no disputes)
         "scoped_citywide",  # sim/scoped.py: a unit's scoped levers applied to every unit
+        "patrol_time",  # 7.5-7.6: patrols take their usual time, whatever a grid sets
+        "serve_first",  # 7.6: the grid desk serves the oldest first, whatever a grid sets
+        "mediation_rounds",  # 7.7: a failed legal mediation goes to court at once
+        "council_convening",  # 7.10: councils meet every interval, however convened
+        "member_mobilisation",  # 7.13: party members are mobilised as usual everywhere
     }
 )

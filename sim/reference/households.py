@@ -167,7 +167,10 @@ class Household(mesa.Agent):
         if moral.redemption and "redemption" not in m.disable:
             bank *= 1 + moral.redemption_pull  # 7.21: a credit that can be spent pulls more
         boost = 0.0 if "moral_bank_boost" in m.disable else bank
-        mobilised = 1 + m.params.fusion.party_leadership if self.party_active else 1.0
+        effort = m.lever("fusion.member_mobilisation", self.community)
+        if "member_mobilisation" in m.disable:
+            effort = 1.0
+        mobilised = 1 + effort * m.params.fusion.party_leadership if self.party_active else 1.0
         distrust = b.credibility_volunteering * (1 - self.organisation.credibility)
         if "credibility_effects" in m.disable:
             distrust = 0.0

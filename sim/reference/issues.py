@@ -24,6 +24,7 @@ class Issue:
     channel: Channel = Channel.NEW
     ready: int = 0
     attempts: int = 0  # grid mediation attempts (7.6)
+    legal_attempts: int = 0  # legal mediation rounds failed (7.7)
     jury_waiting: bool = False  # in court, the parties chose the public jury (7.17)
     investigated: bool = False  # on a joint council's agenda, to be decided next (7.10)
     place: dict[Issue, None] | None = None  # the queue (an ordered set) holding it

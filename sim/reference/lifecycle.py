@@ -5,7 +5,7 @@ agents call them as ``model.resolve(issue, ...)``, the per-agent Mesa idiom."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -164,14 +164,19 @@ class IssueLifecycle(Draws):
         return [issue for issue in queue if issue.ready <= self.day]
 
     def take_oldest(
-        self, issues: list[Issue], capacity: float, by_standing: bool = False
+        self,
+        issues: list[Issue],
+        capacity: float,
+        by_standing: bool = False,
+        first: Callable[[Issue], bool] | None = None,
     ) -> list[Issue]:
         """The oldest ``K`` issues, ``K`` = capacity rounded up or down at random (7.0).
 
         ``by_standing`` (the grid and the community office): an issue counts as raised
         ``integrity_priority_days x standing`` days earlier with integrity points (7.20),
         and ``preferential_priority_days`` earlier for a household with preferential
-        credit (7.21).
+        credit (7.21). ``first`` (the grid's ``serve_first``): the issues it holds for
+        come before all others, oldest first among them.
         """
         whole = math.floor(capacity)
         k = whole + (1 if self.chance(capacity - whole) else 0)
@@ -189,5 +194,8 @@ class IssueLifecycle(Draws):
                 shift = by_points * h.integrity + (by_credit if h.preferred else 0.0)
                 return issue.raised - shift, issue.serial
 
-            return sorted(issues, key=key)[:k]
-        return sorted(issues, key=Issue.age)[:k]
+        else:
+            key = Issue.age
+        if first is not None:
+            return sorted(issues, key=lambda issue: (not first(issue), key(issue)))[:k]
+        return sorted(issues, key=key)[:k]

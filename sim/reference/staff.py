@@ -44,15 +44,27 @@ class GridTeam(mesa.Agent):
         own = [m.lever("staffing.admin_load", g) * (1 - st.task_entry_list) for g in grids]
         return sum(own) / len(own)
 
+    def patrol_time(self, grid: int) -> float:
+        """Patrol time relative to the usual in ``grid`` (7.5)."""
+        if "patrol_time" in self.model.disable:
+            return 1.0
+        return self.model.lever("staffing.patrol_time", grid)
+
+    def desk_time(self) -> float:
+        """The share of the usual case time its patrols leave: its grids' mean (7.6)."""
+        q = self.model.params.staffing.usual_patrol_share
+        own = [(1 - self.patrol_time(g) * q) / (1 - q) for g in self.grids]
+        return sum(own) / len(own)
+
     def capacity(self) -> float:
         m = self.model
         st, b = m.params.staffing, m.params.behaviour
         free = st.grid_worker_cases_per_day * (1 - self.admin_load())
-        return self.effective * free * (1 - b.burnout_slowdown * self.burnout)
+        return self.effective * free * (1 - b.burnout_slowdown * self.burnout) * self.desk_time()
 
     def patrol(self) -> None:
-        """7.5: patrols, and each of the grid's helpers, discover unreported issues and
-        queue them today."""
+        """7.5: patrols (as long as the grid's patrol time), and each of the grid's helpers,
+        discover unreported issues and queue them today."""
         m = self.model
         b = m.params.behaviour
         scoped = m.local.active("staffing.admin_load")
@@ -74,6 +86,7 @@ class GridTeam(mesa.Agent):
                     * self.coverage
                     * (1 - b.burnout_slowdown * self.burnout)
                 )
+            p = min(1.0, p * self.patrol_time(grid))
             helpers = 0.0 if "helpers" in m.disable else m.helpers[grid]
             missed = (1 - p) * (1 - b.helper_discovery) ** helpers
             if m.chance(1 - missed):
@@ -84,10 +97,24 @@ class GridTeam(mesa.Agent):
         m = self.model
         capacity = self.capacity()
         on_desk = len(self.queue)  # ready or waiting for a retry
-        worked = m.take_oldest(m.ready(self.queue), capacity, by_standing=True)  # 7.20
+        ordered = (
+            m.local.active("staffing.serve_first") or m.params.staffing.serve_first != "oldest"
+        )
+        first = self.served_first if ordered else None  # 7.6: a kind served first
+        worked = m.take_oldest(m.ready(self.queue), capacity, by_standing=True, first=first)
         self.update_workload(on_desk, len(worked), capacity)
         for issue in worked:
             self.work(issue)
+
+    def served_first(self, issue: Issue) -> bool:
+        """Whether the issue's grid serves its kind first (7.6, ``serve_first``)."""
+        m = self.model
+        if "serve_first" in m.disable:
+            return False
+        choice = m.lever("staffing.serve_first", issue.household.grid)
+        return (choice == "disputes" and issue.kind is Kind.DISPUTE) or (
+            choice == "services" and issue.kind is Kind.SERVICE
+        )
 
     def work(self, issue: Issue) -> None:
         m, b = self.model, self.model.params.behaviour
@@ -262,9 +289,17 @@ class LegalTeam(mesa.Agent):
             m.ledger.add("legal_mediations", 1)
             p = law.mediation_success * (0.6 + 0.4 * m.pair_mean(issue, "legal_awareness"))
             raiser = issue.household
+            rounds = m.lever("rule_of_law.mediation_rounds", raiser.community)
+            if "mediation_rounds" in m.disable:
+                rounds = 1
+            p *= b.repeat_factor**issue.legal_attempts  # each round harder
             if u < p:
                 m.resolve(issue, b.routine_trust_weight)
+            elif issue.legal_attempts + 1 < rounds:  # another round after a while
+                issue.legal_attempts += 1
+                m.retry(issue, b.legal_retry_days)
             else:  # a failed mediation goes to court: slow, but legitimate
+                issue.legal_attempts += 1
                 m.move(issue, Channel.COURT, m.day + law.court_days)
                 m.choose_jury(issue)  # 7.17: or first to a public jury
             raiser.legal_awareness = nudge(raiser.legal_awareness, b.lecture_gain / 2)
@@ -359,8 +394,15 @@ class Council(mesa.Agent):
         self.agenda: dict[Issue, None] = {}  # AGENDA issues
 
     def meets_today(self) -> bool:
+        """Every interval / convening days, rounded (never at no convening), staggered."""
         m = self.model
-        return (self.index + m.day) % m.params.self_governance.deliberation_interval_days == 0
+        interval = m.params.self_governance.deliberation_interval_days
+        convening = m.lever("fusion.council_convening", self.index)
+        if "council_convening" in m.disable:
+            convening = 1.0
+        if interval <= 0 or convening <= 0:
+            return False
+        return (self.index + m.day) % max(1, round(interval / convening)) == 0
 
     def step(self) -> None:
         """7.10: on its meeting day, residents attend, then the oldest topics are taken up;

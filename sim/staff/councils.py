@@ -12,7 +12,8 @@ from ..world import World
 
 
 class Councils:
-    """One council per community, meeting every ``deliberation_interval_days``."""
+    """One council per community, meeting every ``deliberation_interval_days`` (as often
+    as its party secretary convenes it)."""
 
     def __init__(self, model: World) -> None:
         self.model = model
@@ -26,10 +27,19 @@ class Councils:
 
     def meeting_today(self) -> np.ndarray:
         """Communities whose council meets today (staggered so the load spreads over the
-        interval)."""
+        interval): every ``interval / council_convening`` days, rounded, and never where
+        the party secretary does not convene it (``fusion.council_convening`` = 0)."""
         if not self.available:
             return np.zeros(0, dtype=np.int64)
-        return np.flatnonzero((np.arange(self.n) + self.model.day) % self.interval == 0)
+        model = self.model
+        day = np.arange(self.n) + model.day
+        local = model.local_array("fusion.council_convening")
+        convening = model.params.fusion.council_convening
+        if local is None and convening == 1.0:
+            return np.flatnonzero(day % self.interval == 0)
+        rate = np.full(self.n, convening) if local is None else local
+        period = np.maximum(1, np.rint(self.interval / np.where(rate > 0, rate, 1.0)))
+        return np.flatnonzero((day % period.astype(np.int64) == 0) & (rate > 0))
 
     def step(self) -> None:
         """ODD 7.10: councils meeting today: attendance, then the oldest agenda topics."""

@@ -43,6 +43,10 @@ class GridTeams:
         # its grids'; None (the scalar above everywhere) when no grid has its own.
         local = model.local_array("staffing.admin_load")
         self._admin_grid = None if local is None else local * (1 - st.task_entry_list)
+        # Patrol time (the grid worker's split, ODD 7.5-7.6): patrols find more with it, and
+        # the desk keeps (1 - t q) / (1 - q) of its case time, exactly 1 at the usual t = 1.
+        self._patrol_grid = model.local_array("staffing.patrol_time")
+        self.desk_time = _desk_time(st.patrol_time, st.usual_patrol_share)
         if hasattr(self, "assignment"):
             self._team_admin()
         # The "3" and the "N" of 1+3+N, per grid: police presence adds to on-the-spot
@@ -74,10 +78,15 @@ class GridTeams:
         self._refresh()
 
     def _team_admin(self) -> None:
-        if self._admin_grid is None:
-            return
+        """A team serving several grids carries their mean admin load and desk time."""
         st = self.model.params.staffing
         a = self.assignment
+        if self._patrol_grid is not None and a.n_teams > 0:
+            own = _desk_time(self._patrol_grid, st.usual_patrol_share)
+            total = np.bincount(a.team_of_unit, weights=own, minlength=a.n_teams)
+            self.desk_time = total / self._grids_per_team
+        if self._admin_grid is None:
+            return
         if a.n_teams == 0:
             self.admin_load = st.admin_load * (1 - st.task_entry_list)
             return
@@ -114,10 +123,12 @@ class GridTeams:
         return self.assignment.team_of_unit[self.model.layout.grid[households]]
 
     def capacity(self) -> np.ndarray:
-        """Cases per day each team can take up after admin tasks and burnout."""
+        """Cases per day each team can take up after admin tasks, patrols and burnout."""
         st, b = self.model.params.staffing, self.model.params.behaviour
         free = st.grid_worker_cases_per_day * (1 - self.admin_load)
-        return self.effective_staff * free * (1 - b.burnout_slowdown * self.burnout)
+        return (
+            self.effective_staff * free * (1 - b.burnout_slowdown * self.burnout) * self.desk_time
+        )
 
     def reallocate(self, leader_time: np.ndarray) -> None:
         """ODD 2.3a: the grid workers not fixed by an override are spread again by
@@ -156,6 +167,11 @@ class GridTeams:
             * self.coverage[team]
             * (1 - b.burnout_slowdown * self.burnout[team])
         )
+        patrol_time = self.model.params.staffing.patrol_time
+        if self._patrol_grid is not None:
+            p = np.minimum(1.0, p * self._patrol_grid[grid])
+        elif patrol_time != 1.0:
+            p = np.minimum(1.0, p * patrol_time)
         p = 1 - (1 - p) * self.helper_miss[grid]
         found = rows[model.rng.random(rows.size) < p]
         pool.channel[found] = GRID
@@ -172,7 +188,7 @@ class GridTeams:
         ready = pool.ready[on_desk] <= day
         rows, team = on_desk[ready], desk[ready]
         capacity = self.capacity()
-        worked = rows[take_oldest(team, priority.queue_key(model, rows), capacity, rng)]
+        worked = rows[take_oldest(team, priority.grid_key(model, rows), capacity, rng)]
         queued = np.bincount(desk, minlength=len(capacity))
         handled = np.bincount(self.team_of(pool.household[worked]), minlength=len(capacity))
         self._update_workload(queued, handled, capacity)
@@ -226,3 +242,9 @@ class GridTeams:
             over > 0, b.burnout_rate * over, -b.burnout_recovery * self.burnout
         )
         np.clip(self.burnout, 0.0, 1.0, out=self.burnout)
+
+
+def _desk_time(patrol_time: float | np.ndarray, usual: float) -> float | np.ndarray:
+    """The share of the usual case time left when patrols take ``patrol_time`` times their
+    usual share ``usual`` of the time after admin tasks."""
+    return (1 - patrol_time * usual) / (1 - usual)

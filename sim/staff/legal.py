@@ -82,11 +82,25 @@ class LegalAdvisors:
         model.ledger.add("mediations", disputes.size)
         model.ledger.add("legal_mediations", disputes.size)
         parties = lifecycle.pair_mean(model, model.households.legal_awareness, disputes)
-        ok = u[kind == DISPUTE] < law.mediation_success * (0.6 + 0.4 * parties)
+        p = law.mediation_success * (0.6 + 0.4 * parties)
+        rounds = model.local_array("rule_of_law.mediation_rounds")
+        several = rounds is not None or law.mediation_rounds > 1
+        if several:  # each round harder, as at the grid
+            p = p * b.repeat_factor ** pool.legal_attempts[disputes]
+        ok = u[kind == DISPUTE] < p
         lifecycle.resolve(model, disputes[ok], b.routine_trust_weight)
         model.households.nudge("legal_awareness", pool.household[disputes], b.lecture_gain / 2)
-        # A failed mediation goes to court: slow, but a legitimate route.
         failed = disputes[~ok]
+        if several:  # a failed round is tried again until the community's rounds are used
+            pool.legal_attempts[failed] += 1
+            if rounds is not None:
+                allowed = rounds[model.layout.community[pool.household[failed]]]
+            else:
+                allowed = law.mediation_rounds
+            again = pool.legal_attempts[failed] < allowed
+            lifecycle.retry(model, failed[again], b.legal_retry_days)
+            failed = failed[~again]
+        # A failed mediation goes to court: slow, but a legitimate route.
         pool.channel[failed] = COURT
         pool.ready[failed] = model.day + law.court_days
         choose_jury(model, failed)  # ODD 7.17: the parties may take it to a public jury

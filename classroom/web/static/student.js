@@ -187,6 +187,10 @@
 
   function valueText(lever, value) {
     if (lever.kind === "bool") return value ? C.tr(W, "on") : C.tr(W, "off");
+    if (lever.kind === "choice") {
+      const found = (lever.choices || []).find((c) => c.value === value);
+      return found ? found.label : String(value);
+    }
     return C.format(value, lever.kind === "int" ? 0 : 2);
   }
 
@@ -221,6 +225,17 @@
         disabled: !open,
         onchange: () => { state.draft[lever.key] = input.checked; out.textContent = valueText(lever, input.checked); },
       });
+      input.setAttribute("aria-label", lever.label);
+    } else if (lever.kind === "choice") {
+      input = C.el(
+        "select",
+        {
+          disabled: !open,
+          onchange: () => { state.draft[lever.key] = input.value; out.textContent = valueText(lever, input.value); },
+        },
+        ...lever.choices.map((c) => C.el("option", { value: c.value }, c.label))
+      );
+      input.value = String(value === null || value === undefined ? lever.choices[0].value : value);
       input.setAttribute("aria-label", lever.label);
     } else {
       const step = lever.step || (lever.kind === "int" ? 1 : (lever.high - lever.low) / 100);
