@@ -481,3 +481,15 @@ def test_cli_serves_the_pages_in_a_process_of_its_own_and_stops_on_a_signal(tmp_
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_choice_travels_as_its_name_and_nothing_else(client, session):
+    li = joined(client, session, "Li")
+    client.post("/api/claim", json={"role_id": "grid-0"}, headers=li)
+    client.post("/api/instructor/start", headers=instructor(session))
+    for bad in ("../../etc/passwd", "violations", "x" * 40, "Disputes"):
+        values = {"staffing.serve_first": bad}
+        refused(client.post("/api/decide", json={"values": values}, headers=li), 422)
+    values = {"staffing.serve_first": "disputes"}
+    r = client.post("/api/decide", json={"values": values}, headers=li)
+    assert r.status_code == 200 and r.json() == values
