@@ -65,9 +65,13 @@ published decisions against 12 and 0 follow-up failures against 4.7, trust 0.625
 added, each set in most units), a reference without each of them: patrol time, the kind
 the grid desk serves first, further legal mediation rounds, council convening and member
 mobilisation (all five detected; that setting and its mutants, 90 runs, took 102 s on two
-cores). That setting leaves party leadership at its default: at full leadership with its
-many issues, final mean trust differs (0.627 vs 0.640, with no scoped lever set), a
-difference found there and not yet explained. Measured with 20
+cores). The same busy town with the party in full charge (``PARTY_LOAD``) once showed final
+mean trust 0.635 in the engine against 0.649 in the reference (p 1e-15): the reference
+resolved a party branch's and a council's cases one by one, so two public topics of one
+grid resolved on the same visit day each gave the grid its spillover, where the engine's
+one ``resolve`` gives it once (ODD 3, repeated households). The reference now resolves
+them together (``resolve_all``), and the setting keeps it so: a reference resolving them
+one by one (``resolved_together``) is the mutant. Measured with 20
 reference runs per mutant, the check also detected the loss of the public-topic trust
 spillover; it does not detect, at 1,000 households over 100 days, the loss of broken windows
 (exposure is rare and slow), of the halving of grid mediation on repeat disputes (few
@@ -75,13 +79,11 @@ disputes return to the grid) or of on-the-spot detection at the defaults (report
 violations are enforced instead). In the structure setting, where the grid enforces badly,
 the police officer's share of on-the-spot detection is detected.
 
-Cost: 450 runs (engine 6 x 20, reference 6 x 20 and 21 mutants x 10), most of them the
-reference's (1-3 s each at 1,000 households and 100 days, about 5 s in the practices-law
-setting with its common disputes), each run once: about 12 minutes on two cores shared with
-other jobs, measured before the timeline setting; that setting and its mutant alone (50
-runs) took about 3 minutes, the moral-practices setting and its three mutants (70 runs)
-about 7 minutes and the practices-law setting and its four mutants (80 runs) 5 to 11
-minutes, both on cores shared with four other jobs. The pool runs only what the selected
+Cost: 680 runs (engine and reference 9 x 20 each, the scoped setting's 2 x 20 more, and 28
+mutants x 10), most of them the reference's (1-3 s each at 1,000 households and 100 days,
+about 5 s in the practices-law and busy-town settings with their common disputes), each run
+once: 8 minutes for the whole file alone on two idle cores (4 December 2026, ``-n 0``),
+about 17 minutes inside the full suite, whose other files share the cores. The pool runs only what the selected
 tests need, so ``-k practices-moral`` runs that setting alone. Before the statistics, a
 cheap check (``test_reference_reads_the_parameters_the_engine_reads``) asks that both models
 read the same parameters, so a number written into one of them is found at once.
@@ -123,6 +125,24 @@ TOL_SE = 3.5
 TOL_REL = 0.005
 MAX_WORKERS = 2
 
+# 8 grids in 4 communities, a grid worker a grid, no helpers (patrols the only discovery), a
+# busy desk, many issues (common disputes that advisors often fail, much left unreported)
+# and half the households with an active party member.
+BUSY_TOWN: dict[str, Any] = {
+    "population.households_per_grid": 125,
+    "population.households_per_community": 250,
+    "population.party_member_share": 0.5,
+    "population.active_party_share": 1.0,
+    "staffing.households_per_grid_worker": 125.0,
+    "staffing.helpers_per_grid": 0.0,
+    "staffing.admin_load": 0.6,
+    "staffing.legal_cases_per_week": 10.0,
+    "rule_of_law.mediation_success": 0.3,
+    "behaviour.dispute_rate": 4.0,
+    "behaviour.service_rate": 4.0,
+    "behaviour.public_rate": 2.0,
+    "behaviour.unreported_weight": 2.0,
+}
 SETTINGS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "moral-boards-weekly-councils-low-coordination": {  # LOW_COORDINATION
@@ -242,25 +262,12 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "self_governance.deliberation_interval_days": 7,
     },
     # The levers the classroom's roles added (sim/scoped.py), each set in most units and
-    # strong enough to show town-wide: 8 grids in 4 communities, a grid worker a grid, no
-    # helpers (patrols the only discovery), a busy desk, many issues (common disputes that
-    # advisors often fail, much left unreported) and half the households with an active
-    # party member. The changes are in ``LOCAL_CHANGES``.
-    "scoped-roles": {  # SCOPED_ROLES
-        "population.households_per_grid": 125,
-        "population.households_per_community": 250,
-        "population.party_member_share": 0.5,
-        "population.active_party_share": 1.0,
-        "staffing.households_per_grid_worker": 125.0,
-        "staffing.helpers_per_grid": 0.0,
-        "staffing.admin_load": 0.6,
-        "staffing.legal_cases_per_week": 10.0,
-        "rule_of_law.mediation_success": 0.3,
-        "behaviour.dispute_rate": 4.0,
-        "behaviour.service_rate": 4.0,
-        "behaviour.public_rate": 2.0,
-        "behaviour.unreported_weight": 2.0,
-    },
+    # strong enough to show town-wide, in the busy town; the changes are in ``LOCAL_CHANGES``.
+    "scoped-roles": BUSY_TOWN,  # SCOPED_ROLES
+    # The same town and load with the party in full charge (PARTY_LOAD): a branch's weekly
+    # visits (twice the cases) often resolve two stuck public topics of one grid at once, so
+    # the repeated-households rule (ODD 3) decides how much trust the spillover gives.
+    "party-load": {**BUSY_TOWN, "fusion.party_leadership": 1.0},  # PARTY_LOAD
 }
 # Scoped changes by setting: (day, scope, unit, values), applied before the day runs.
 LOCAL_CHANGES: dict[str, list[tuple[int, str, int, dict[str, Any]]]] = {
@@ -369,6 +376,7 @@ PRACTICES_MORAL = "practices-moral"
 PRACTICES_LAW = "practices-law"
 SCOPED_SETTING = "scoped"
 SCOPED_ROLES = "scoped-roles"
+PARTY_LOAD = "party-load"
 MUTANTS = [
     ("defaults", "informal_settlement"),  # 7.3
     ("defaults", "referral_loss"),  # 7.0
@@ -397,6 +405,7 @@ MUTANTS = [
     (SCOPED_ROLES, "mediation_rounds"),  # 7.7: further legal mediation rounds
     (SCOPED_ROLES, "council_convening"),  # 7.10: how often a council is convened
     (SCOPED_ROLES, "member_mobilisation"),  # 7.13: party members mobilised
+    (PARTY_LOAD, "resolved_together"),  # 3: a batch's repeated households and grids
 ]
 
 

@@ -60,5 +60,6 @@ MUTATIONS = frozenset(
         "mediation_rounds",  # 7.7: a failed legal mediation goes to court at once
         "council_convening",  # 7.10: councils meet every interval, however convened
         "member_mobilisation",  # 7.13: party members are mobilised as usual everywhere
+        "resolved_together",  # 3: each issue of a batch resolved on its own (gains repeat)
     }
 )

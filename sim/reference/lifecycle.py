@@ -35,20 +35,34 @@ class IssueLifecycle(Draws):
     def resolve(self, issue: Issue, gain: float) -> None:
         """Close an issue as resolved by a channel; the raiser's trust rises by ``gain``
         steps (the route's ``*_trust_weight``)."""
+        self.resolve_all([issue], gain)
+
+    def resolve_all(self, issues: list[Issue], gain: float) -> None:
+        """Close issues resolved by one call of a submodel (7.0) as the engine's single
+        ``resolve`` call does: under the repeated-households rule (3) a raiser of several of
+        them gains trust once, and a grid with several public topics among them gets the
+        spillover once."""
         b = self.params.behaviour
-        age = self.day - issue.raised
-        self.ledger.add("resolved", 1)
-        self.ledger.add("resolve_days", age)
-        if issue.kind is Kind.SERVICE:
-            self.ledger.add("services_resolved", 1)
-            self.ledger.add("service_days", age)
-        if gain > 0:
+        for issue in issues:
+            age = self.day - issue.raised
+            self.ledger.add("resolved", 1)
+            self.ledger.add("resolve_days", age)
+            if issue.kind is Kind.SERVICE:
+                self.ledger.add("services_resolved", 1)
+                self.ledger.add("service_days", age)
+        if gain > 0 and issues:
             step = min(1.0, b.trust_gain * gain)
-            issue.household.trust = nudge(issue.household.trust, step)
-            if issue.kind is Kind.PUBLIC and "public_spillover" not in self.disable:
-                for h in self.grid_members[issue.household.grid]:
-                    h.trust = nudge(h.trust, b.public_spillover * step)
-        self.close_issue(issue)
+            together = "resolved_together" not in self.disable
+            for batch in [issues] if together else [[issue] for issue in issues]:
+                for h in dict.fromkeys(issue.household for issue in batch):
+                    h.trust = nudge(h.trust, step)
+                if "public_spillover" not in self.disable:
+                    grids = {i.household.grid for i in batch if i.kind is Kind.PUBLIC}
+                    for g in sorted(grids):
+                        for h in self.grid_members[g]:
+                            h.trust = nudge(h.trust, b.public_spillover * step)
+        for issue in issues:
+            self.close_issue(issue)
 
     def fade(self, issue: Issue) -> None:
         """Close an issue that faded unhandled: neither resolved nor escalated (7.11)."""

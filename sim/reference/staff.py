@@ -375,11 +375,14 @@ class PartyBranch(mesa.Agent):
             for issue in household.issues
             if issue.channel in STUCK_CHANNELS and issue.raised <= m.day - fusion.stuck_days
         ]
+        resolved = []
         for issue in m.take_oldest(stuck, weekly):
             self.visits += 1
             m.ledger.add("party_visits", 1)
             if m.chance(m.params.behaviour.party_visit_success):
-                m.resolve(issue, m.params.behaviour.leadership_trust_weight)
+                resolved.append(issue)
+        # One resolution of the day's successes, as in the engine (3: repeated households).
+        m.resolve_all(resolved, m.params.behaviour.leadership_trust_weight)
 
 
 class Council(mesa.Agent):
@@ -427,10 +430,12 @@ class Council(mesa.Agent):
         if m.params.self_governance.joint_councils and "joint_councils" not in m.disable:
             self.six_steps(topics, quality)
             return
+        resolved = []
         for issue in m.take_oldest(m.ready(self.agenda), topics):
             if m.chance(min(1.0, b.council_success * quality)):
                 m.ledger.add("topics_resolved", 1)
-                m.resolve(issue, b.leadership_trust_weight)
+                resolved.append(issue)
+        m.resolve_all(resolved, b.leadership_trust_weight)  # one call (3: repeated households)
 
     def six_steps(self, topics: int, quality: float) -> None:
         """7.10, "1+7+X": decide the topics investigated since the last meeting, publish and
@@ -447,12 +452,14 @@ class Council(mesa.Agent):
         m.ledger.add("council_decisions", len(published))
         carried = [m.chance(sg.follow_up_success) for _ in published]
         failed = []
+        resolved = []
         for issue, done in zip(published, carried, strict=True):
             if done:
                 m.ledger.add("topics_resolved", 1)
-                m.resolve(issue, b.leadership_trust_weight)
+                resolved.append(issue)
             else:
                 failed.append(issue)
+        m.resolve_all(resolved, b.leadership_trust_weight)  # one call (3: repeated households)
         m.ledger.add("follow_up_failures", len(failed))
         grids = set()
         raisers = set()
