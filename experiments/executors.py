@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from experiments.errors import COMMAND_LINE, InputError
+from sim.threads import share_cores
 
 EXECUTORS = ("process", "dask", "serial")
 
@@ -51,9 +52,16 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=die_with_parent,
-        initargs=(os.getpid(),),
+        initializer=start_worker,
+        initargs=(os.getpid(), workers, default_workers()),
     )
+
+
+def start_worker(parent: int, workers: int, cores: int) -> None:
+    """Pool worker initializer: die with the parent, and run no more threads than this
+    worker's share of the cores (a large town's passes may use threads: sim/threads.py)."""
+    die_with_parent(parent)
+    share_cores(workers, cores)
 
 
 def die_with_parent(parent: int) -> None:
@@ -156,13 +164,16 @@ def _dask(workers: int, scheduler: str | None) -> Iterator[tuple[Executor, int]]
         cluster = None
     else:
         # One single-threaded process per worker: the engine is NumPy-bound and holds the GIL
-        # between array operations, so threads would not add speed.
+        # between array operations, so threads would not add speed; a large town's compiled
+        # passes get the worker's share of the cores (sim/threads.py).
+        threads = max(1, default_workers() // workers)
         cluster = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
             silence_logs=logging.ERROR,
+            env={"NUMBA_NUM_THREADS": str(threads)},
         )
         client = Client(cluster)
     try:

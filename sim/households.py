@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from .layout import Layout
 from .params import Parameters
@@ -80,8 +81,17 @@ class Households:
 
     def nudge(self, field: str, who: np.ndarray, rate: float, target: float = 1.0) -> None:
         """Move ``field`` of households ``who`` a share ``rate`` of the way to ``target``."""
-        if len(who) == 0:  # common on a quiet day; skips four array calls
+        if len(who) == 0:  # common on a quiet day
             return
-        arr = getattr(self, field)
-        now = arr[who]  # gathered once: ``arr[who] += ...`` would gather it twice
-        arr[who] = now + np.float32(rate) * (np.float32(target) - now)
+        # Compiled: NumPy's three operations with a scalar cost about 1.4 us each in their
+        # Python layers, ten times the arithmetic on a day's few households.
+        _nudge(getattr(self, field), who, np.float32(rate), np.float32(target))
+
+
+@njit(cache=True)
+def _nudge(arr, who, rate, target):  # pragma: no cover
+    # All gathered before any is written, as ``arr[who] = f(arr[who])`` does: a household
+    # listed twice moves once. The float32 operations are NumPy's, in its order.
+    now = arr[who]
+    for k in range(who.size):
+        arr[who[k]] = now[k] + rate * (target - now[k])

@@ -70,8 +70,9 @@ class IssuePool:
     def __len__(self) -> int:
         return self.n
 
-    def add(self, **columns: np.ndarray) -> np.ndarray:
-        """Append issues; returns their row indices."""
+    def add(self, **columns: np.ndarray | int) -> np.ndarray:
+        """Append issues (``household`` gives their number; a column the same for all of
+        them may be one value); returns their row indices."""
         m = len(columns["household"])
         self._reserve(self.n + m)
         for name, values in columns.items():

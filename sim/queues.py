@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 
 def rank_within(
@@ -21,18 +22,33 @@ def rank_within(
     return order, np.arange(keys.size) - first
 
 
-def integer_capacity(capacity: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Round fractional daily capacity up or down at random, unbiased."""
-    whole = np.floor(capacity)
-    return (whole + (rng.random(capacity.size) < capacity - whole)).astype(np.int64)
-
-
 def take_oldest(
     keys: np.ndarray, raised: np.ndarray, capacity: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
     """Positions of the rows each queue works today: the oldest ``capacity[key]`` ones."""
     if keys.size == 0:
         return np.zeros(0, dtype=np.int64)
-    cap = integer_capacity(capacity, rng)
-    order, rank = rank_within(keys, raised)
-    return np.sort(order[rank < cap[keys[order]]])
+    # The draws of integer_capacity, in one compiled pass with the selection: the same
+    # capacities, rows and order as rank_within's sort, without its dozen NumPy calls.
+    return _take_oldest(keys, raised, capacity, rng.random(capacity.size))
+
+
+@njit(cache=True)
+def _take_oldest(keys, raised, capacity, u):  # pragma: no cover
+    # np.lexsort((raised, keys)) as two stable sorts: by age, then by queue.
+    by_age = np.argsort(raised, kind="mergesort")
+    order = by_age[np.argsort(keys[by_age], kind="mergesort")]
+    cap = np.empty(capacity.size, dtype=np.int64)
+    for q in range(capacity.size):
+        whole = np.floor(capacity[q])
+        cap[q] = np.int64(whole + (u[q] < capacity[q] - whole))
+    taken = np.zeros(capacity.size, dtype=np.int64)
+    chosen = np.empty(keys.size, dtype=np.int64)
+    m = 0
+    for row in order:
+        q = keys[row]
+        if taken[q] < cap[q]:
+            taken[q] += 1
+            chosen[m] = row
+            m += 1
+    return np.sort(chosen[:m])

@@ -4,11 +4,12 @@ events."""
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import prange
 
 from ..households import DIFFUSING
 from ..issues import CLOSED, VIOLATION
 from ..network import neighbours_of
+from ..threads import serial_and_threaded, threads_for
 from ..world import World
 
 
@@ -28,19 +29,22 @@ def diffuse(model: World) -> None:
     if not (rates > 0).any():
         return
     traits = [getattr(h, field) for field in DIFFUSING]
-    _diffuse(adj.indptr, adj.indices, model.inverse_degree, *traits, rates)
+    with threads_for(h.n) as parallel:
+        (_diffuse_threads if parallel else _diffuse)(
+            adj.indptr, adj.indices, model.inverse_degree, *traits, rates
+        )
 
 
-@njit(cache=True)
 def _diffuse(indptr, indices, inverse_degree, x0, x1, x2, rates):  # pragma: no cover
     # Yesterday's three traits side by side (each household's in one cache line), so a
     # long tie costs one memory miss, not three; the traits are then updated in place.
+    # Each row reads only yesterday's values, so rows may run on any thread (prange).
     n = x0.size
     before = np.empty((n, 4), dtype=np.float32)
-    for i in range(n):
+    for i in prange(n):
         before[i, 0], before[i, 1], before[i, 2] = x0[i], x1[i], x2[i]
     on0, on1, on2 = rates[0] > 0, rates[1] > 0, rates[2] > 0  # rate <= 0: left alone
-    for i in range(n):
+    for i in prange(n):
         start, stop = indptr[i], indptr[i + 1]
         if start == stop:  # a household without ties keeps its own view
             continue
@@ -84,46 +88,46 @@ def update(model: World) -> None:
         participation = np.full(model.layout.n_communities, sg.participation, dtype=f32)
     else:
         participation = participation.astype(f32)
-    _update(
-        neighbours_of(model.adjacency, victims),
-        victims,
-        pool.household[old],
-        model.inverse_degree,
-        np.zeros(n, dtype=np.int32),
-        np.zeros(n, dtype=np.uint8),
-        np.array(
-            [
-                b.neighbour_exposure,
-                1 / b.security_days,
-                b.broken_windows,
-                b.engagement_anchor,
-                b.trust_anchor,
-                pop.mean_trust,
-                pop.mean_legal_awareness,
-                b.awareness_decay_days,
-                w_trust,
-                w_security,
-                w_waiting,
-                1 / b.satisfaction_days,
-            ],
-            dtype=f32,
-        ),
-        total > 0,
-        participation,
-        model.layout.community,
-        h.security,
-        h.norm,
-        h.engagement,
-        h.trust,
-        h.legal_awareness,
-        h.satisfaction,
-    )
+    with threads_for(n) as parallel:
+        (_update_threads if parallel else _update)(
+            neighbours_of(model.adjacency, victims),
+            victims,
+            pool.household[old],
+            model.inverse_degree,
+            np.zeros(n, dtype=np.int32),
+            np.zeros(n, dtype=np.uint8),
+            np.array(
+                [
+                    b.neighbour_exposure,
+                    1 / b.security_days,
+                    b.broken_windows,
+                    b.engagement_anchor,
+                    b.trust_anchor,
+                    pop.mean_trust,
+                    pop.mean_legal_awareness,
+                    b.awareness_decay_days,
+                    w_trust,
+                    w_security,
+                    w_waiting,
+                    1 / b.satisfaction_days,
+                ],
+                dtype=f32,
+            ),
+            total > 0,
+            participation,
+            model.layout.community,
+            h.security,
+            h.norm,
+            h.engagement,
+            h.trust,
+            h.legal_awareness,
+            h.satisfaction,
+        )
 
 
 VICTIM, WAITING = 1, 2  # flags of a household in ``_update``
 
 
-@njit(cache=True)
 def _update(
     neighbours,
     victims,
@@ -156,7 +160,8 @@ def _update(
         flags[j] |= VICTIM
     for j in waiting:
         flags[j] |= WAITING
-    for i in range(security.size):
+    # One household's day depends on no other's: the rows may run on any thread.
+    for i in prange(security.size):
         # Exposure: a victim's is 1 (its own violation, plus anything around it, capped);
         # a neighbour's the share of its ties to victims, weighted, capped at 1.
         around = np.float32(count[i]) * (inverse_degree[i] * exposure_weight)
@@ -177,3 +182,7 @@ def _update(
             not_waiting = zero if flags[i] & WAITING else one
             target = w_trust * trust[i] + w_security * security[i] + w_waiting * not_waiting
             satisfaction[i] += satisfaction_rate * (target - satisfaction[i])
+
+
+_diffuse, _diffuse_threads = serial_and_threaded(_diffuse)
+_update, _update_threads = serial_and_threaded(_update)

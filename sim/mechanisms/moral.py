@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import prange
 
 from ..layout import Layout
 from ..network import neighbours_of
+from ..threads import serial_and_threaded, threads_for
 from ..world import World
 
 
@@ -69,11 +71,31 @@ def boards_and_role_models(model: World) -> None:
         h.nudge("deterrence", black, b.black_deterrence_gain)
         h.nudge("deterrence", neighbours_of(model.adjacency, black), b.black_deterrence_gain / 4)
     if m.role_models > 0:
-        models = h.role_model.astype(np.float32)
-        count = model.adjacency @ models
-        pulled = np.flatnonzero(count > 0)
-        target = (model.adjacency @ (models * h.norm))[pulled] / count[pulled]
-        h.norm[pulled] += np.float32(m.role_models * b.role_model_rate) * (target - h.norm[pulled])
+        adj, rate = model.adjacency, np.float32(m.role_models * b.role_model_rate)
+        with threads_for(h.n) as parallel:
+            (_follow_threads if parallel else _follow)(
+                adj.indptr, adj.indices, h.role_model, h.norm.copy(), h.norm, rate
+            )
+
+
+def _follow(indptr, indices, role_model, before, norm, rate):  # pragma: no cover
+    # Each household with role models among its ties moves toward their mean norm of
+    # yesterday (``before``). The sums are the sparse products' (ties of weight 1: a float32
+    # sum in index order; a tie to a non-model adds an exact 0, so it is skipped) and the
+    # update NumPy's float32 operations, so the result is the same to the bit; each row
+    # reads only yesterday's norms, so rows may run on any thread.
+    for i in prange(norm.size):
+        count = total = np.float32(0.0)
+        for k in range(indptr[i], indptr[i + 1]):
+            j = indices[k]
+            if role_model[j]:
+                count += np.float32(1.0)
+                total += before[j]
+        if count > 0:
+            norm[i] = before[i] + rate * (total / count - before[i])
+
+
+_follow, _follow_threads = serial_and_threaded(_follow)
 
 
 def rank_in_community(score: np.ndarray, layout: Layout) -> np.ndarray:

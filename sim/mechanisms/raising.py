@@ -83,12 +83,12 @@ def raise_issues(model: World) -> None:
         household=who,
         counterpart=other,
         kind=kind,
-        channel=np.full(who.size, NEW, dtype=np.int8),
-        raised=np.full(who.size, day, dtype=np.int32),
-        ready=np.full(who.size, day, dtype=np.int32),
+        channel=NEW,
+        raised=day,
+        ready=day,
         deadline=day + lifecycle.draw_patience(model, who),
-        attempts=np.zeros(who.size, dtype=np.int8),
-        legal_attempts=np.zeros(who.size, dtype=np.int8),
+        attempts=0,
+        legal_attempts=0,
     )
     ledger = model.ledger
     ledger.add("raised", who.size)
