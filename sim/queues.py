@@ -28,27 +28,26 @@ def take_oldest(
     """Positions of the rows each queue works today: the oldest ``capacity[key]`` ones."""
     if keys.size == 0:
         return np.zeros(0, dtype=np.int64)
-    # The draws of integer_capacity, in one compiled pass with the selection: the same
-    # capacities, rows and order as rank_within's sort, without its dozen NumPy calls.
-    return _take_oldest(keys, raised, capacity, rng.random(capacity.size))
+    # One sort (by queue, then age, then position), then one compiled pass that rounds the
+    # capacities (a draw per queue) and takes each queue's first ones: the rows, order and
+    # draws of rank_within and a rounding in NumPy, without their dozen calls. (Numba's own
+    # sorts would take seconds to compile on a fresh install; NumPy's cost nothing.)
+    order = np.lexsort((raised, keys))
+    taken = _within_capacity(keys, order, capacity, rng.random(capacity.size))
+    return taken.nonzero()[0]  # np.flatnonzero without its Python layers: rows in order
 
 
 @njit(cache=True)
-def _take_oldest(keys, raised, capacity, u):  # pragma: no cover
-    # np.lexsort((raised, keys)) as two stable sorts: by age, then by queue.
-    by_age = np.argsort(raised, kind="mergesort")
-    order = by_age[np.argsort(keys[by_age], kind="mergesort")]
+def _within_capacity(keys, order, capacity, u):  # pragma: no cover
     cap = np.empty(capacity.size, dtype=np.int64)
     for q in range(capacity.size):
         whole = np.floor(capacity[q])
-        cap[q] = np.int64(whole + (u[q] < capacity[q] - whole))
-    taken = np.zeros(capacity.size, dtype=np.int64)
-    chosen = np.empty(keys.size, dtype=np.int64)
-    m = 0
+        cap[q] = np.int64(whole + (u[q] < capacity[q] - whole))  # up with its fraction
+    count = np.zeros(capacity.size, dtype=np.int64)
+    taken = np.zeros(keys.size, dtype=np.bool_)
     for row in order:
         q = keys[row]
-        if taken[q] < cap[q]:
-            taken[q] += 1
-            chosen[m] = row
-            m += 1
-    return np.sort(chosen[:m])
+        if count[q] < cap[q]:
+            count[q] += 1
+            taken[row] = True
+    return taken
