@@ -83,10 +83,11 @@ Cost: 680 runs (engine and reference 9 x 20 each, the scoped setting's 2 x 20 mo
 mutants x 10), most of them the reference's (1-3 s each at 1,000 households and 100 days,
 about 5 s in the practices-law and busy-town settings with their common disputes), each run
 once: 8 minutes for the whole file alone on two idle cores (4 December 2026, ``-n 0``),
-about 17 minutes inside the full suite, whose other files share the cores. The pool runs only what the selected
-tests need, so ``-k practices-moral`` runs that setting alone. Before the statistics, a
-cheap check (``test_reference_reads_the_parameters_the_engine_reads``) asks that both models
-read the same parameters, so a number written into one of them is found at once.
+about 17 minutes inside the full suite, whose other files share the cores. The pool runs
+only what the selected tests need, so ``-k practices-moral`` runs that setting alone.
+Before the statistics, a cheap check (``test_reference_reads_the_parameters_the_engine_reads``)
+asks that both models read the same parameters, so a number written into one of them is
+found at once.
 """
 
 from __future__ import annotations
