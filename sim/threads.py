@@ -2,11 +2,11 @@
 
 A large town's network pass is a loop of independent rows (each household's new trait
 values depend only on yesterday's), so its rows can be split between threads with every
-result the same to the bit (docs/performance.md, "Threads"). Numba's default threading
-layer (workqueue) must not be entered by two Python threads at once (it stops the
-process), and a dashboard or a dask worker may step several models in threads of one
-process: the lock lets one model at a time use the threads, and any other runs the
-single-threaded kernel meanwhile, with the same results.
+result the same to the bit (docs/performance.md, "Issue 21, second phase"). Not every Numba
+threading layer may be entered by two Python threads at once (workqueue, the one used where
+neither OpenMP nor TBB is installed, stops the process), and a dashboard or a dask worker
+may step several models in threads of one process: the lock lets one model at a time use
+the threads, and any other runs the single-threaded kernel meanwhile, with the same results.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from contextlib import contextmanager
 import numba
 from numba import njit
 
-# Below this many households a day's pass is too short to pay for waking the threads
-# (measured in docs/performance.md, "Threads"): an execution setting, not a claim about
-# the world, so it is not a model parameter.
+# Threads are for a single large run. Smaller towns are what sweeps, analyses and classes run
+# many of at once, one per core, where threads would only compete; their day is mostly fixed
+# Python-level cost anyway, and the 10,000-household benchmark stays one thread against the
+# one-thread reference (docs/performance.md, "Issue 21, second phase"). An execution
+# setting, not a claim about the world, so not a model parameter.
 PARALLEL_FROM = 50_000
 
 _THREADS = threading.Lock()
