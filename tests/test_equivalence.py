@@ -41,11 +41,14 @@ chooses, an advisor at every council and jury sitting with the time it takes, re
 revised at weekly "1+7+X" councils in six steps with disputes of public interest on their
 agenda, where disputes are common and advisors fail most mediations).
 
-Power is itself tested: the reference with one mechanism switched off
-(``ReferenceModel(..., disable={name})``) must be found *not* equivalent to the engine, with
-only ``MUTANT_REPLICATIONS`` = 10 reference runs against the engine's 20 (half the data, so
-a harder test of power; it also keeps the file within its time budget). ``MUTANTS`` lists
-the pairs checked, every one detected: informal settlement and referral loss in the
+Power is itself tested: the reference with one mechanism switched off (``ReferenceModel(...,
+disable={name})``) must be found *not* equivalent to the engine, with at most
+``MUTANT_REPLICATIONS`` = (5, 10) reference runs against the engine's 20 (a quarter or half
+the data, so a harder test of power; it also keeps the file within its time budget): 5
+first, and 5 more only where the first 5 do not show the loss. Stopping at the first stage
+that finds the mutant can only make the power check easier to pass by chance, by at most the
+family alpha of the second look (0.01), and the mutants are known to differ. ``MUTANTS``
+lists the pairs checked, every one detected: informal settlement and referral loss in the
 defaults; patrols and the moral-bank boost in the second setting (patrols barely work in the
 default setting; the boost is off without a moral bank); and in the structure setting the
 grid police officer's detection, the helpers, the community office, the grid leaders' time,
@@ -54,36 +57,37 @@ counting fading as resolution; the community office also at the defaults; in the
 setting, a reference that ignores the timeline (7 outcomes fail, grid-worker utilisation by
 0.29 against a tolerance of 0.04); in the moral-practices setting, a reference without
 integrity points (6 outcomes fail, violations 86 vs 113 a run), without redemption (4 fail,
-volunteer hours 37.4 vs 22.6 a volunteer-year) and without moral review (4 fail, final
-mean norm 0.733 vs 0.611); in the practices-law setting, juries that never sit (8
-outcomes fail: 0 jury settlements against 25 a run, participation 0.27 against 0.34),
-advisors whose presence adds nothing (3 fail: jury settlements 12 against 25, rules
-strength 0.77 against 0.92), rules never revised (2 fail: informal settlements 17 against
-28, rules strength 0.30 against 0.92) and councils without the six steps (5 fail: 0
-published decisions against 12 and 0 follow-up failures against 4.7, trust 0.625 against
-0.615); in the scoped-roles setting (``SCOPED_ROLES``: the levers the classroom's roles
-added, each set in most units), a reference without each of them: patrol time, the kind
-the grid desk serves first, further legal mediation rounds, council convening and member
-mobilisation (all five detected; that setting and its mutants, 90 runs, took 102 s on two
-cores). The same busy town with the party in full charge (``PARTY_LOAD``) once showed final
-mean trust 0.635 in the engine against 0.649 in the reference (p 1e-15): the reference
-resolved a party branch's and a council's cases one by one, so two public topics of one
-grid resolved on the same visit day each gave the grid its spillover, where the engine's
-one ``resolve`` gives it once (ODD 3, repeated households). The reference now resolves
-them together (``resolve_all``), and the setting keeps it so: a reference resolving them
-one by one (``resolved_together``) is the mutant. Measured with 20
-reference runs per mutant, the check also detected the loss of the public-topic trust
-spillover; it does not detect, at 1,000 households over 100 days, the loss of broken windows
-(exposure is rare and slow), of the halving of grid mediation on repeat disputes (few
-disputes return to the grid) or of on-the-spot detection at the defaults (reported
-violations are enforced instead). In the structure setting, where the grid enforces badly,
-the police officer's share of on-the-spot detection is detected.
+volunteer hours 37.4 vs 22.6 a volunteer-year) and without moral review (4 fail, final mean
+norm 0.733 vs 0.611); in the practices-law setting, juries that never sit (8 outcomes fail:
+0 jury settlements against 25 a run, participation 0.27 against 0.34), advisors whose
+presence adds nothing (3 fail: jury settlements 12 against 25, rules strength 0.77 against
+0.92), rules never revised (2 fail: informal settlements 17 against 28, rules strength 0.30
+against 0.92) and councils without the six steps (5 fail: 0 published decisions against 12
+and 0 follow-up failures against 4.7, trust 0.625 against 0.615); in the scoped-roles
+setting (``SCOPED_ROLES``: the levers the classroom's roles added, each set in most units),
+a reference without each of them: patrol time, the kind the grid desk serves first, further
+legal mediation rounds, council convening and member mobilisation (all five detected; that
+setting and its mutants, 90 runs, took 102 s on two cores). The same busy town with the
+party in full charge (``PARTY_LOAD``) once showed final mean trust 0.635 in the engine
+against 0.649 in the reference (p 1e-15): the reference resolved a party branch's and a
+council's cases one by one, so two public topics of one grid resolved on the same visit day
+each gave the grid its spillover, where the engine's one ``resolve`` gives it once (ODD 3,
+repeated households). The reference now resolves them together (``resolve_all``), and the
+setting keeps it so: a reference resolving them one by one (``resolved_together``) is the
+mutant. Measured with 20 reference runs per mutant, the check also detected the loss of the
+public-topic trust spillover; it does not detect, at 1,000 households over 100 days, the
+loss of broken windows (exposure is rare and slow), of the halving of grid mediation on
+repeat disputes (few disputes return to the grid) or of on-the-spot detection at the
+defaults (reported violations are enforced instead). In the structure setting, where the
+grid enforces badly, the police officer's share of on-the-spot detection is detected.
 
-Cost: 680 runs (engine and reference 9 x 20 each, the scoped setting's 2 x 20 more, and 28
-mutants x 10), most of them the reference's (1-3 s each at 1,000 households and 100 days,
-about 5 s in the practices-law and busy-town settings with their common disputes), each run
-once: 8 minutes for the whole file alone on two idle cores (4 December 2026, ``-n 0``),
-about 17 minutes inside the full suite, whose other files share the cores. The pool runs
+Cost: 550 runs (engine and reference 9 x 20 each, the scoped setting's 2 x 20 more, and 28
+mutants x 5, with 5 more for the two that 5 did not show on 4 December 2026: the grid desk
+serving a kind first, and resolving a batch together), most of them the reference's (1-3 s
+each at 1,000 households and 100 days, about 5 s in the practices-law and busy-town settings
+with their common disputes), each run once: 6 min 18 s for the whole file alone on two idle
+cores (4 December 2026, ``-n 0``; 8 min with 10 runs for every mutant), more inside the
+full suite, whose other files share the cores. The pool runs
 only what the selected tests need, so ``-k practices-moral`` runs that setting alone.
 Before the statistics, a cheap check (``test_reference_reads_the_parameters_the_engine_reads``)
 asks that both models read the same parameters, so a number written into one of them is
@@ -116,7 +120,8 @@ pytestmark = pytest.mark.slow
 HOUSEHOLDS = 1_000
 DAYS = 100
 REPLICATIONS = 20
-MUTANT_REPLICATIONS = 10  # the power check gets half the reference runs: a harder test
+# The power check's reference runs: a quarter of the engine's first, half if needed.
+MUTANT_REPLICATIONS = (5, 10)
 # The scoped setting runs twice the replications (why: above the equivalence test); spawn
 # keeps a prefix, so its first 20 are the 20 it ran first.
 SETTING_REPLICATIONS = {"scoped": 40}
@@ -450,44 +455,57 @@ def run_outcomes(
     return {name: fn(frame) for name, fn in OUTCOMES.items()}
 
 
+Key = tuple[str, str, tuple[str, ...]]  # (model, setting, mechanisms switched off)
+
+
+def replications(setting: str, disable: tuple[str, ...]) -> int:
+    """How many runs a key gets first (a mutant's second stage asks for more)."""
+    return MUTANT_REPLICATIONS[0] if disable else SETTING_REPLICATIONS.get(setting, REPLICATIONS)
+
+
 class Runs:
-    """Replications per (model, setting, mutation), run once per module, in parallel."""
+    """Replications per (model, setting, mutation), each run once per module, in parallel."""
 
     def __init__(self, executor: Executor | None) -> None:
         self.executor = executor
-        self._done: dict[tuple[str, str, tuple[str, ...]], list[dict[str, float]]] = {}
+        self._done: dict[Key, list[dict[str, float]]] = {}
 
-    def get(self, model: str, setting: str, disable: tuple[str, ...] = ()) -> pd.DataFrame:
+    def get(
+        self, model: str, setting: str, disable: tuple[str, ...] = (), n: int | None = None
+    ) -> pd.DataFrame:
+        """The first ``n`` replications (by default the key's first stage), run if missing."""
         key = (model, setting, disable)
-        if key not in self._done:
-            self.submit([key])
-        return pd.DataFrame(self._done[key])
+        n = n or replications(setting, disable)
+        self.submit([(key, n)])
+        return pd.DataFrame(self._done[key][:n])
 
-    def submit(self, keys: list[tuple[str, str, tuple[str, ...]]]) -> None:
-        """Run every key not yet run, all in the pool at once."""
-        todo = [k for k in dict.fromkeys(keys) if k not in self._done]
+    def submit(self, wanted: list[tuple[Key, int]]) -> None:
+        """Run, all in the pool at once, the replications not yet run: seeds are spawned
+        from the model's root, so a key's first ``n`` are the same however many follow."""
         jobs = {}
-        for model, setting, disable in todo:
+        for key, n in wanted:
+            model, setting, disable = key
+            have = len(self._done.get(key, [])) + len(jobs.get(key, []))
             root = ENGINE_ROOT if model == "engine" else REFERENCE_ROOT
-            n = MUTANT_REPLICATIONS if disable else SETTING_REPLICATIONS.get(setting, REPLICATIONS)
-            jobs[model, setting, disable] = [
-                (model, setting, seed, disable) for seed in replication_seeds(root, n)
-            ]
+            more = [(model, setting, seed, disable) for seed in replication_seeds(root, n)[have:]]
+            if more:
+                jobs.setdefault(key, []).extend(more)
         if self.executor is None:
             for key, runs in jobs.items():
-                self._done[key] = [run_outcomes(*job) for job in runs]
+                self._done.setdefault(key, []).extend(run_outcomes(*job) for job in runs)
             return
         futures = {
             key: [self.executor.submit(run_outcomes, *job) for job in runs]
             for key, runs in jobs.items()
         }
         for key, pending in futures.items():
-            self._done[key] = [f.result() for f in pending]
+            self._done.setdefault(key, []).extend(f.result() for f in pending)
 
 
-def selected_keys(items: list[pytest.Item]) -> list[tuple[str, str, tuple[str, ...]]]:
-    """The runs the selected tests need (``-k practices-moral`` runs one setting's only)."""
-    keys: list[tuple[str, str, tuple[str, ...]]] = []
+def selected_keys(items: list[pytest.Item]) -> list[tuple[Key, int]]:
+    """The runs the selected tests need first (``-k practices-moral`` runs one setting's
+    only)."""
+    keys: list[Key] = []
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         setting = params.get("setting")
@@ -496,7 +514,7 @@ def selected_keys(items: list[pytest.Item]) -> list[tuple[str, str, tuple[str, .
         keys.append(("engine", setting, ()))
         mechanism = params.get("mechanism")
         keys.append(("reference", setting, (mechanism,) if mechanism else ()))
-    return keys
+    return [(key, replications(key[1], key[2])) for key in dict.fromkeys(keys)]
 
 
 @pytest.fixture(scope="module")
@@ -721,8 +739,12 @@ def test_engine_and_reference_are_equivalent(runs: Runs, setting: str) -> None:
 
 @pytest.mark.parametrize(("setting", "mechanism"), MUTANTS, ids=[f"{s}-{m}" for s, m in MUTANTS])
 def test_check_detects_a_dropped_mechanism(runs: Runs, setting: str, mechanism: str) -> None:
-    rows = compare(runs.get("engine", setting), runs.get("reference", setting, (mechanism,)))
-    print(f"\n[{setting} without {mechanism}]\n{report(rows)}")
+    engine = runs.get("engine", setting)
+    for n in MUTANT_REPLICATIONS:  # 5 reference runs, then 10 if the 5 do not show it
+        rows = compare(engine, runs.get("reference", setting, (mechanism,), n))
+        if any(row.fails for row in rows):
+            break
+    print(f"\n[{setting} without {mechanism}, {n} reference runs]\n{report(rows)}")
     assert any(row.fails for row in rows), (
         f"the equivalence check did not notice {mechanism} missing:\n{report(rows)}"
     )
